@@ -1,0 +1,96 @@
+//! Plain data that flows out of a replication: harmful incidents, counts, and the per-year
+//! record that statistics and output use. No ECS types here, by design.
+
+use crate::scenario::{FaultKind, HarmKind, PartyId, Role};
+
+/// One harmful incident with its ground-up loss and its root-cause party.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HarmRecord {
+    /// Day since the start of the replication.
+    pub day: f64,
+    /// Device number, stable across replications.
+    pub device: u32,
+    pub class: u16,
+    pub fault: FaultKind,
+    pub harm: HarmKind,
+    /// Role of the root-cause party in the device's lineage.
+    pub cause_role: Role,
+    /// The root-cause party.
+    pub cause_party: PartyId,
+    /// Ground-up loss in the scenario currency.
+    pub loss: f64,
+}
+
+/// Incident counts of one replication, by fault kind and root-cause party.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tally {
+    parties: usize,
+    /// `[fault kind × party]`: every incident.
+    pub incidents: Vec<u64>,
+    /// `[fault kind × party]`: incidents that caused harm.
+    pub harmful: Vec<u64>,
+}
+
+impl Tally {
+    /// An empty tally for `parties` parties.
+    pub fn new(parties: usize) -> Self {
+        let n = FaultKind::ALL.len() * parties;
+        Self {
+            parties,
+            incidents: vec![0; n],
+            harmful: vec![0; n],
+        }
+    }
+
+    /// The slot of a (kind, party) pair.
+    pub fn slot(&self, fault: FaultKind, party: PartyId) -> usize {
+        fault as usize * self.parties + usize::from(party)
+    }
+
+    /// Counts one incident.
+    pub fn count(&mut self, fault: FaultKind, party: PartyId, harmful: bool) {
+        let s = self.slot(fault, party);
+        self.incidents[s] += 1;
+        if harmful {
+            self.harmful[s] += 1;
+        }
+    }
+
+    /// Sets every count to zero.
+    pub fn clear(&mut self) {
+        self.incidents.fill(0);
+        self.harmful.fill(0);
+    }
+}
+
+/// What one replication produced, as the simulation reports it.
+#[derive(Debug, Clone, Default)]
+pub struct SimOutput {
+    pub harms: Vec<HarmRecord>,
+    pub tally: Tally,
+}
+
+/// One row of the event loss table: a loss borne by one party from one incident.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EltRow {
+    pub replication: u32,
+    /// Year within the replication, from 0.
+    pub year: u32,
+    pub incident: HarmRecord,
+    /// The party that bears this share.
+    pub party: PartyId,
+    pub loss: f64,
+}
+
+/// The compact per-year record of one replication.
+#[derive(Debug, Clone)]
+pub struct ReplicationResult {
+    pub replication: u32,
+    /// `[year × (1 + parties)]`: column 0 is the total ground-up loss, column 1 + p party p's.
+    pub year_loss: Vec<f64>,
+    /// Same layout: the largest single incident loss in the year (for OEP).
+    pub year_max: Vec<f64>,
+    pub tally: Tally,
+    /// The event loss table rows, when asked for.
+    pub elt: Vec<EltRow>,
+}

@@ -1,0 +1,229 @@
+//! Scenario files: the only module that reads input. Raw TOML → typed, validated [`Scenario`].
+//!
+//! Loading runs in three stages, each collecting all of its problems: TOML syntax (with
+//! recovery), shape (serde into [`raw::RawScenario`], with every unknown key collected rather
+//! than refused at the first), and meaning ([`validate::validate`]). Every problem is located
+//! as `file:line:col: field.path: message`.
+
+pub mod path;
+pub mod raw;
+pub mod types;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+use toml::de::DeTable;
+
+pub use types::*;
+
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use path::{FieldPath, Seg, line_col};
+
+/// A scenario as loaded from a file, with what identifies its source.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+/// Reads and validates one scenario file.
+pub fn load(path: &Path) -> Result<Loaded> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let scenario = parse(&text, path).map_err(Error::Invalid)?;
+    let sha256 = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Loaded {
+        scenario,
+        path: path.to_owned(),
+        sha256,
+    })
+}
+
+/// The scenario files a command-line argument names: the file itself, or the `*.toml` files of
+/// a folder in name order.
+pub fn discover(arg: &Path) -> Result<Vec<PathBuf>> {
+    if arg.is_dir() {
+        let entries = std::fs::read_dir(arg).map_err(|source| Error::Read {
+            path: arg.to_owned(),
+            source,
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::NoScenarios(arg.to_owned()));
+        }
+        Ok(files)
+    } else {
+        Ok(vec![arg.to_owned()])
+    }
+}
+
+/// Parses and validates scenario text; `file` is used only to label diagnostics.
+pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnostics> {
+    let locate = |span: std::ops::Range<usize>, field: String, message: String| {
+        let (line, column) = line_col(text, span.start);
+        Diagnostic {
+            file: file.to_owned(),
+            line,
+            column,
+            field,
+            message,
+        }
+    };
+    let fail = |items: Vec<Diagnostic>| Diagnostics {
+        file: file.to_owned(),
+        items,
+    };
+
+    // Stage 1: syntax, every error the parser can recover from.
+    let (doc, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        return Err(fail(
+            syntax
+                .iter()
+                .map(|e| {
+                    let span = e.span().unwrap_or(0..0);
+                    locate(span, "(syntax)".into(), first_line(e.message()))
+                })
+                .collect(),
+        ));
+    }
+
+    // Stage 2: shape. Unknown keys are collected, a wrong type stops this stage.
+    let mut unknown = Vec::new();
+    let de = toml::de::Deserializer::from(doc.clone());
+    let raw: std::result::Result<raw::RawScenario, _> = serde_ignored::deserialize(de, |p| {
+        unknown.push(FieldPath::from_ignored(&p));
+    });
+    let schema = schema_value();
+    let mut items: Vec<Diagnostic> = unknown
+        .iter()
+        .map(|p| {
+            let key = match p.0.last() {
+                Some(Seg::Key(k)) => k.clone(),
+                _ => String::new(),
+            };
+            let parent = FieldPath(p.0[..p.0.len().saturating_sub(1)].to_vec());
+            let allowed = allowed_keys(&schema, &parent);
+            let hint = did_you_mean_key(&key, &allowed);
+            locate(
+                p.span_in(&doc),
+                p.to_string(),
+                format!(
+                    "found unknown key \"{key}\", expected one of {}{hint}",
+                    allowed.join(", ")
+                ),
+            )
+        })
+        .collect();
+    let raw = match raw {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            items.push(locate(span.clone(), field_at(&doc, span), first_line(e.message())));
+            return Err(fail(items));
+        }
+    };
+
+    // Stage 3: meaning.
+    match validate::validate(&raw) {
+        Ok(s) if items.is_empty() => Ok(s),
+        Ok(_) => Err(fail(items)),
+        Err(problems) => {
+            items.extend(problems.into_iter().map(|p| {
+                locate(p.path.span_in(&doc), p.path.to_string(), p.message)
+            }));
+            items.sort_by_key(|d| (d.line, d.column));
+            Err(fail(items))
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_owned()
+}
+
+/// The dotted path of the innermost value whose span contains `span`, for type errors.
+fn field_at(doc: &toml::Spanned<DeTable<'_>>, span: std::ops::Range<usize>) -> String {
+    fn walk(v: &toml::Spanned<toml::de::DeValue<'_>>, span: &std::ops::Range<usize>, path: FieldPath) -> Option<FieldPath> {
+        let s = v.span();
+        if !(s.start <= span.start && span.end <= s.end) {
+            return None;
+        }
+        let deeper = match v.get_ref() {
+            toml::de::DeValue::Table(t) => t.iter().find_map(|(k, v)| walk(v, span, path.key(k.get_ref()))),
+            toml::de::DeValue::Array(a) => a.iter().enumerate().find_map(|(i, v)| walk(v, span, path.index(i))),
+            _ => None,
+        };
+        Some(deeper.unwrap_or(path))
+    }
+    doc.get_ref()
+        .iter()
+        .find_map(|(k, v)| walk(v, &span, FieldPath::root().key(k.get_ref())))
+        .map_or_else(|| "(document)".to_owned(), |p| p.to_string())
+}
+
+/// The JSON Schema of the scenario format.
+pub fn schema() -> schemars::Schema {
+    schemars::schema_for!(raw::RawScenario)
+}
+
+fn schema_value() -> Json {
+    serde_json::to_value(schema()).unwrap_or(Json::Null)
+}
+
+/// The keys the schema allows in the table at `path`.
+fn allowed_keys(schema: &Json, path: &FieldPath) -> Vec<String> {
+    let deref = |node: &Json| -> Json {
+        let mut node = node.clone();
+        for _ in 0..4 {
+            if let Some(r) = node.get("$ref").and_then(Json::as_str) {
+                let name = r.rsplit('/').next().unwrap_or_default();
+                node = schema["$defs"][name].clone();
+            } else if let Some(alts) = node.get("anyOf").and_then(Json::as_array) {
+                node = alts
+                    .iter()
+                    .find(|a| a.get("$ref").is_some() || a.get("properties").is_some() || a.get("items").is_some())
+                    .cloned()
+                    .unwrap_or(Json::Null);
+            } else {
+                break;
+            }
+        }
+        node
+    };
+    let mut node = deref(schema);
+    for seg in &path.0 {
+        node = match seg {
+            Seg::Key(k) => deref(&node["properties"][k.as_str()]),
+            Seg::Index(_) => deref(&node["items"]),
+        };
+    }
+    node["properties"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn did_you_mean_key(key: &str, allowed: &[String]) -> String {
+    allowed
+        .iter()
+        .map(|c| (strsim::jaro_winkler(key, c), c))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("; did you mean \"{c}\"?"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,261 @@
+//! The serde mirror of a scenario file: what the TOML says, before any check.
+//!
+//! Fields hold what a user wrote, so the validator can report every problem at once with its
+//! location. Enumerated values (roles, harm kinds, …) are read as strings here and parsed by the
+//! validator, so that a misspelt role is one error among many rather than the first and only
+//! one; the JSON Schema still lists the allowed values through `schemars(with = …)`.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::types::{FaultCause, HarmKind, OnFailure, Role};
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Run-wide settings.
+    pub simulation: RawSimulation,
+    /// The legal persons of the supply chain.
+    #[serde(default)]
+    pub party: Vec<RawParty>,
+    /// The model lines of the fleet.
+    #[serde(default)]
+    pub device_class: Vec<RawDeviceClass>,
+}
+
+/// `[simulation]`: what to run and how often.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawSimulation {
+    /// Scenario name; names the output folder, so letters, digits, `_` and `-` only.
+    pub name: String,
+    /// One or two sentences on what the scenario represents.
+    #[serde(default)]
+    pub description: String,
+    /// Simulated years per replication (whole years of 365 days).
+    pub horizon_years: i64,
+    /// Number of Monte Carlo replications.
+    pub replications: i64,
+    /// Master seed: results are a function of the scenario and this seed only.
+    pub seed: u64,
+    /// Return periods (years) at which EP curves and TVaR are reported.
+    #[serde(default)]
+    pub return_periods: Option<Vec<f64>>,
+    /// Currency of every money amount in the file (a label only).
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// `[[party]]`: one legal person of the chain.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawParty {
+    /// Unique name, used by lineages.
+    pub name: String,
+    /// Role in the supply chain.
+    #[schemars(with = "Role")]
+    pub role: String,
+    /// Capacity to pay per year, in the scenario currency (used by the liability issue).
+    #[serde(default)]
+    pub capacity: Option<f64>,
+}
+
+/// `[[device_class]]`: one model line.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawDeviceClass {
+    /// Unique name of the model line.
+    pub name: String,
+    /// Number of devices in the field from day 0.
+    pub count: i64,
+    /// Which party fills each role for this class.
+    pub lineage: RawLineage,
+    /// Components with their suppliers.
+    #[serde(default)]
+    pub component: Vec<RawComponent>,
+    /// Hardware wear-out of components (one entry per wearing component).
+    #[serde(default)]
+    pub wear_out: Vec<RawWearOut>,
+    /// A latent firmware defect in the shipped version.
+    #[serde(default)]
+    pub firmware_bug: Option<RawFirmwareBug>,
+    /// Sensor drift between calibrations.
+    #[serde(default)]
+    pub sensor_drift: Option<RawSensorDrift>,
+    /// Errors made when the device is installed.
+    #[serde(default)]
+    pub installation_error: Option<RawInstallationError>,
+}
+
+/// `[device_class.lineage]`: party names by role. Roles left out are simply absent.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawLineage {
+    /// Brand owner that places the device on the market.
+    pub manufacturer: Option<String>,
+    /// Contract assembler.
+    pub assembler: Option<String>,
+    /// Importer into the jurisdiction.
+    pub importer: Option<String>,
+    /// Wholesaler or vendor.
+    pub distributor: Option<String>,
+    /// Author of the device software.
+    pub software_vendor: Option<String>,
+    /// Network operator that connects the device.
+    pub network_operator: Option<String>,
+    /// Operator or user of the device.
+    pub operator: Option<String>,
+    /// The one installer of every device (shorthand for `installers` with one entry).
+    pub installer: Option<String>,
+    /// Installers sharing the installs; shares must add up to 1.
+    pub installers: Option<Vec<RawInstallerShare>>,
+}
+
+/// One installer and its share of the installs.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawInstallerShare {
+    /// Party name (role `installer`).
+    pub party: String,
+    /// Share of the class's devices it installs, in (0, 1].
+    pub share: f64,
+}
+
+/// `[[device_class.component]]`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawComponent {
+    /// Component name, unique within the class.
+    pub name: String,
+    /// Supplier party (role `component_supplier`).
+    pub supplier: String,
+}
+
+/// What an incident does: whether it harms, which harm, how much, and whose fault it is.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawHarm {
+    /// Probability that an incident causes harm, in [0, 1].
+    pub probability: f64,
+    /// The kind of harm.
+    #[schemars(with = "HarmKind")]
+    pub kind: String,
+    /// Money lost per harmful incident.
+    pub severity: RawSeverity,
+}
+
+/// A lognormal severity, given by exactly one of three parameter pairs.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawSeverity {
+    /// Median loss (with `p99`).
+    pub median: Option<f64>,
+    /// 99th percentile of the loss (with `median`).
+    pub p99: Option<f64>,
+    /// Mean loss (with `sd`).
+    pub mean: Option<f64>,
+    /// Standard deviation of the loss (with `mean`).
+    pub sd: Option<f64>,
+    /// Mean of the log of the loss (with `sigma`).
+    pub mu: Option<f64>,
+    /// Standard deviation of the log of the loss (with `mu`).
+    pub sigma: Option<f64>,
+}
+
+/// `[[device_class.wear_out]]`: Weibull time to failure of one component.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawWearOut {
+    /// The wearing component (a name from `[[device_class.component]]`).
+    pub component: String,
+    /// Weibull shape k (> 1 wear-out, < 1 infant mortality).
+    pub shape: f64,
+    /// Weibull scale λ in days.
+    pub scale_days: f64,
+    /// What happens at failure.
+    #[schemars(with = "OnFailure")]
+    pub on_failure: String,
+    /// Who caused it (default: the component's supplier).
+    #[serde(default)]
+    #[schemars(with = "Option<FaultCause>")]
+    pub root_cause: Option<String>,
+    /// Consequence of a failure.
+    pub harm: RawHarm,
+}
+
+/// `[device_class.firmware_bug]`: a latent defect firing as a Poisson process until fixed.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawFirmwareBug {
+    /// Firing rate per device-year.
+    pub rate_per_device_year: f64,
+    /// The fix, if one is released.
+    #[serde(default)]
+    pub fix: Option<RawFix>,
+    /// Who caused it (default: software_vendor).
+    #[serde(default)]
+    #[schemars(with = "Option<FaultCause>")]
+    pub root_cause: Option<String>,
+    /// Consequence of a firing.
+    pub harm: RawHarm,
+}
+
+/// A firmware fix: released after a delay, then adopted device by device.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawFix {
+    /// Days from day 0 until the fix is released.
+    pub release_after_days: f64,
+    /// Probability per day that a device not yet updated installs the fix, in (0, 1].
+    pub adoption_per_day: f64,
+}
+
+/// `[device_class.sensor_drift]`: bias growing until calibration.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawSensorDrift {
+    /// The drifting component, if it is named (needed when the root cause is its supplier).
+    #[serde(default)]
+    pub component: Option<String>,
+    /// `random_walk` (needs `sd_per_day`) or `linear` (needs `rate_per_day`, optional `rate_sd`).
+    pub model: String,
+    /// Random walk: standard deviation of the bias change per day (units of the reading).
+    #[serde(default)]
+    pub sd_per_day: Option<f64>,
+    /// Linear: mean absolute drift per day.
+    #[serde(default)]
+    pub rate_per_day: Option<f64>,
+    /// Linear: spread of the drift rate between devices (normal, folded at zero).
+    #[serde(default)]
+    pub rate_sd: Option<f64>,
+    /// Largest acceptable absolute bias (units of the reading), e.g. 5 mmHg.
+    pub tolerance: f64,
+    /// Days between calibrations, each of which resets the bias to zero.
+    pub calibration_interval_days: f64,
+    /// Who caused it (default: component_supplier if a component is named, else manufacturer).
+    #[serde(default)]
+    #[schemars(with = "Option<FaultCause>")]
+    pub root_cause: Option<String>,
+    /// Consequence of an out-of-tolerance excursion.
+    pub harm: RawHarm,
+}
+
+/// `[device_class.installation_error]`: decided at install, shows after a delay.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawInstallationError {
+    /// Probability that an install is faulty, for installers not listed in `by_installer`.
+    pub probability: f64,
+    /// Per-installer probabilities, by party name.
+    #[serde(default)]
+    pub by_installer: std::collections::BTreeMap<String, f64>,
+    /// Mean days from install until the error shows (exponential).
+    pub mean_days_to_manifest: f64,
+    /// Who caused it (default: installer).
+    #[serde(default)]
+    #[schemars(with = "Option<FaultCause>")]
+    pub root_cause: Option<String>,
+    /// Consequence of the error.
+    pub harm: RawHarm,
+}

@@ -1,0 +1,318 @@
+//! The validated, typed scenario that the simulation consumes: names resolved to indices,
+//! every number checked, distributions in the form the samplers use.
+
+use rand_distr::{Exp, LogNormal, Weibull};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Days in a simulated year. Rates "per device-year" are per 365 days.
+pub const DAYS_PER_YEAR: f64 = 365.0;
+
+/// Index of a party in [`Scenario::parties`].
+pub type PartyId = u16;
+
+/// A party's role in the supply chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    ComponentSupplier,
+    Assembler,
+    Manufacturer,
+    Importer,
+    Distributor,
+    Installer,
+    SoftwareVendor,
+    NetworkOperator,
+    Operator,
+}
+
+/// The party responsible for a fault, named by its role in the device's lineage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultCause {
+    /// The supplier of the component concerned.
+    ComponentSupplier,
+    Assembler,
+    Manufacturer,
+    Importer,
+    Distributor,
+    Installer,
+    SoftwareVendor,
+    NetworkOperator,
+    Operator,
+}
+
+/// What happens to a device when a wearing component fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnFailure {
+    /// The component is replaced by a new one whose life starts at the failure.
+    Replace,
+    /// The device leaves the fleet: it has no further incidents of any kind.
+    Retire,
+}
+
+/// The kind of harm an incident does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HarmKind {
+    Death,
+    Injury,
+    WrongTreatment,
+    PropertyDamage,
+    DataLoss,
+    RecordsExposed,
+    PrivacyBreach,
+    Downtime,
+    FinancialLoss,
+}
+
+/// The mechanism behind an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    WearOut,
+    FirmwareBug,
+    SensorDrift,
+    InstallationError,
+}
+
+macro_rules! names {
+    ($ty:ty { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),*];
+            /// The name used in scenario files and outputs.
+            pub fn name(self) -> &'static str {
+                match self { $(<$ty>::$variant => $name),* }
+            }
+            /// Parses a name as written in a scenario file.
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.name() == s)
+            }
+            /// The allowed names, for error messages.
+            pub fn expected() -> String {
+                let names: Vec<String> = Self::ALL.iter().map(|v| format!("\"{}\"", v.name())).collect();
+                format!("one of {}", names.join(", "))
+            }
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+names!(Role {
+    ComponentSupplier => "component_supplier", Assembler => "assembler",
+    Manufacturer => "manufacturer", Importer => "importer", Distributor => "distributor",
+    Installer => "installer", SoftwareVendor => "software_vendor",
+    NetworkOperator => "network_operator", Operator => "operator",
+});
+names!(FaultCause {
+    ComponentSupplier => "component_supplier", Assembler => "assembler",
+    Manufacturer => "manufacturer", Importer => "importer", Distributor => "distributor",
+    Installer => "installer", SoftwareVendor => "software_vendor",
+    NetworkOperator => "network_operator", Operator => "operator",
+});
+names!(OnFailure { Replace => "replace", Retire => "retire" });
+names!(HarmKind {
+    Death => "death", Injury => "injury", WrongTreatment => "wrong_treatment",
+    PropertyDamage => "property_damage", DataLoss => "data_loss",
+    RecordsExposed => "records_exposed", PrivacyBreach => "privacy_breach",
+    Downtime => "downtime", FinancialLoss => "financial_loss",
+});
+names!(FaultKind {
+    WearOut => "wear_out", FirmwareBug => "firmware_bug", SensorDrift => "sensor_drift",
+    InstallationError => "installation_error",
+});
+
+impl FaultCause {
+    /// The role of the party this cause points at.
+    pub fn role(self) -> Role {
+        match self {
+            FaultCause::ComponentSupplier => Role::ComponentSupplier,
+            FaultCause::Assembler => Role::Assembler,
+            FaultCause::Manufacturer => Role::Manufacturer,
+            FaultCause::Importer => Role::Importer,
+            FaultCause::Distributor => Role::Distributor,
+            FaultCause::Installer => Role::Installer,
+            FaultCause::SoftwareVendor => Role::SoftwareVendor,
+            FaultCause::NetworkOperator => Role::NetworkOperator,
+            FaultCause::Operator => Role::Operator,
+        }
+    }
+}
+
+/// A checked, ready-to-run scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub horizon_years: u32,
+    pub replications: u32,
+    pub seed: u64,
+    /// Sorted ascending, each ≥ 1.
+    pub return_periods: Vec<f64>,
+    pub currency: String,
+    pub parties: Vec<Party>,
+    pub classes: Vec<DeviceClass>,
+}
+
+impl Scenario {
+    /// Simulated days per replication.
+    pub fn horizon_days(&self) -> f64 {
+        f64::from(self.horizon_years) * DAYS_PER_YEAR
+    }
+
+    /// Devices in one replication.
+    pub fn device_count(&self) -> u64 {
+        self.classes.iter().map(|c| u64::from(c.count)).sum()
+    }
+}
+
+/// A legal person of the chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Party {
+    pub name: String,
+    pub role: Role,
+    pub capacity: Option<f64>,
+}
+
+/// A model line with its lineage and fault models.
+#[derive(Debug, Clone)]
+pub struct DeviceClass {
+    pub name: String,
+    pub count: u32,
+    pub lineage: Lineage,
+    pub components: Vec<Component>,
+    pub wear_out: Vec<WearOut>,
+    pub firmware_bug: Option<FirmwareBug>,
+    pub sensor_drift: Option<SensorDrift>,
+    pub installation_error: Option<InstallationError>,
+}
+
+/// Parties by role for one class. Installers vary by device, drawn by share.
+#[derive(Debug, Clone, Default)]
+pub struct Lineage {
+    /// `(role, party)` for every single-party role present.
+    pub roles: Vec<(Role, PartyId)>,
+    /// Installers with cumulative shares (the last is exactly 1).
+    pub installers: Vec<(PartyId, f64)>,
+}
+
+impl Lineage {
+    /// The party filling `role`, if any.
+    pub fn party(&self, role: Role) -> Option<PartyId> {
+        self.roles.iter().find(|(r, _)| *r == role).map(|&(_, p)| p)
+    }
+
+    /// The installer index for a uniform draw `u` in [0, 1).
+    pub fn installer_for(&self, u: f64) -> usize {
+        self.installers
+            .iter()
+            .position(|&(_, cum)| u < cum)
+            .unwrap_or(self.installers.len().saturating_sub(1))
+    }
+}
+
+/// A component and its supplier.
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub name: String,
+    pub supplier: PartyId,
+}
+
+/// Who pays for a fault: a fixed party, or the device's own installer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Culprit {
+    Party { role: Role, party: PartyId },
+    DeviceInstaller,
+}
+
+/// Lognormal severity in log space.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Severity {
+    pub mu: f64,
+    pub sigma: f64,
+}
+
+impl Severity {
+    /// The mean loss, exp(μ + σ²/2).
+    pub fn mean(&self) -> f64 {
+        (self.mu + self.sigma * self.sigma / 2.0).exp()
+    }
+}
+
+/// What an incident does and who caused it.
+#[derive(Debug, Clone, Copy)]
+pub struct Consequence {
+    pub harm_probability: f64,
+    pub harm: HarmKind,
+    pub severity: Severity,
+    /// The severity as a sampler, built once.
+    pub loss: LogNormal<f64>,
+    pub culprit: Culprit,
+}
+
+/// Weibull wear-out of one component.
+#[derive(Debug, Clone)]
+pub struct WearOut {
+    pub component: usize,
+    pub shape: f64,
+    pub scale_days: f64,
+    pub on_failure: OnFailure,
+    /// Time-to-failure sampler, built once.
+    pub time_to_failure: Weibull<f64>,
+    pub consequence: Consequence,
+}
+
+/// Firmware defect: a Poisson process per device until the fix reaches it.
+#[derive(Debug, Clone)]
+pub struct FirmwareBug {
+    pub rate_per_day: f64,
+    /// Days between firings; `None` when the rate is zero.
+    pub between_firings: Option<Exp<f64>>,
+    pub fix: Option<Fix>,
+    pub consequence: Consequence,
+}
+
+/// Fix release and adoption.
+#[derive(Debug, Clone, Copy)]
+pub struct Fix {
+    pub release_day: f64,
+    /// Continuous adoption hazard per day, −ln(1 − adoption per day).
+    pub adoption_rate: f64,
+    /// Delay from release to a device's update; `None` when every device updates at once.
+    pub adoption_delay: Option<Exp<f64>>,
+}
+
+/// How the sensor bias moves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DriftModel {
+    /// Brownian bias with this sd per √day; out of tolerance when |bias| > tolerance.
+    RandomWalk { sd_per_day: f64 },
+    /// Each device drifts at its own constant rate |N(rate, rate_sd)| per day.
+    Linear { rate_per_day: f64, rate_sd: f64 },
+}
+
+/// Sensor drift until calibration.
+#[derive(Debug, Clone)]
+pub struct SensorDrift {
+    pub model: DriftModel,
+    pub tolerance: f64,
+    pub calibration_interval_days: f64,
+    pub consequence: Consequence,
+}
+
+/// Installation errors, by installer.
+#[derive(Debug, Clone)]
+pub struct InstallationError {
+    /// Indexed like `Lineage::installers`.
+    pub probability_by_installer: Vec<f64>,
+    pub mean_days_to_manifest: f64,
+    /// Delay from install to the error showing, built once.
+    pub manifest_delay: Exp<f64>,
+    pub consequence: Consequence,
+}

@@ -1,0 +1,567 @@
+//! Turns a raw scenario into a typed one, collecting every problem with its field path.
+//!
+//! Each check appends to one list instead of returning early, so a user fixing a file sees all
+//! of its problems in one go. Messages read "found X, expected Y".
+
+use std::collections::{BTreeMap, HashMap};
+
+use rand_distr::{Exp, LogNormal, Weibull};
+
+use super::path::FieldPath;
+use super::raw::*;
+use super::types::*;
+
+/// Return periods reported when a scenario names none.
+pub const DEFAULT_RETURN_PERIODS: &[f64] = &[2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0];
+
+/// z such that Φ(z) = 0.99, to turn a median and a 99th percentile into σ.
+const Z99: f64 = 2.326_347_874_040_840_8;
+
+/// Largest fleet a class may declare; the memory check refuses what this machine cannot hold.
+const MAX_COUNT: i64 = 100_000_000;
+
+/// A problem found, before it is located in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: FieldPath,
+    pub message: String,
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn report(&mut self, path: &FieldPath, message: impl Into<String>) {
+        self.problems.push(Problem {
+            path: path.clone(),
+            message: message.into(),
+        });
+    }
+
+    /// A finite number strictly greater than zero.
+    fn positive(&mut self, path: &FieldPath, v: f64, what: &str) -> f64 {
+        if !(v.is_finite() && v > 0.0) {
+            self.report(path, format!("found {v}, expected a positive number ({what})"));
+        }
+        v
+    }
+
+    /// A finite number at least zero.
+    fn non_negative(&mut self, path: &FieldPath, v: f64, what: &str) -> f64 {
+        if !(v.is_finite() && v >= 0.0) {
+            self.report(path, format!("found {v}, expected a number ≥ 0 ({what})"));
+        }
+        v
+    }
+
+    /// A probability in [0, 1].
+    fn probability(&mut self, path: &FieldPath, v: f64) -> f64 {
+        if !(0.0..=1.0).contains(&v) {
+            self.report(path, format!("found {v}, expected a probability in [0, 1]"));
+        }
+        v
+    }
+
+    fn parse<T>(
+        &mut self,
+        path: &FieldPath,
+        s: &str,
+        parse: fn(&str) -> Option<T>,
+        expected: fn() -> String,
+    ) -> Option<T> {
+        let v = parse(s);
+        if v.is_none() {
+            self.report(path, format!("found \"{s}\", expected {}", expected()));
+        }
+        v
+    }
+}
+
+/// The closest name to `wanted` among `candidates`, if it is close enough to be a typo.
+fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (strsim::jaro_winkler(wanted, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("; did you mean \"{c}\"?"))
+        .unwrap_or_default()
+}
+
+/// Validates a raw scenario. `Ok` holds the typed scenario; `Err` every problem found.
+pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
+    let mut ck = Checker::default();
+    let root = FieldPath::root();
+
+    let sim = &raw.simulation;
+    let sp = root.key("simulation");
+    if sim.name.is_empty()
+        || !sim
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        ck.report(
+            &sp.key("name"),
+            format!(
+                "found \"{}\", expected a non-empty name of letters, digits, '_' and '-' (it names the output folder)",
+                sim.name
+            ),
+        );
+    }
+    if !(1..=1000).contains(&sim.horizon_years) {
+        ck.report(
+            &sp.key("horizon_years"),
+            format!("found {}, expected a whole number of years from 1 to 1000", sim.horizon_years),
+        );
+    }
+    if !(1..=10_000_000).contains(&sim.replications) {
+        ck.report(
+            &sp.key("replications"),
+            format!("found {}, expected a count from 1 to 10000000", sim.replications),
+        );
+    }
+    let mut return_periods = sim
+        .return_periods
+        .clone()
+        .unwrap_or_else(|| DEFAULT_RETURN_PERIODS.to_vec());
+    for (i, &t) in return_periods.iter().enumerate() {
+        if !(t.is_finite() && t >= 1.0) {
+            ck.report(
+                &sp.key("return_periods").index(i),
+                format!("found {t}, expected a return period of at least 1 year"),
+            );
+        }
+    }
+    if return_periods.is_empty() {
+        ck.report(&sp.key("return_periods"), "found an empty list, expected at least one return period");
+    }
+    return_periods.sort_by(f64::total_cmp);
+    return_periods.dedup();
+
+    // Parties.
+    let mut parties = Vec::new();
+    let mut party_index: HashMap<&str, PartyId> = HashMap::new();
+    for (i, p) in raw.party.iter().enumerate() {
+        let pp = root.key("party").index(i);
+        if p.name.trim().is_empty() {
+            ck.report(&pp.key("name"), "found an empty name, expected a party name");
+        }
+        if party_index.contains_key(p.name.as_str()) {
+            ck.report(
+                &pp.key("name"),
+                format!("found \"{}\" again, expected party names to be unique", p.name),
+            );
+        } else {
+            party_index.insert(&p.name, parties.len() as PartyId);
+        }
+        let role = ck.parse(&pp.key("role"), &p.role, Role::parse, Role::expected);
+        if let Some(c) = p.capacity {
+            ck.positive(&pp.key("capacity"), c, "money per year");
+        }
+        parties.push(Party {
+            name: p.name.clone(),
+            role: role.unwrap_or(Role::Operator),
+            capacity: p.capacity,
+        });
+    }
+    if raw.party.len() > usize::from(PartyId::MAX) {
+        ck.report(&root.key("party"), format!("found {} parties, expected at most {}", raw.party.len(), PartyId::MAX));
+    }
+
+    // Resolves a party name that must have one of `roles`.
+    let resolve = |ck: &mut Checker, path: &FieldPath, name: &str, roles: &[Role]| -> Option<PartyId> {
+        let role_names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
+        match party_index.get(name) {
+            None => {
+                ck.report(
+                    path,
+                    format!(
+                        "no party named \"{name}\", expected a declared [[party]] with role {}{}",
+                        role_names.join(" or "),
+                        did_you_mean(name, raw.party.iter().map(|p| p.name.as_str()))
+                    ),
+                );
+                None
+            }
+            Some(&id) => {
+                let role = parties[usize::from(id)].role;
+                if !roles.contains(&role) {
+                    ck.report(
+                        path,
+                        format!(
+                            "found party \"{name}\" with role {role}, expected a party with role {}",
+                            role_names.join(" or ")
+                        ),
+                    );
+                }
+                Some(id)
+            }
+        }
+    };
+
+    let mut classes = Vec::new();
+    let mut class_names: BTreeMap<&str, usize> = BTreeMap::new();
+    if raw.device_class.is_empty() {
+        ck.report(&root.key("device_class"), "found no [[device_class]], expected at least one");
+    }
+    for (ci, c) in raw.device_class.iter().enumerate() {
+        let cp = root.key("device_class").index(ci);
+        if class_names.insert(&c.name, ci).is_some() || c.name.trim().is_empty() {
+            ck.report(&cp.key("name"), format!("found \"{}\", expected a unique, non-empty class name", c.name));
+        }
+        if !(1..=MAX_COUNT).contains(&c.count) {
+            ck.report(&cp.key("count"), format!("found {}, expected a device count from 1 to {MAX_COUNT}", c.count));
+        }
+
+        // Lineage.
+        let lp = cp.key("lineage");
+        let l = &c.lineage;
+        let mut lineage = Lineage::default();
+        let single: [(&str, &Option<String>, Role); 7] = [
+            ("manufacturer", &l.manufacturer, Role::Manufacturer),
+            ("assembler", &l.assembler, Role::Assembler),
+            ("importer", &l.importer, Role::Importer),
+            ("distributor", &l.distributor, Role::Distributor),
+            ("software_vendor", &l.software_vendor, Role::SoftwareVendor),
+            ("network_operator", &l.network_operator, Role::NetworkOperator),
+            ("operator", &l.operator, Role::Operator),
+        ];
+        for (key, name, role) in single {
+            if let Some(name) = name
+                && let Some(id) = resolve(&mut ck, &lp.key(key), name, &[role])
+            {
+                lineage.roles.push((role, id));
+            }
+        }
+        match (&l.installer, &l.installers) {
+            (Some(_), Some(_)) => ck.report(
+                &lp.key("installers"),
+                "found both installer and installers, expected one of them",
+            ),
+            (Some(name), None) => {
+                if let Some(id) = resolve(&mut ck, &lp.key("installer"), name, &[Role::Installer]) {
+                    lineage.installers.push((id, 1.0));
+                }
+            }
+            (None, Some(list)) => {
+                let mut cum = 0.0;
+                for (i, s) in list.iter().enumerate() {
+                    let ip = lp.key("installers").index(i);
+                    let id = resolve(&mut ck, &ip.key("party"), &s.party, &[Role::Installer]);
+                    if !(s.share > 0.0 && s.share <= 1.0) {
+                        ck.report(&ip.key("share"), format!("found {}, expected a share in (0, 1]", s.share));
+                    }
+                    cum += s.share;
+                    if let Some(id) = id {
+                        lineage.installers.push((id, cum));
+                    }
+                }
+                if list.is_empty() {
+                    ck.report(&lp.key("installers"), "found an empty list, expected at least one installer");
+                } else if (cum - 1.0).abs() > 1e-9 {
+                    ck.report(&lp.key("installers"), format!("found shares adding up to {cum}, expected 1"));
+                }
+                if let Some(last) = lineage.installers.last_mut() {
+                    last.1 = 1.0;
+                }
+            }
+            (None, None) => {}
+        }
+
+        // Components.
+        let mut components: Vec<Component> = Vec::new();
+        for (i, comp) in c.component.iter().enumerate() {
+            let pp = cp.key("component").index(i);
+            if components.iter().any(|k| k.name == comp.name) {
+                ck.report(&pp.key("name"), format!("found \"{}\" again, expected unique component names", comp.name));
+            }
+            let supplier = resolve(
+                &mut ck,
+                &pp.key("supplier"),
+                &comp.supplier,
+                &[Role::ComponentSupplier, Role::Manufacturer, Role::Assembler],
+            );
+            components.push(Component {
+                name: comp.name.clone(),
+                supplier: supplier.unwrap_or(0),
+            });
+        }
+        let find_component = |ck: &mut Checker, path: &FieldPath, name: &str| -> Option<usize> {
+            let found = components.iter().position(|k| k.name == name);
+            if found.is_none() {
+                ck.report(
+                    path,
+                    format!(
+                        "no component named \"{name}\", expected a name from [[device_class.component]]{}",
+                        did_you_mean(name, components.iter().map(|k| k.name.as_str()))
+                    ),
+                );
+            }
+            found
+        };
+
+        // The culprit of a fault: its root-cause role resolved in this class's lineage.
+        let culprit = |ck: &mut Checker, path: &FieldPath, cause: Option<&String>, default: FaultCause, component: Option<usize>| -> Culprit {
+            let cause = match cause {
+                None => default,
+                Some(s) => ck.parse(path, s, FaultCause::parse, FaultCause::expected).unwrap_or(default),
+            };
+            match cause {
+                FaultCause::ComponentSupplier => match component {
+                    Some(k) => Culprit::Party { role: Role::ComponentSupplier, party: components[k].supplier },
+                    None => {
+                        ck.report(path, "found component_supplier, expected a cause with a named component (set `component`) or another role");
+                        Culprit::DeviceInstaller
+                    }
+                },
+                FaultCause::Installer => {
+                    if lineage.installers.is_empty() {
+                        ck.report(path, "found installer, expected lineage.installer or lineage.installers to name one");
+                    }
+                    Culprit::DeviceInstaller
+                }
+                other => match lineage.party(other.role()) {
+                    Some(party) => Culprit::Party { role: other.role(), party },
+                    None => {
+                        ck.report(path, format!("found {other}, expected a role this class's lineage names (add lineage.{other})"));
+                        Culprit::DeviceInstaller
+                    }
+                },
+            }
+        };
+
+        let consequence = |ck: &mut Checker, path: &FieldPath, h: &RawHarm, culprit: Culprit| -> Consequence {
+            let harm_probability = ck.probability(&path.key("probability"), h.probability);
+            let harm = ck.parse(&path.key("kind"), &h.kind, HarmKind::parse, HarmKind::expected).unwrap_or(HarmKind::Injury);
+            let severity = severity(ck, &path.key("severity"), &h.severity);
+            let loss = LogNormal::new(severity.mu, severity.sigma).unwrap_or_else(|_| {
+                ck.report(&path.key("severity"), format!("found mu {} and sigma {}, expected a valid lognormal", severity.mu, severity.sigma));
+                unit_lognormal()
+            });
+            Consequence { harm_probability, harm, severity, loss, culprit }
+        };
+
+        let mut wear_out = Vec::new();
+        for (i, w) in c.wear_out.iter().enumerate() {
+            let wp = cp.key("wear_out").index(i);
+            let component = find_component(&mut ck, &wp.key("component"), &w.component);
+            ck.positive(&wp.key("shape"), w.shape, "Weibull shape");
+            ck.positive(&wp.key("scale_days"), w.scale_days, "Weibull scale in days");
+            let on_failure = ck
+                .parse(&wp.key("on_failure"), &w.on_failure, OnFailure::parse, OnFailure::expected)
+                .unwrap_or(OnFailure::Retire);
+            let who = culprit(&mut ck, &wp.key("root_cause"), w.root_cause.as_ref(), FaultCause::ComponentSupplier, component);
+            let consequence = consequence(&mut ck, &wp.key("harm"), &w.harm, who);
+            let time_to_failure = Weibull::new(w.scale_days, w.shape).unwrap_or_else(|_| unit_weibull());
+            wear_out.push(WearOut {
+                time_to_failure,
+                component: component.unwrap_or(0),
+                shape: w.shape,
+                scale_days: w.scale_days,
+                on_failure,
+                consequence,
+            });
+        }
+
+        let firmware_bug = c.firmware_bug.as_ref().map(|f| {
+            let fp = cp.key("firmware_bug");
+            ck.non_negative(&fp.key("rate_per_device_year"), f.rate_per_device_year, "incidents per device-year");
+            let fix = f.fix.as_ref().map(|x| {
+                let xp = fp.key("fix");
+                ck.non_negative(&xp.key("release_after_days"), x.release_after_days, "days");
+                if !(x.adoption_per_day > 0.0 && x.adoption_per_day <= 1.0) {
+                    ck.report(
+                        &xp.key("adoption_per_day"),
+                        format!("found {}, expected a probability per day in (0, 1]", x.adoption_per_day),
+                    );
+                }
+                let adoption_rate = if x.adoption_per_day >= 1.0 { f64::INFINITY } else { -(1.0 - x.adoption_per_day).ln() };
+                Fix {
+                    release_day: x.release_after_days,
+                    adoption_rate,
+                    adoption_delay: exp(adoption_rate),
+                }
+            });
+            let who = culprit(&mut ck, &fp.key("root_cause"), f.root_cause.as_ref(), FaultCause::SoftwareVendor, None);
+            let rate_per_day = f.rate_per_device_year / DAYS_PER_YEAR;
+            FirmwareBug {
+                between_firings: exp(rate_per_day),
+                rate_per_day,
+                fix,
+                consequence: consequence(&mut ck, &fp.key("harm"), &f.harm, who),
+            }
+        });
+
+        let sensor_drift = c.sensor_drift.as_ref().map(|d| {
+            let dp = cp.key("sensor_drift");
+            let component = d.component.as_ref().and_then(|n| find_component(&mut ck, &dp.key("component"), n));
+            let model = match d.model.as_str() {
+                "random_walk" => match d.sd_per_day {
+                    Some(sd) => DriftModel::RandomWalk { sd_per_day: ck.positive(&dp.key("sd_per_day"), sd, "bias sd per √day") },
+                    None => {
+                        ck.report(&dp.key("sd_per_day"), "found nothing, expected sd_per_day for model \"random_walk\"");
+                        DriftModel::RandomWalk { sd_per_day: 1.0 }
+                    }
+                },
+                "linear" => {
+                    let rate = match d.rate_per_day {
+                        Some(r) => ck.positive(&dp.key("rate_per_day"), r, "bias change per day"),
+                        None => {
+                            ck.report(&dp.key("rate_per_day"), "found nothing, expected rate_per_day for model \"linear\"");
+                            1.0
+                        }
+                    };
+                    let sd = ck.non_negative(&dp.key("rate_sd"), d.rate_sd.unwrap_or(0.0), "spread of the rate");
+                    DriftModel::Linear { rate_per_day: rate, rate_sd: sd }
+                }
+                other => {
+                    ck.report(&dp.key("model"), format!("found \"{other}\", expected one of \"random_walk\", \"linear\""));
+                    DriftModel::RandomWalk { sd_per_day: 1.0 }
+                }
+            };
+            ck.positive(&dp.key("tolerance"), d.tolerance, "largest acceptable bias");
+            ck.positive(&dp.key("calibration_interval_days"), d.calibration_interval_days, "days");
+            let default = if component.is_some() { FaultCause::ComponentSupplier } else { FaultCause::Manufacturer };
+            let who = culprit(&mut ck, &dp.key("root_cause"), d.root_cause.as_ref(), default, component);
+            SensorDrift {
+                model,
+                tolerance: d.tolerance,
+                calibration_interval_days: d.calibration_interval_days,
+                consequence: consequence(&mut ck, &dp.key("harm"), &d.harm, who),
+            }
+        });
+
+        let installation_error = c.installation_error.as_ref().map(|e| {
+            let ep = cp.key("installation_error");
+            let default_p = ck.probability(&ep.key("probability"), e.probability);
+            let mut by = vec![default_p; lineage.installers.len()];
+            for (name, &p) in &e.by_installer {
+                let kp = ep.key("by_installer").key(name);
+                ck.probability(&kp, p);
+                let slot = lineage
+                    .installers
+                    .iter()
+                    .position(|&(id, _)| parties[usize::from(id)].name == *name);
+                match slot {
+                    Some(s) => by[s] = p,
+                    None => ck.report(
+                        &kp,
+                        format!("found installer \"{name}\", expected an installer of this class's lineage"),
+                    ),
+                }
+            }
+            if lineage.installers.is_empty() {
+                ck.report(&ep, "found an installation error on a class with no installer, expected lineage.installer or lineage.installers");
+            }
+            ck.positive(&ep.key("mean_days_to_manifest"), e.mean_days_to_manifest, "days");
+            let who = culprit(&mut ck, &ep.key("root_cause"), e.root_cause.as_ref(), FaultCause::Installer, None);
+            InstallationError {
+                probability_by_installer: by,
+                mean_days_to_manifest: e.mean_days_to_manifest,
+                manifest_delay: exp(1.0 / e.mean_days_to_manifest).unwrap_or_else(unit_exp),
+                consequence: consequence(&mut ck, &ep.key("harm"), &e.harm, who),
+            }
+        });
+
+        classes.push(DeviceClass {
+            name: c.name.clone(),
+            count: c.count.clamp(1, MAX_COUNT) as u32,
+            lineage,
+            components,
+            wear_out,
+            firmware_bug,
+            sensor_drift,
+            installation_error,
+        });
+    }
+    if raw.device_class.len() > usize::from(u16::MAX) {
+        ck.report(&root.key("device_class"), "found too many classes, expected at most 65535");
+    }
+
+    if !ck.problems.is_empty() {
+        return Err(ck.problems);
+    }
+    Ok(Scenario {
+        name: sim.name.clone(),
+        description: sim.description.clone(),
+        horizon_years: sim.horizon_years as u32,
+        replications: sim.replications as u32,
+        seed: sim.seed,
+        return_periods,
+        currency: sim.currency.clone().unwrap_or_else(|| "EUR".to_owned()),
+        parties,
+        classes,
+    })
+}
+
+/// An exponential with this rate, if the rate is positive and finite.
+fn exp(rate: f64) -> Option<Exp<f64>> {
+    (rate > 0.0 && rate.is_finite()).then(|| Exp::new(rate).ok()).flatten()
+}
+
+// Stand-ins used only after a problem has been reported, so that validation can go on and
+// collect the rest; a scenario with any problem is never run.
+fn unit_exp() -> Exp<f64> {
+    Exp::new(1.0).unwrap_or_else(|_| unreachable!("rate 1 is valid"))
+}
+fn unit_weibull() -> Weibull<f64> {
+    Weibull::new(1.0, 1.0).unwrap_or_else(|_| unreachable!("scale and shape 1 are valid"))
+}
+fn unit_lognormal() -> LogNormal<f64> {
+    LogNormal::new(0.0, 1.0).unwrap_or_else(|_| unreachable!("mu 0, sigma 1 are valid"))
+}
+
+/// Reads one of the three lognormal parameterisations.
+fn severity(ck: &mut Checker, path: &FieldPath, s: &RawSeverity) -> Severity {
+    let given = [
+        ("median and p99", s.median.is_some() || s.p99.is_some()),
+        ("mean and sd", s.mean.is_some() || s.sd.is_some()),
+        ("mu and sigma", s.mu.is_some() || s.sigma.is_some()),
+    ];
+    let n = given.iter().filter(|g| g.1).count();
+    let fallback = Severity { mu: 0.0, sigma: 1.0 };
+    if n != 1 {
+        ck.report(
+            path,
+            format!(
+                "found {}, expected exactly one pair: median and p99, mean and sd, or mu and sigma",
+                if n == 0 { "no parameters".to_owned() } else { format!("{n} parameter pairs") }
+            ),
+        );
+        return fallback;
+    }
+    let both = |ck: &mut Checker, a: (&str, Option<f64>), b: (&str, Option<f64>)| -> Option<(f64, f64)> {
+        for (k, v) in [a, b] {
+            if v.is_none() {
+                ck.report(&path.key(k), format!("found nothing, expected {k} alongside {}", if k == a.0 { b.0 } else { a.0 }));
+            }
+        }
+        Some((a.1?, b.1?))
+    };
+    if let Some((median, p99)) = given[0].1.then(|| both(ck, ("median", s.median), ("p99", s.p99))).flatten() {
+        ck.positive(&path.key("median"), median, "money");
+        if !(p99.is_finite() && p99 > median) {
+            ck.report(&path.key("p99"), format!("found {p99}, expected a 99th percentile above the median {median}"));
+            return fallback;
+        }
+        if median > 0.0 {
+            return Severity { mu: median.ln(), sigma: (p99 / median).ln() / Z99 };
+        }
+    } else if let Some((mean, sd)) = given[1].1.then(|| both(ck, ("mean", s.mean), ("sd", s.sd))).flatten() {
+        ck.positive(&path.key("mean"), mean, "money");
+        ck.positive(&path.key("sd"), sd, "money");
+        if mean > 0.0 && sd > 0.0 {
+            let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+            return Severity { mu: mean.ln() - sigma2 / 2.0, sigma: sigma2.sqrt() };
+        }
+    } else if let Some((mu, sigma)) = given[2].1.then(|| both(ck, ("mu", s.mu), ("sigma", s.sigma))).flatten() {
+        if !mu.is_finite() {
+            ck.report(&path.key("mu"), format!("found {mu}, expected a finite number"));
+        }
+        ck.positive(&path.key("sigma"), sigma, "log-space sd");
+        return Severity { mu, sigma };
+    }
+    fallback
+}

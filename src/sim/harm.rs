@@ -1,0 +1,53 @@
+//! From incidents to harm: whether an incident hurts someone and how much it costs.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_distr::Distribution;
+
+use crate::outcome::HarmRecord;
+
+use super::messages::{Harmed, Incident};
+use super::resources::{Counts, HarmLog, Replication};
+use super::rng::streams;
+
+/// Decides whether each incident causes harm and draws its loss; counts every incident.
+pub fn assess_harm(
+    mut incidents: MessageReader<Incident>,
+    run: Res<Replication>,
+    mut counts: ResMut<Counts>,
+    mut harmed: MessageWriter<Harmed>,
+) {
+    for incident in incidents.read() {
+        let c = &incident.consequence;
+        let u: f64 = run
+            .streams
+            .rng(streams::HARM, incident.device, incident.key)
+            .random();
+        let harmful = u < c.harm_probability;
+        counts.0.count(incident.fault, incident.cause_party, harmful);
+        if harmful {
+            let loss = c
+                .loss
+                .sample(&mut run.streams.rng(streams::SEVERITY, incident.device, incident.key));
+            harmed.write(Harmed {
+                incident: *incident,
+                harm: c.harm,
+                loss,
+            });
+        }
+    }
+}
+
+/// Appends each harm to the replication's log, as plain data.
+pub fn record_harm(mut harmed: MessageReader<Harmed>, mut log: ResMut<HarmLog>) {
+    log.0.extend(harmed.read().map(|h| HarmRecord {
+        day: h.incident.day,
+        device: h.incident.device,
+        class: h.incident.class,
+        fault: h.incident.fault,
+        harm: h.harm,
+        cause_role: h.incident.cause_role,
+        cause_party: h.incident.cause_party,
+        loss: h.loss,
+    }));
+}

@@ -1,0 +1,198 @@
+//! Sensor drift: the bias of a reading grows from zero after each calibration; the first time
+//! its size passes the tolerance in a calibration interval is an excursion (one incident), and
+//! the next calibration resets it.
+//!
+//! Under the random-walk model the bias is σ·W(t), so the time to leave (−τ, τ) is (τ/σ)²·T₁,
+//! with T₁ the exit time of standard Brownian motion from (−1, 1). T₁'s distribution is known
+//! exactly (a series, below), so each device draws the interval of its next excursion
+//! (geometric) and the time within it (inverse transform) instead of walking day by day.
+//! Under the linear model each device drifts at its own rate |N(rate, sd)| and leaves
+//! tolerance τ/rate days after every calibration, if that is before the next one.
+
+use std::sync::OnceLock;
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_distr::{Distribution, Geometric, Normal};
+
+use crate::scenario::{DriftModel, FaultKind, SensorDrift};
+use crate::sim::agenda::{Agenda, Event, EventKind};
+use crate::sim::components::{ClassId, DeviceId, DriftRate, InstallerSlot, Lifecycle};
+use crate::sim::messages::{DriftDue, Incident};
+use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::rng::{Streams, streams};
+
+/// P(T₁ ≤ t) for the exit time T₁ of standard Brownian motion from (−1, 1):
+/// 1 − (4/π) Σₙ (−1)ⁿ/(2n+1) · exp(−(2n+1)² π² t / 8).
+pub fn exit_time_cdf(t: f64) -> f64 {
+    use std::f64::consts::PI;
+    if t <= 0.0 {
+        return 0.0;
+    }
+    if t < 0.02 {
+        // Below 0.02 the probability is under 1e-11 (4·Φ̄(1/√t)); the series would only add noise.
+        return 0.0;
+    }
+    let mut survival = 0.0;
+    for n in 0..200 {
+        let k = f64::from(2 * n + 1);
+        let term = (-(k * k) * PI * PI * t / 8.0).exp() / k;
+        survival += if n % 2 == 0 { term } else { -term };
+        if term < 1e-18 {
+            break;
+        }
+    }
+    (1.0 - 4.0 / PI * survival).clamp(0.0, 1.0)
+}
+
+/// Grid of the exit-time CDF, computed once, for fast inversion.
+struct ExitTable {
+    step: f64,
+    cdf: Vec<f64>,
+}
+
+const TABLE_END: f64 = 16.0;
+const TABLE_POINTS: usize = 16_385;
+
+fn table() -> &'static ExitTable {
+    static TABLE: OnceLock<ExitTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let step = TABLE_END / (TABLE_POINTS - 1) as f64;
+        let cdf = (0..TABLE_POINTS).map(|i| exit_time_cdf(i as f64 * step)).collect();
+        ExitTable { step, cdf }
+    })
+}
+
+/// P(T₁ ≤ t), interpolated in the table (exact series beyond it).
+fn exit_time_cdf_fast(t: f64) -> f64 {
+    let tab = table();
+    let x = t / tab.step;
+    if x >= (TABLE_POINTS - 1) as f64 {
+        return exit_time_cdf(t);
+    }
+    let i = x.max(0.0) as usize;
+    let w = x - i as f64;
+    tab.cdf[i] * (1.0 - w) + tab.cdf[i + 1] * w
+}
+
+/// The q-quantile of T₁, by inverse interpolation in the table and the one-term tail beyond.
+pub fn exit_time_quantile(q: f64) -> f64 {
+    use std::f64::consts::PI;
+    let tab = table();
+    let last = tab.cdf[TABLE_POINTS - 1];
+    if q >= last {
+        return -(8.0 / (PI * PI)) * (PI * (1.0 - q).max(f64::MIN_POSITIVE) / 4.0).ln();
+    }
+    let i = tab.cdf.partition_point(|&f| f < q).max(1);
+    let (f0, f1) = (tab.cdf[i - 1], tab.cdf[i]);
+    let w = if f1 > f0 { (q - f0) / (f1 - f0) } else { 0.0 };
+    ((i - 1) as f64 + w) * tab.step
+}
+
+/// The day of the device's next excursion, searching from calibration interval `from`, with
+/// its interval; `None` if it never leaves tolerance.
+fn next_excursion(
+    streams: &Streams,
+    device: u32,
+    excursion: u32,
+    from: u32,
+    rate: f64,
+    drift: &SensorDrift,
+) -> Option<(f64, u32)> {
+    let c = drift.calibration_interval_days;
+    let (skip, within) = match drift.model {
+        DriftModel::RandomWalk { sd_per_day } => {
+            let scale = (drift.tolerance / sd_per_day).powi(2);
+            let p = exit_time_cdf_fast(c / scale);
+            if p <= 0.0 {
+                return None;
+            }
+            let geometric = Geometric::new(p).ok()?;
+            let mut rng = streams.rng(streams::DRIFT_CROSSING, device, u64::from(excursion));
+            let skip = geometric.sample(&mut rng);
+            // Given an excursion in the interval, its time has CDF F(t)/F(C): invert at v·F(C).
+            let within = scale * exit_time_quantile(rng.random::<f64>() * p);
+            (skip, within.min(c))
+        }
+        DriftModel::Linear { .. } => {
+            let within = drift.tolerance / rate;
+            if !(within < c) {
+                return None;
+            }
+            (0, within)
+        }
+    };
+    let interval = u32::try_from(u64::from(from) + skip).ok()?;
+    Some((f64::from(interval) * c + within, interval))
+}
+
+/// Draws each device's drift rate and files its first excursion.
+pub fn schedule_drift_excursions(
+    run: Res<Replication>,
+    scenario: Res<ScenarioRes>,
+    mut agenda: ResMut<Agenda>,
+    mut devices: Query<(Entity, &DeviceId, &ClassId, &mut DriftRate)>,
+) {
+    for (entity, id, class, mut rate) in &mut devices {
+        let Some(drift) = &scenario.0.classes[usize::from(class.0)].sensor_drift else {
+            continue;
+        };
+        if let DriftModel::Linear { rate_per_day, rate_sd } = drift.model {
+            let mut rng = run.streams.rng(streams::DRIFT_RATE, id.0, 0);
+            rate.0 = Normal::new(rate_per_day, rate_sd)
+                .map_or(rate_per_day, |n| n.sample(&mut rng))
+                .abs();
+        }
+        if let Some((day, interval)) = next_excursion(&run.streams, id.0, 0, 0, rate.0, drift) {
+            agenda.schedule(Event {
+                day,
+                device: id.0,
+                entity,
+                kind: EventKind::Drift,
+                counter: 0,
+                aux: interval,
+            });
+        }
+    }
+}
+
+/// Turns due excursions into incidents and files the next one from the next interval on.
+pub fn detect_drift_excursions(
+    mut due: MessageReader<DriftDue>,
+    run: Res<Replication>,
+    scenario: Res<ScenarioRes>,
+    mut agenda: ResMut<Agenda>,
+    devices: Query<(&ClassId, &InstallerSlot, &Lifecycle, &DriftRate)>,
+    mut incidents: MessageWriter<Incident>,
+) {
+    for DriftDue(event) in due.read() {
+        let Ok((class, installer, life, rate)) = devices.get(event.entity) else {
+            continue;
+        };
+        let c = &scenario.0.classes[usize::from(class.0)];
+        let Some(drift) = &c.sensor_drift else { continue };
+        if !life.in_service_on(event.day) {
+            continue;
+        }
+        incidents.write(super::incident(
+            event,
+            class.0,
+            c,
+            installer.0,
+            FaultKind::SensorDrift,
+            0,
+            &drift.consequence,
+        ));
+        let excursion = event.counter + 1;
+        if let Some((day, interval)) =
+            next_excursion(&run.streams, event.device, excursion, event.aux + 1, rate.0, drift)
+        {
+            agenda.schedule(Event {
+                day,
+                counter: excursion,
+                aux: interval,
+                ..*event
+            });
+        }
+    }
+}
