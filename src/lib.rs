@@ -6,8 +6,92 @@
 //! [`output`] writes CSV and a manifest. Only `scenario` reads and only `output` writes.
 
 pub mod error;
+pub mod experiment;
+pub mod liability;
 pub mod outcome;
+pub mod output;
 pub mod scenario;
 pub mod sim;
+pub mod stats;
 
 pub use error::{Error, Result};
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Options of a batch run that apply to every scenario.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub out_root: PathBuf,
+    pub replications: Option<u32>,
+    pub seed: Option<u64>,
+    pub threads: usize,
+    pub keep_elt: bool,
+    /// Memory the run may use, in bytes; larger scenarios are refused before they start.
+    pub memory_limit: u64,
+}
+
+/// What a finished scenario run produced.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub folder: PathBuf,
+    pub scenario: Arc<scenario::Scenario>,
+    pub summary: stats::Summary,
+    pub manifest: output::Manifest,
+}
+
+/// Runs one scenario file end to end: load, check memory, simulate, summarise, write.
+pub fn run_file(
+    path: &Path,
+    options: &RunOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RunOutcome> {
+    let loaded = scenario::load(path)?;
+    let mut sc = loaded.scenario;
+    if let Some(n) = options.replications {
+        sc.replications = n.max(1);
+    }
+    if let Some(s) = options.seed {
+        sc.seed = s;
+    }
+    let sc = Arc::new(sc);
+    let config = experiment::RunConfig {
+        threads: options.threads.max(1),
+        keep_elt: options.keep_elt,
+    };
+    experiment::check_memory(&sc, &config, options.memory_limit)?;
+    let started = Instant::now();
+    let regime = liability::RootCause;
+    let results = experiment::run(&sc, &config, &regime, progress)?;
+    let summary = stats::summarise(&sc, &results);
+    let manifest = output::Manifest {
+        fleetsim_version: env!("CARGO_PKG_VERSION").to_owned(),
+        scenario: sc.name.clone(),
+        scenario_path: loaded.path.display().to_string(),
+        scenario_sha256: loaded.sha256,
+        seed: sc.seed,
+        replications: sc.replications,
+        horizon_years: sc.horizon_years,
+        threads: config.threads,
+        wall_time_seconds: started.elapsed().as_secs_f64(),
+        devices: sc.device_count(),
+        devices_simulated: sc.device_count() * u64::from(sc.replications),
+        device_years: sc.device_count() * u64::from(sc.replications) * u64::from(sc.horizon_years),
+        event_loss_table: config.keep_elt,
+        liability_regime: "root_cause".to_owned(),
+    };
+    let data = output::RunData {
+        scenario: &sc,
+        results: &results,
+        summary: &summary,
+        manifest: &manifest,
+    };
+    let folder = output::write_run(&options.out_root, &data)?;
+    Ok(RunOutcome {
+        folder,
+        scenario: sc,
+        summary,
+        manifest,
+    })
+}

@@ -133,7 +133,11 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
         Ok(raw) => raw,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            items.push(locate(span.clone(), field_at(&doc, span), first_line(e.message())));
+            items.push(locate(
+                span.clone(),
+                field_at(&doc, span),
+                first_line(e.message()),
+            ));
             return Err(fail(items));
         }
     };
@@ -143,9 +147,11 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
         Ok(s) if items.is_empty() => Ok(s),
         Ok(_) => Err(fail(items)),
         Err(problems) => {
-            items.extend(problems.into_iter().map(|p| {
-                locate(p.path.span_in(&doc), p.path.to_string(), p.message)
-            }));
+            items.extend(
+                problems
+                    .into_iter()
+                    .map(|p| locate(p.path.span_in(&doc), p.path.to_string(), p.message)),
+            );
             items.sort_by_key(|d| (d.line, d.column));
             Err(fail(items))
         }
@@ -158,14 +164,23 @@ fn first_line(s: &str) -> String {
 
 /// The dotted path of the innermost value whose span contains `span`, for type errors.
 fn field_at(doc: &toml::Spanned<DeTable<'_>>, span: std::ops::Range<usize>) -> String {
-    fn walk(v: &toml::Spanned<toml::de::DeValue<'_>>, span: &std::ops::Range<usize>, path: FieldPath) -> Option<FieldPath> {
+    fn walk(
+        v: &toml::Spanned<toml::de::DeValue<'_>>,
+        span: &std::ops::Range<usize>,
+        path: FieldPath,
+    ) -> Option<FieldPath> {
         let s = v.span();
         if !(s.start <= span.start && span.end <= s.end) {
             return None;
         }
         let deeper = match v.get_ref() {
-            toml::de::DeValue::Table(t) => t.iter().find_map(|(k, v)| walk(v, span, path.key(k.get_ref()))),
-            toml::de::DeValue::Array(a) => a.iter().enumerate().find_map(|(i, v)| walk(v, span, path.index(i))),
+            toml::de::DeValue::Table(t) => t
+                .iter()
+                .find_map(|(k, v)| walk(v, span, path.key(k.get_ref()))),
+            toml::de::DeValue::Array(a) => a
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| walk(v, span, path.index(i))),
             _ => None,
         };
         Some(deeper.unwrap_or(path))
@@ -196,7 +211,11 @@ fn allowed_keys(schema: &Json, path: &FieldPath) -> Vec<String> {
             } else if let Some(alts) = node.get("anyOf").and_then(Json::as_array) {
                 node = alts
                     .iter()
-                    .find(|a| a.get("$ref").is_some() || a.get("properties").is_some() || a.get("items").is_some())
+                    .find(|a| {
+                        a.get("$ref").is_some()
+                            || a.get("properties").is_some()
+                            || a.get("items").is_some()
+                    })
                     .cloned()
                     .unwrap_or(Json::Null);
             } else {

@@ -12,7 +12,9 @@ use super::raw::*;
 use super::types::*;
 
 /// Return periods reported when a scenario names none.
-pub const DEFAULT_RETURN_PERIODS: &[f64] = &[2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0];
+pub const DEFAULT_RETURN_PERIODS: &[f64] = &[
+    2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0,
+];
 
 /// z such that Φ(z) = 0.99, to turn a median and a 99th percentile into σ.
 const Z99: f64 = 2.326_347_874_040_840_8;
@@ -43,7 +45,10 @@ impl Checker {
     /// A finite number strictly greater than zero.
     fn positive(&mut self, path: &FieldPath, v: f64, what: &str) -> f64 {
         if !(v.is_finite() && v > 0.0) {
-            self.report(path, format!("found {v}, expected a positive number ({what})"));
+            self.report(
+                path,
+                format!("found {v}, expected a positive number ({what})"),
+            );
         }
         v
     }
@@ -113,13 +118,19 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     if !(1..=1000).contains(&sim.horizon_years) {
         ck.report(
             &sp.key("horizon_years"),
-            format!("found {}, expected a whole number of years from 1 to 1000", sim.horizon_years),
+            format!(
+                "found {}, expected a whole number of years from 1 to 1000",
+                sim.horizon_years
+            ),
         );
     }
     if !(1..=10_000_000).contains(&sim.replications) {
         ck.report(
             &sp.key("replications"),
-            format!("found {}, expected a count from 1 to 10000000", sim.replications),
+            format!(
+                "found {}, expected a count from 1 to 10000000",
+                sim.replications
+            ),
         );
     }
     let mut return_periods = sim
@@ -135,7 +146,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         }
     }
     if return_periods.is_empty() {
-        ck.report(&sp.key("return_periods"), "found an empty list, expected at least one return period");
+        ck.report(
+            &sp.key("return_periods"),
+            "found an empty list, expected at least one return period",
+        );
     }
     return_periods.sort_by(f64::total_cmp);
     return_periods.dedup();
@@ -146,12 +160,18 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     for (i, p) in raw.party.iter().enumerate() {
         let pp = root.key("party").index(i);
         if p.name.trim().is_empty() {
-            ck.report(&pp.key("name"), "found an empty name, expected a party name");
+            ck.report(
+                &pp.key("name"),
+                "found an empty name, expected a party name",
+            );
         }
         if party_index.contains_key(p.name.as_str()) {
             ck.report(
                 &pp.key("name"),
-                format!("found \"{}\" again, expected party names to be unique", p.name),
+                format!(
+                    "found \"{}\" again, expected party names to be unique",
+                    p.name
+                ),
             );
         } else {
             party_index.insert(&p.name, parties.len() as PartyId);
@@ -167,11 +187,22 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         });
     }
     if raw.party.len() > usize::from(PartyId::MAX) {
-        ck.report(&root.key("party"), format!("found {} parties, expected at most {}", raw.party.len(), PartyId::MAX));
+        ck.report(
+            &root.key("party"),
+            format!(
+                "found {} parties, expected at most {}",
+                raw.party.len(),
+                PartyId::MAX
+            ),
+        );
     }
 
     // Resolves a party name that must have one of `roles`.
-    let resolve = |ck: &mut Checker, path: &FieldPath, name: &str, roles: &[Role]| -> Option<PartyId> {
+    let resolve = |ck: &mut Checker,
+                   path: &FieldPath,
+                   name: &str,
+                   roles: &[Role]|
+     -> Option<PartyId> {
         let role_names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
         match party_index.get(name) {
             None => {
@@ -204,15 +235,30 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let mut classes = Vec::new();
     let mut class_names: BTreeMap<&str, usize> = BTreeMap::new();
     if raw.device_class.is_empty() {
-        ck.report(&root.key("device_class"), "found no [[device_class]], expected at least one");
+        ck.report(
+            &root.key("device_class"),
+            "found no [[device_class]], expected at least one",
+        );
     }
     for (ci, c) in raw.device_class.iter().enumerate() {
         let cp = root.key("device_class").index(ci);
         if class_names.insert(&c.name, ci).is_some() || c.name.trim().is_empty() {
-            ck.report(&cp.key("name"), format!("found \"{}\", expected a unique, non-empty class name", c.name));
+            ck.report(
+                &cp.key("name"),
+                format!(
+                    "found \"{}\", expected a unique, non-empty class name",
+                    c.name
+                ),
+            );
         }
         if !(1..=MAX_COUNT).contains(&c.count) {
-            ck.report(&cp.key("count"), format!("found {}, expected a device count from 1 to {MAX_COUNT}", c.count));
+            ck.report(
+                &cp.key("count"),
+                format!(
+                    "found {}, expected a device count from 1 to {MAX_COUNT}",
+                    c.count
+                ),
+            );
         }
 
         // Lineage.
@@ -225,7 +271,11 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             ("importer", &l.importer, Role::Importer),
             ("distributor", &l.distributor, Role::Distributor),
             ("software_vendor", &l.software_vendor, Role::SoftwareVendor),
-            ("network_operator", &l.network_operator, Role::NetworkOperator),
+            (
+                "network_operator",
+                &l.network_operator,
+                Role::NetworkOperator,
+            ),
             ("operator", &l.operator, Role::Operator),
         ];
         for (key, name, role) in single {
@@ -251,7 +301,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     let ip = lp.key("installers").index(i);
                     let id = resolve(&mut ck, &ip.key("party"), &s.party, &[Role::Installer]);
                     if !(s.share > 0.0 && s.share <= 1.0) {
-                        ck.report(&ip.key("share"), format!("found {}, expected a share in (0, 1]", s.share));
+                        ck.report(
+                            &ip.key("share"),
+                            format!("found {}, expected a share in (0, 1]", s.share),
+                        );
                     }
                     cum += s.share;
                     if let Some(id) = id {
@@ -259,9 +312,15 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     }
                 }
                 if list.is_empty() {
-                    ck.report(&lp.key("installers"), "found an empty list, expected at least one installer");
+                    ck.report(
+                        &lp.key("installers"),
+                        "found an empty list, expected at least one installer",
+                    );
                 } else if (cum - 1.0).abs() > 1e-9 {
-                    ck.report(&lp.key("installers"), format!("found shares adding up to {cum}, expected 1"));
+                    ck.report(
+                        &lp.key("installers"),
+                        format!("found shares adding up to {cum}, expected 1"),
+                    );
                 }
                 if let Some(last) = lineage.installers.last_mut() {
                     last.1 = 1.0;
@@ -275,7 +334,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         for (i, comp) in c.component.iter().enumerate() {
             let pp = cp.key("component").index(i);
             if components.iter().any(|k| k.name == comp.name) {
-                ck.report(&pp.key("name"), format!("found \"{}\" again, expected unique component names", comp.name));
+                ck.report(
+                    &pp.key("name"),
+                    format!(
+                        "found \"{}\" again, expected unique component names",
+                        comp.name
+                    ),
+                );
             }
             let supplier = resolve(
                 &mut ck,
@@ -303,14 +368,24 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         };
 
         // The culprit of a fault: its root-cause role resolved in this class's lineage.
-        let culprit = |ck: &mut Checker, path: &FieldPath, cause: Option<&String>, default: FaultCause, component: Option<usize>| -> Culprit {
+        let culprit = |ck: &mut Checker,
+                       path: &FieldPath,
+                       cause: Option<&String>,
+                       default: FaultCause,
+                       component: Option<usize>|
+         -> Culprit {
             let cause = match cause {
                 None => default,
-                Some(s) => ck.parse(path, s, FaultCause::parse, FaultCause::expected).unwrap_or(default),
+                Some(s) => ck
+                    .parse(path, s, FaultCause::parse, FaultCause::expected)
+                    .unwrap_or(default),
             };
             match cause {
                 FaultCause::ComponentSupplier => match component {
-                    Some(k) => Culprit::Party { role: Role::ComponentSupplier, party: components[k].supplier },
+                    Some(k) => Culprit::Party {
+                        role: Role::ComponentSupplier,
+                        party: components[k].supplier,
+                    },
                     None => {
                         ck.report(path, "found component_supplier, expected a cause with a named component (set `component`) or another role");
                         Culprit::DeviceInstaller
@@ -323,7 +398,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     Culprit::DeviceInstaller
                 }
                 other => match lineage.party(other.role()) {
-                    Some(party) => Culprit::Party { role: other.role(), party },
+                    Some(party) => Culprit::Party {
+                        role: other.role(),
+                        party,
+                    },
                     None => {
                         ck.report(path, format!("found {other}, expected a role this class's lineage names (add lineage.{other})"));
                         Culprit::DeviceInstaller
@@ -332,16 +410,36 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             }
         };
 
-        let consequence = |ck: &mut Checker, path: &FieldPath, h: &RawHarm, culprit: Culprit| -> Consequence {
-            let harm_probability = ck.probability(&path.key("probability"), h.probability);
-            let harm = ck.parse(&path.key("kind"), &h.kind, HarmKind::parse, HarmKind::expected).unwrap_or(HarmKind::Injury);
-            let severity = severity(ck, &path.key("severity"), &h.severity);
-            let loss = LogNormal::new(severity.mu, severity.sigma).unwrap_or_else(|_| {
-                ck.report(&path.key("severity"), format!("found mu {} and sigma {}, expected a valid lognormal", severity.mu, severity.sigma));
-                unit_lognormal()
-            });
-            Consequence { harm_probability, harm, severity, loss, culprit }
-        };
+        let consequence =
+            |ck: &mut Checker, path: &FieldPath, h: &RawHarm, culprit: Culprit| -> Consequence {
+                let harm_probability = ck.probability(&path.key("probability"), h.probability);
+                let harm = ck
+                    .parse(
+                        &path.key("kind"),
+                        &h.kind,
+                        HarmKind::parse,
+                        HarmKind::expected,
+                    )
+                    .unwrap_or(HarmKind::Injury);
+                let severity = severity(ck, &path.key("severity"), &h.severity);
+                let loss = LogNormal::new(severity.mu, severity.sigma).unwrap_or_else(|_| {
+                    ck.report(
+                        &path.key("severity"),
+                        format!(
+                            "found mu {} and sigma {}, expected a valid lognormal",
+                            severity.mu, severity.sigma
+                        ),
+                    );
+                    unit_lognormal()
+                });
+                Consequence {
+                    harm_probability,
+                    harm,
+                    severity,
+                    loss,
+                    culprit,
+                }
+            };
 
         let mut wear_out = Vec::new();
         for (i, w) in c.wear_out.iter().enumerate() {
@@ -350,11 +448,23 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             ck.positive(&wp.key("shape"), w.shape, "Weibull shape");
             ck.positive(&wp.key("scale_days"), w.scale_days, "Weibull scale in days");
             let on_failure = ck
-                .parse(&wp.key("on_failure"), &w.on_failure, OnFailure::parse, OnFailure::expected)
+                .parse(
+                    &wp.key("on_failure"),
+                    &w.on_failure,
+                    OnFailure::parse,
+                    OnFailure::expected,
+                )
                 .unwrap_or(OnFailure::Retire);
-            let who = culprit(&mut ck, &wp.key("root_cause"), w.root_cause.as_ref(), FaultCause::ComponentSupplier, component);
+            let who = culprit(
+                &mut ck,
+                &wp.key("root_cause"),
+                w.root_cause.as_ref(),
+                FaultCause::ComponentSupplier,
+                component,
+            );
             let consequence = consequence(&mut ck, &wp.key("harm"), &w.harm, who);
-            let time_to_failure = Weibull::new(w.scale_days, w.shape).unwrap_or_else(|_| unit_weibull());
+            let time_to_failure =
+                Weibull::new(w.scale_days, w.shape).unwrap_or_else(|_| unit_weibull());
             wear_out.push(WearOut {
                 time_to_failure,
                 component: component.unwrap_or(0),
@@ -367,24 +477,41 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
         let firmware_bug = c.firmware_bug.as_ref().map(|f| {
             let fp = cp.key("firmware_bug");
-            ck.non_negative(&fp.key("rate_per_device_year"), f.rate_per_device_year, "incidents per device-year");
+            ck.non_negative(
+                &fp.key("rate_per_device_year"),
+                f.rate_per_device_year,
+                "incidents per device-year",
+            );
             let fix = f.fix.as_ref().map(|x| {
                 let xp = fp.key("fix");
                 ck.non_negative(&xp.key("release_after_days"), x.release_after_days, "days");
                 if !(x.adoption_per_day > 0.0 && x.adoption_per_day <= 1.0) {
                     ck.report(
                         &xp.key("adoption_per_day"),
-                        format!("found {}, expected a probability per day in (0, 1]", x.adoption_per_day),
+                        format!(
+                            "found {}, expected a probability per day in (0, 1]",
+                            x.adoption_per_day
+                        ),
                     );
                 }
-                let adoption_rate = if x.adoption_per_day >= 1.0 { f64::INFINITY } else { -(1.0 - x.adoption_per_day).ln() };
+                let adoption_rate = if x.adoption_per_day >= 1.0 {
+                    f64::INFINITY
+                } else {
+                    -(1.0 - x.adoption_per_day).ln()
+                };
                 Fix {
                     release_day: x.release_after_days,
                     adoption_rate,
                     adoption_delay: exp(adoption_rate),
                 }
             });
-            let who = culprit(&mut ck, &fp.key("root_cause"), f.root_cause.as_ref(), FaultCause::SoftwareVendor, None);
+            let who = culprit(
+                &mut ck,
+                &fp.key("root_cause"),
+                f.root_cause.as_ref(),
+                FaultCause::SoftwareVendor,
+                None,
+            );
             let rate_per_day = f.rate_per_device_year / DAYS_PER_YEAR;
             FirmwareBug {
                 between_firings: exp(rate_per_day),
@@ -396,12 +523,20 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
         let sensor_drift = c.sensor_drift.as_ref().map(|d| {
             let dp = cp.key("sensor_drift");
-            let component = d.component.as_ref().and_then(|n| find_component(&mut ck, &dp.key("component"), n));
+            let component = d
+                .component
+                .as_ref()
+                .and_then(|n| find_component(&mut ck, &dp.key("component"), n));
             let model = match d.model.as_str() {
                 "random_walk" => match d.sd_per_day {
-                    Some(sd) => DriftModel::RandomWalk { sd_per_day: ck.positive(&dp.key("sd_per_day"), sd, "bias sd per √day") },
+                    Some(sd) => DriftModel::RandomWalk {
+                        sd_per_day: ck.positive(&dp.key("sd_per_day"), sd, "bias sd per √day"),
+                    },
                     None => {
-                        ck.report(&dp.key("sd_per_day"), "found nothing, expected sd_per_day for model \"random_walk\"");
+                        ck.report(
+                            &dp.key("sd_per_day"),
+                            "found nothing, expected sd_per_day for model \"random_walk\"",
+                        );
                         DriftModel::RandomWalk { sd_per_day: 1.0 }
                     }
                 },
@@ -409,22 +544,49 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     let rate = match d.rate_per_day {
                         Some(r) => ck.positive(&dp.key("rate_per_day"), r, "bias change per day"),
                         None => {
-                            ck.report(&dp.key("rate_per_day"), "found nothing, expected rate_per_day for model \"linear\"");
+                            ck.report(
+                                &dp.key("rate_per_day"),
+                                "found nothing, expected rate_per_day for model \"linear\"",
+                            );
                             1.0
                         }
                     };
-                    let sd = ck.non_negative(&dp.key("rate_sd"), d.rate_sd.unwrap_or(0.0), "spread of the rate");
-                    DriftModel::Linear { rate_per_day: rate, rate_sd: sd }
+                    let sd = ck.non_negative(
+                        &dp.key("rate_sd"),
+                        d.rate_sd.unwrap_or(0.0),
+                        "spread of the rate",
+                    );
+                    DriftModel::Linear {
+                        rate_per_day: rate,
+                        rate_sd: sd,
+                    }
                 }
                 other => {
-                    ck.report(&dp.key("model"), format!("found \"{other}\", expected one of \"random_walk\", \"linear\""));
+                    ck.report(
+                        &dp.key("model"),
+                        format!("found \"{other}\", expected one of \"random_walk\", \"linear\""),
+                    );
                     DriftModel::RandomWalk { sd_per_day: 1.0 }
                 }
             };
             ck.positive(&dp.key("tolerance"), d.tolerance, "largest acceptable bias");
-            ck.positive(&dp.key("calibration_interval_days"), d.calibration_interval_days, "days");
-            let default = if component.is_some() { FaultCause::ComponentSupplier } else { FaultCause::Manufacturer };
-            let who = culprit(&mut ck, &dp.key("root_cause"), d.root_cause.as_ref(), default, component);
+            ck.positive(
+                &dp.key("calibration_interval_days"),
+                d.calibration_interval_days,
+                "days",
+            );
+            let default = if component.is_some() {
+                FaultCause::ComponentSupplier
+            } else {
+                FaultCause::Manufacturer
+            };
+            let who = culprit(
+                &mut ck,
+                &dp.key("root_cause"),
+                d.root_cause.as_ref(),
+                default,
+                component,
+            );
             SensorDrift {
                 model,
                 tolerance: d.tolerance,
@@ -477,7 +639,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         });
     }
     if raw.device_class.len() > usize::from(u16::MAX) {
-        ck.report(&root.key("device_class"), "found too many classes, expected at most 65535");
+        ck.report(
+            &root.key("device_class"),
+            "found too many classes, expected at most 65535",
+        );
     }
 
     if !ck.problems.is_empty() {
@@ -498,7 +663,9 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
 /// An exponential with this rate, if the rate is positive and finite.
 fn exp(rate: f64) -> Option<Exp<f64>> {
-    (rate > 0.0 && rate.is_finite()).then(|| Exp::new(rate).ok()).flatten()
+    (rate > 0.0 && rate.is_finite())
+        .then(|| Exp::new(rate).ok())
+        .flatten()
 }
 
 // Stand-ins used only after a problem has been reported, so that validation can go on and
@@ -521,44 +688,82 @@ fn severity(ck: &mut Checker, path: &FieldPath, s: &RawSeverity) -> Severity {
         ("mu and sigma", s.mu.is_some() || s.sigma.is_some()),
     ];
     let n = given.iter().filter(|g| g.1).count();
-    let fallback = Severity { mu: 0.0, sigma: 1.0 };
+    let fallback = Severity {
+        mu: 0.0,
+        sigma: 1.0,
+    };
     if n != 1 {
         ck.report(
             path,
             format!(
                 "found {}, expected exactly one pair: median and p99, mean and sd, or mu and sigma",
-                if n == 0 { "no parameters".to_owned() } else { format!("{n} parameter pairs") }
+                if n == 0 {
+                    "no parameters".to_owned()
+                } else {
+                    format!("{n} parameter pairs")
+                }
             ),
         );
         return fallback;
     }
-    let both = |ck: &mut Checker, a: (&str, Option<f64>), b: (&str, Option<f64>)| -> Option<(f64, f64)> {
-        for (k, v) in [a, b] {
-            if v.is_none() {
-                ck.report(&path.key(k), format!("found nothing, expected {k} alongside {}", if k == a.0 { b.0 } else { a.0 }));
+    let both =
+        |ck: &mut Checker, a: (&str, Option<f64>), b: (&str, Option<f64>)| -> Option<(f64, f64)> {
+            for (k, v) in [a, b] {
+                if v.is_none() {
+                    ck.report(
+                        &path.key(k),
+                        format!(
+                            "found nothing, expected {k} alongside {}",
+                            if k == a.0 { b.0 } else { a.0 }
+                        ),
+                    );
+                }
             }
-        }
-        Some((a.1?, b.1?))
-    };
-    if let Some((median, p99)) = given[0].1.then(|| both(ck, ("median", s.median), ("p99", s.p99))).flatten() {
+            Some((a.1?, b.1?))
+        };
+    if let Some((median, p99)) = given[0]
+        .1
+        .then(|| both(ck, ("median", s.median), ("p99", s.p99)))
+        .flatten()
+    {
         ck.positive(&path.key("median"), median, "money");
         if !(p99.is_finite() && p99 > median) {
-            ck.report(&path.key("p99"), format!("found {p99}, expected a 99th percentile above the median {median}"));
+            ck.report(
+                &path.key("p99"),
+                format!("found {p99}, expected a 99th percentile above the median {median}"),
+            );
             return fallback;
         }
         if median > 0.0 {
-            return Severity { mu: median.ln(), sigma: (p99 / median).ln() / Z99 };
+            return Severity {
+                mu: median.ln(),
+                sigma: (p99 / median).ln() / Z99,
+            };
         }
-    } else if let Some((mean, sd)) = given[1].1.then(|| both(ck, ("mean", s.mean), ("sd", s.sd))).flatten() {
+    } else if let Some((mean, sd)) = given[1]
+        .1
+        .then(|| both(ck, ("mean", s.mean), ("sd", s.sd)))
+        .flatten()
+    {
         ck.positive(&path.key("mean"), mean, "money");
         ck.positive(&path.key("sd"), sd, "money");
         if mean > 0.0 && sd > 0.0 {
             let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
-            return Severity { mu: mean.ln() - sigma2 / 2.0, sigma: sigma2.sqrt() };
+            return Severity {
+                mu: mean.ln() - sigma2 / 2.0,
+                sigma: sigma2.sqrt(),
+            };
         }
-    } else if let Some((mu, sigma)) = given[2].1.then(|| both(ck, ("mu", s.mu), ("sigma", s.sigma))).flatten() {
+    } else if let Some((mu, sigma)) = given[2]
+        .1
+        .then(|| both(ck, ("mu", s.mu), ("sigma", s.sigma)))
+        .flatten()
+    {
         if !mu.is_finite() {
-            ck.report(&path.key("mu"), format!("found {mu}, expected a finite number"));
+            ck.report(
+                &path.key("mu"),
+                format!("found {mu}, expected a finite number"),
+            );
         }
         ck.positive(&path.key("sigma"), sigma, "log-space sd");
         return Severity { mu, sigma };

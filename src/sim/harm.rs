@@ -24,11 +24,15 @@ pub fn assess_harm(
             .rng(streams::HARM, incident.device, incident.key)
             .random();
         let harmful = u < c.harm_probability;
-        counts.0.count(incident.fault, incident.cause_party, harmful);
+        counts
+            .0
+            .count(incident.fault, incident.cause_party, harmful);
         if harmful {
-            let loss = c
-                .loss
-                .sample(&mut run.streams.rng(streams::SEVERITY, incident.device, incident.key));
+            let loss = c.loss.sample(&mut run.streams.rng(
+                streams::SEVERITY,
+                incident.device,
+                incident.key,
+            ));
             harmed.write(Harmed {
                 incident: *incident,
                 harm: c.harm,

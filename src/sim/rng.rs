@@ -81,12 +81,21 @@ mod tests {
     fn streams_are_distinct_and_reproducible() {
         let s = Streams::new(7, 3);
         let a = s.rng(streams::WEAR_OUT, 10, 0).next_u64();
-        assert_eq!(a, Streams::new(7, 3).rng(streams::WEAR_OUT, 10, 0).next_u64());
+        assert_eq!(
+            a,
+            Streams::new(7, 3).rng(streams::WEAR_OUT, 10, 0).next_u64()
+        );
         assert_ne!(a, s.rng(streams::HARM, 10, 0).next_u64());
         assert_ne!(a, s.rng(streams::WEAR_OUT, 11, 0).next_u64());
         assert_ne!(a, s.rng(streams::WEAR_OUT, 10, 1).next_u64());
-        assert_ne!(a, Streams::new(7, 4).rng(streams::WEAR_OUT, 10, 0).next_u64());
-        assert_ne!(a, Streams::new(8, 3).rng(streams::WEAR_OUT, 10, 0).next_u64());
+        assert_ne!(
+            a,
+            Streams::new(7, 4).rng(streams::WEAR_OUT, 10, 0).next_u64()
+        );
+        assert_ne!(
+            a,
+            Streams::new(8, 3).rng(streams::WEAR_OUT, 10, 0).next_u64()
+        );
     }
 
     #[test]

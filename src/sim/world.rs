@@ -13,7 +13,9 @@ use crate::scenario::Scenario;
 
 use super::agenda::Agenda;
 use super::components::{ClassId, DeviceId, DriftRate, Firmware, InstallerSlot, Lifecycle};
-use super::messages::{DriftDue, FirmwareBugDue, Harmed, Incident, InstallationErrorDue, WearOutDue};
+use super::messages::{
+    DriftDue, FirmwareBugDue, Harmed, Incident, InstallationErrorDue, WearOutDue,
+};
 use super::resources::{Counts, HarmLog, Replication, ScenarioRes};
 use super::rng::Streams;
 use super::schedule::{start_schedule, step_schedule};

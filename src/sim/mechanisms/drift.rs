@@ -58,7 +58,9 @@ fn table() -> &'static ExitTable {
     static TABLE: OnceLock<ExitTable> = OnceLock::new();
     TABLE.get_or_init(|| {
         let step = TABLE_END / (TABLE_POINTS - 1) as f64;
-        let cdf = (0..TABLE_POINTS).map(|i| exit_time_cdf(i as f64 * step)).collect();
+        let cdf = (0..TABLE_POINTS)
+            .map(|i| exit_time_cdf(i as f64 * step))
+            .collect();
         ExitTable { step, cdf }
     })
 }
@@ -137,7 +139,11 @@ pub fn schedule_drift_excursions(
         let Some(drift) = &scenario.0.classes[usize::from(class.0)].sensor_drift else {
             continue;
         };
-        if let DriftModel::Linear { rate_per_day, rate_sd } = drift.model {
+        if let DriftModel::Linear {
+            rate_per_day,
+            rate_sd,
+        } = drift.model
+        {
             let mut rng = run.streams.rng(streams::DRIFT_RATE, id.0, 0);
             rate.0 = Normal::new(rate_per_day, rate_sd)
                 .map_or(rate_per_day, |n| n.sample(&mut rng))
@@ -170,7 +176,9 @@ pub fn detect_drift_excursions(
             continue;
         };
         let c = &scenario.0.classes[usize::from(class.0)];
-        let Some(drift) = &c.sensor_drift else { continue };
+        let Some(drift) = &c.sensor_drift else {
+            continue;
+        };
         if !life.in_service_on(event.day) {
             continue;
         }
@@ -184,9 +192,14 @@ pub fn detect_drift_excursions(
             &drift.consequence,
         ));
         let excursion = event.counter + 1;
-        if let Some((day, interval)) =
-            next_excursion(&run.streams, event.device, excursion, event.aux + 1, rate.0, drift)
-        {
+        if let Some((day, interval)) = next_excursion(
+            &run.streams,
+            event.device,
+            excursion,
+            event.aux + 1,
+            rate.0,
+            drift,
+        ) {
             agenda.schedule(Event {
                 day,
                 counter: excursion,

@@ -12,7 +12,11 @@ use super::agenda::Event;
 use super::messages::Incident;
 
 /// The party and role a consequence blames, for a device with the given installer slot.
-pub fn culprit_of(consequence: &Consequence, class: &DeviceClass, installer: u16) -> (Role, PartyId) {
+pub fn culprit_of(
+    consequence: &Consequence,
+    class: &DeviceClass,
+    installer: u16,
+) -> (Role, PartyId) {
     match consequence.culprit {
         Culprit::Party { role, party } => (role, party),
         Culprit::DeviceInstaller => (

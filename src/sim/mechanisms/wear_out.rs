@@ -26,7 +26,11 @@ pub fn schedule_wear_out(
     devices: Query<(Entity, &DeviceId, &ClassId)>,
 ) {
     for (entity, id, class) in &devices {
-        for (m, w) in scenario.0.classes[usize::from(class.0)].wear_out.iter().enumerate() {
+        for (m, w) in scenario.0.classes[usize::from(class.0)]
+            .wear_out
+            .iter()
+            .enumerate()
+        {
             agenda.schedule(Event {
                 day: life(&run.streams, id.0, m, 0, w),
                 device: id.0,

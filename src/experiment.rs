@@ -1,0 +1,207 @@
+//! Runs a scenario's replications in parallel and gathers their per-year records in
+//! replication order, so results never depend on the thread count.
+
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::liability::Regime;
+use crate::outcome::{EltRow, ReplicationResult, SimOutput};
+use crate::scenario::{DAYS_PER_YEAR, DriftModel, OnFailure, Scenario};
+use crate::sim::Replicator;
+use crate::sim::mechanisms::drift::exit_time_cdf;
+
+/// How to run a scenario.
+#[derive(Debug, Clone, Copy)]
+pub struct RunConfig {
+    /// Worker threads (each holds one world).
+    pub threads: usize,
+    /// Keep the event loss table (one row per harmful incident and party).
+    pub keep_elt: bool,
+}
+
+/// Runs every replication of `scenario`; `progress` is called once per finished replication.
+pub fn run(
+    scenario: &Arc<Scenario>,
+    config: &RunConfig,
+    regime: &dyn Regime,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<ReplicationResult>> {
+    let threads = config.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    // One world per worker thread, built on first use and reset between replications.
+    let worlds: Vec<Mutex<Option<Replicator>>> = (0..threads).map(|_| Mutex::new(None)).collect();
+    let results = pool.install(|| {
+        (0..scenario.replications)
+            .into_par_iter()
+            .map(|rep| {
+                let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+                let mut guard = worlds[slot].lock().unwrap_or_else(|p| p.into_inner());
+                let world = guard.get_or_insert_with(|| Replicator::new(Arc::clone(scenario)));
+                let output = world.run(rep);
+                drop(guard);
+                let result = summarise(scenario, rep, output, regime, config.keep_elt);
+                progress();
+                result
+            })
+            .collect()
+    });
+    Ok(results)
+}
+
+/// Turns one replication's harms into its per-year record under a liability regime.
+pub fn summarise(
+    scenario: &Scenario,
+    replication: u32,
+    output: SimOutput,
+    regime: &dyn Regime,
+    keep_elt: bool,
+) -> ReplicationResult {
+    let years = scenario.horizon_years as usize;
+    let cols = 1 + scenario.parties.len();
+    let mut year_loss = vec![0.0; years * cols];
+    let mut year_max = vec![0.0; years * cols];
+    let mut elt = Vec::new();
+    let mut shares = Vec::new();
+    for harm in &output.harms {
+        let year = ((harm.day / DAYS_PER_YEAR) as usize).min(years - 1);
+        let row = year * cols;
+        year_loss[row] += harm.loss;
+        year_max[row] = f64::max(year_max[row], harm.loss);
+        shares.clear();
+        regime.allocate(harm, &mut shares);
+        for &(party, amount) in &shares {
+            let col = row + 1 + usize::from(party);
+            year_loss[col] += amount;
+            year_max[col] = f64::max(year_max[col], amount);
+            if keep_elt {
+                elt.push(EltRow {
+                    replication,
+                    year: year as u32,
+                    incident: *harm,
+                    party,
+                    loss: amount,
+                });
+            }
+        }
+    }
+    ReplicationResult {
+        replication,
+        year_loss,
+        year_max,
+        tally: output.tally,
+        elt,
+    }
+}
+
+/// A rough estimate of the memory a run needs, and what it is made of.
+#[derive(Debug, Clone)]
+pub struct MemoryEstimate {
+    pub bytes: u64,
+    pub detail: String,
+}
+
+/// Bytes per device in a world: its components, the entity's bookkeeping and its share of the
+/// agenda. Measured on the benchmark fleet (see README), rounded up.
+const BYTES_PER_DEVICE: f64 = 160.0;
+/// Bytes per kept event-loss-table row, in memory.
+const BYTES_PER_ELT_ROW: f64 = 80.0;
+
+/// Expected harmful incidents per device over the horizon, roughly, to size the event table.
+pub fn expected_harms_per_device(scenario: &Scenario) -> f64 {
+    let h = scenario.horizon_days();
+    let total: f64 = scenario
+        .classes
+        .iter()
+        .map(|c| {
+            let wear: f64 = c
+                .wear_out
+                .iter()
+                .map(|w| {
+                    let once = 1.0 - (-(h / w.scale_days).powf(w.shape)).exp();
+                    let n = match w.on_failure {
+                        OnFailure::Retire => once,
+                        OnFailure::Replace => once.max(h / w.scale_days),
+                    };
+                    n * w.consequence.harm_probability
+                })
+                .sum();
+            let firmware = c.firmware_bug.as_ref().map_or(0.0, |b| {
+                let exposed = b
+                    .fix
+                    .map_or(h, |f| (f.release_day + 1.0 / f.adoption_rate).min(h));
+                b.rate_per_day * exposed * b.consequence.harm_probability
+            });
+            let drift = c.sensor_drift.as_ref().map_or(0.0, |d| {
+                let intervals = h / d.calibration_interval_days;
+                let p = match d.model {
+                    DriftModel::RandomWalk { sd_per_day } => exit_time_cdf(
+                        d.calibration_interval_days / (d.tolerance / sd_per_day).powi(2),
+                    ),
+                    DriftModel::Linear { .. } => 1.0,
+                };
+                intervals.max(1.0) * p * d.consequence.harm_probability
+            });
+            let install = c.installation_error.as_ref().map_or(0.0, |e| {
+                e.probability_by_installer
+                    .iter()
+                    .copied()
+                    .fold(0.0, f64::max)
+                    * e.consequence.harm_probability
+            });
+            f64::from(c.count) * (wear + firmware + drift + install)
+        })
+        .sum();
+    total / scenario.device_count().max(1) as f64
+}
+
+/// Estimates the memory of a run with `threads` workers.
+pub fn estimate_memory(scenario: &Scenario, config: &RunConfig) -> MemoryEstimate {
+    let devices = scenario.device_count() as f64;
+    let workers = config.threads.min(scenario.replications as usize).max(1) as f64;
+    let worlds = devices * BYTES_PER_DEVICE * workers;
+    let cols = 1 + scenario.parties.len();
+    let reps = f64::from(scenario.replications);
+    let ylt = reps * f64::from(scenario.horizon_years) * cols as f64 * 16.0;
+    let harms = expected_harms_per_device(scenario) * devices;
+    let elt = if config.keep_elt {
+        harms * reps * BYTES_PER_ELT_ROW
+    } else {
+        0.0
+    };
+    // Each worker holds one replication's harm log at a time.
+    let logs = harms * workers * 64.0;
+    let bytes = (worlds + ylt + elt + logs) as u64;
+    MemoryEstimate {
+        bytes,
+        detail: format!(
+            "{:.0} MiB for {} world(s) of {} devices, {:.0} MiB of event loss table for about {:.0} harmful incidents",
+            worlds / 1048576.0,
+            workers,
+            devices,
+            elt / 1048576.0,
+            harms * reps
+        ),
+    }
+}
+
+/// Refuses a run whose estimate exceeds the memory available.
+pub fn check_memory(scenario: &Scenario, config: &RunConfig, available_bytes: u64) -> Result<()> {
+    let est = estimate_memory(scenario, config);
+    if est.bytes > available_bytes {
+        return Err(Error::TooLarge {
+            scenario: scenario.name.clone(),
+            needed_mib: est.bytes / 1048576,
+            available_mib: available_bytes / 1048576,
+            detail: est.detail,
+        });
+    }
+    Ok(())
+}

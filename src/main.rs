@@ -1,0 +1,166 @@
+//! The fleetsim binary: parses the command line, calls the library, reports errors.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use cli::{Cli, Command};
+use fleetsim::{RunOptions, output, scenario};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command; `Ok(false)` when some scenario failed but the others went on.
+fn dispatch(cli: Cli) -> Result<bool> {
+    match cli.command {
+        Command::Schema => {
+            output::write_schema(&mut std::io::stdout().lock())?;
+            Ok(true)
+        }
+        Command::Check { paths } => {
+            let mut ok = true;
+            for file in expand(&paths, &mut ok) {
+                match scenario::load(&file) {
+                    Ok(l) => println!("ok: {} ({})", file.display(), l.scenario.name),
+                    Err(e) => {
+                        ok = false;
+                        eprintln!("{}", error_text(&e));
+                    }
+                }
+            }
+            Ok(ok)
+        }
+        Command::Run {
+            paths,
+            out,
+            replications,
+            seed,
+            threads,
+            no_elt,
+        } => {
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let options = RunOptions {
+                out_root: out,
+                replications,
+                seed,
+                threads,
+                keep_elt: !no_elt,
+                memory_limit: available_memory(),
+            };
+            let mut ok = true;
+            for file in expand(&paths, &mut ok) {
+                let bar = progress_bar(&file);
+                let result = fleetsim::run_file(&file, &options, &|| bar.inc(1));
+                bar.finish_and_clear();
+                match result {
+                    Ok(run) => report(&run),
+                    Err(e) => {
+                        ok = false;
+                        eprintln!("{}", error_text(&e));
+                        eprintln!("{}: no results written", file.display());
+                    }
+                }
+            }
+            Ok(ok)
+        }
+    }
+}
+
+/// Expands folders into their scenario files; a bad path is reported and marks the batch failed.
+fn expand(paths: &[PathBuf], ok: &mut bool) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for p in paths {
+        match scenario::discover(p) {
+            Ok(mut f) => files.append(&mut f),
+            Err(e) => {
+                *ok = false;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    files
+}
+
+fn error_text(e: &fleetsim::Error) -> String {
+    match e {
+        fleetsim::Error::Invalid(d) => d
+            .to_string()
+            .lines()
+            .map(|l| format!("error: {l}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => format!("error: {other}"),
+    }
+}
+
+/// A progress bar on stderr; indicatif keeps it hidden when stderr is not a terminal.
+fn progress_bar(file: &std::path::Path) -> ProgressBar {
+    let total = scenario::load(file).map_or(0, |l| u64::from(l.scenario.replications));
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} replications, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(file.display().to_string());
+    bar
+}
+
+/// One paragraph per finished scenario: where it went and its headline figures.
+fn report(run: &fleetsim::RunOutcome) {
+    let s = &run.scenario;
+    let total = &run.summary.columns[0];
+    let rp100 = total
+        .aep
+        .iter()
+        .find(|(t, _)| *t == 100.0)
+        .and_then(|(_, v)| *v)
+        .map_or("n/a (run shorter than 100 years)".to_owned(), |v| {
+            format!("{v:.0} {}", s.currency)
+        });
+    println!(
+        "{}: {} replications × {} years × {} devices in {:.2} s → {}",
+        s.name,
+        s.replications,
+        s.horizon_years,
+        s.device_count(),
+        run.manifest.wall_time_seconds,
+        run.folder.display()
+    );
+    println!(
+        "  total AAL {:.0} {} ± {:.0} (SE), 1-in-100 AEP {}",
+        total.aal, s.currency, total.aal_se, rp100
+    );
+    for (p, m) in s.parties.iter().zip(&run.summary.columns[1..]) {
+        if m.aal > 0.0 {
+            println!("  {:<24} AAL {:>14.0} {}", p.name, m.aal, s.currency);
+        }
+    }
+}
+
+/// Memory available to this run, from the operating system; unlimited if it cannot tell.
+fn available_memory() -> u64 {
+    let Ok(mut sys) = sysinfo::System::new() else {
+        return u64::MAX;
+    };
+    sys.refresh_memory();
+    match sys.available_memory() {
+        0 => u64::MAX,
+        n => n,
+    }
+}

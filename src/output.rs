@@ -1,0 +1,334 @@
+//! The only writer: a run's CSV tables and manifest, written into a temporary folder that is
+//! renamed into place only when every file is complete.
+//!
+//! Each artefact is one [`Artefact`]; adding an output (charts, a report) adds one type.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::outcome::ReplicationResult;
+use crate::scenario::{DAYS_PER_YEAR, Scenario};
+use crate::stats::{Curve, Metrics, Summary};
+
+/// Facts about a run, for the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub fleetsim_version: String,
+    pub scenario: String,
+    pub scenario_path: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub horizon_years: u32,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub devices: u64,
+    pub devices_simulated: u64,
+    pub device_years: u64,
+    pub event_loss_table: bool,
+    pub liability_regime: String,
+}
+
+/// Everything an artefact may draw on.
+pub struct RunData<'a> {
+    pub scenario: &'a Scenario,
+    pub results: &'a [ReplicationResult],
+    pub summary: &'a Summary,
+    pub manifest: &'a Manifest,
+}
+
+impl RunData<'_> {
+    /// Column names: "total", then the parties.
+    fn column_name(&self, col: usize) -> &str {
+        if col == 0 {
+            "total"
+        } else {
+            &self.scenario.parties[col - 1].name
+        }
+    }
+}
+
+/// One output file.
+pub trait Artefact {
+    /// The file's name inside the run folder.
+    fn file_name(&self) -> &'static str;
+    /// Writes the file's content.
+    fn write(
+        &self,
+        data: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>>;
+}
+
+/// Money to the cent, as written in every table.
+fn money(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::Writer::from_writer(out)
+}
+
+/// `summary.csv`: party, metric, value.
+pub struct SummaryCsv;
+impl Artefact for SummaryCsv {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+    fn write(
+        &self,
+        d: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut w = csv_writer(out);
+        w.write_record(["party", "metric", "value"])?;
+        for (col, m) in d.summary.columns.iter().enumerate() {
+            let party = d.column_name(col);
+            for (metric, value) in metric_rows(m) {
+                w.write_record([party, &metric, &value])?;
+            }
+        }
+        for c in &d.summary.counts {
+            let party = &d.scenario.parties[usize::from(c.party)].name;
+            let kind = c.fault.name();
+            w.write_record([
+                party.as_str(),
+                &format!("incidents_per_year.{kind}"),
+                &c.incidents_per_year.to_string(),
+            ])?;
+            w.write_record([
+                party.as_str(),
+                &format!("harmful_incidents_per_year.{kind}"),
+                &c.harmful_per_year.to_string(),
+            ])?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// The tidy rows of one party's metrics; return periods longer than the run are left out.
+fn metric_rows(m: &Metrics) -> Vec<(String, String)> {
+    let mut rows = vec![
+        ("aal".to_owned(), money(m.aal)),
+        ("aal_se".to_owned(), money(m.aal_se)),
+        ("aal_ci95_low".to_owned(), money(m.aal_ci95.0)),
+        ("aal_ci95_high".to_owned(), money(m.aal_ci95.1)),
+        ("sd".to_owned(), money(m.sd)),
+    ];
+    for (p, v) in &m.var {
+        if let Some(v) = v {
+            rows.push((format!("var_{}", p * 100.0), money(*v)));
+        }
+    }
+    for (name, curve) in [
+        ("aep", &m.aep),
+        ("oep", &m.oep),
+        ("aep_tvar", &m.aep_tvar),
+        ("oep_tvar", &m.oep_tvar),
+    ] {
+        for (t, v) in curve {
+            if let Some(v) = v {
+                rows.push((format!("{name}_rp_{t}"), money(*v)));
+            }
+        }
+    }
+    rows
+}
+
+/// `ylt.csv`: replication, year, party, loss — every year of every replication, zeros included.
+pub struct YltCsv;
+impl Artefact for YltCsv {
+    fn file_name(&self) -> &'static str {
+        "ylt.csv"
+    }
+    fn write(
+        &self,
+        d: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut w = csv_writer(out);
+        w.write_record(["replication", "year", "party", "loss"])?;
+        let cols = 1 + d.scenario.parties.len();
+        for r in d.results {
+            for (year, row) in r.year_loss.chunks(cols).enumerate() {
+                for (col, &loss) in row.iter().enumerate() {
+                    w.write_record([
+                        &r.replication.to_string(),
+                        &year.to_string(),
+                        d.column_name(col),
+                        &money(loss),
+                    ])?;
+                }
+            }
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// `elt.csv`: one row per harmful incident and paying party.
+pub struct EltCsv;
+impl Artefact for EltCsv {
+    fn file_name(&self) -> &'static str {
+        "elt.csv"
+    }
+    fn write(
+        &self,
+        d: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "replication",
+            "year",
+            "day",
+            "device",
+            "device_class",
+            "fault_kind",
+            "harm_kind",
+            "root_cause",
+            "party",
+            "loss",
+        ])?;
+        for r in d.results {
+            for e in &r.elt {
+                let i = &e.incident;
+                w.write_record([
+                    &e.replication.to_string(),
+                    &e.year.to_string(),
+                    &format!("{:.3}", i.day - f64::from(e.year) * DAYS_PER_YEAR),
+                    &i.device.to_string(),
+                    &d.scenario.classes[usize::from(i.class)].name,
+                    i.fault.name(),
+                    i.harm.name(),
+                    i.cause_role.name(),
+                    &d.scenario.parties[usize::from(e.party)].name,
+                    &money(e.loss),
+                ])?;
+            }
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// `ep.csv`: party, curve, return period, loss.
+pub struct EpCsv;
+impl Artefact for EpCsv {
+    fn file_name(&self) -> &'static str {
+        "ep.csv"
+    }
+    fn write(
+        &self,
+        d: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut w = csv_writer(out);
+        w.write_record(["party", "curve", "return_period", "loss"])?;
+        for (col, m) in d.summary.columns.iter().enumerate() {
+            let curves: [(&str, &Curve); 4] = [
+                ("AEP", &m.aep),
+                ("OEP", &m.oep),
+                ("AEP-TVaR", &m.aep_tvar),
+                ("OEP-TVaR", &m.oep_tvar),
+            ];
+            for (name, curve) in curves {
+                for (t, v) in curve {
+                    if let Some(v) = v {
+                        w.write_record([d.column_name(col), name, &t.to_string(), &money(*v)])?;
+                    }
+                }
+            }
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// `manifest.json`: what was run, from what, how.
+pub struct ManifestJson;
+impl Artefact for ManifestJson {
+    fn file_name(&self) -> &'static str {
+        "manifest.json"
+    }
+    fn write(
+        &self,
+        d: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        serde_json::to_writer_pretty(&mut *out, d.manifest)?;
+        writeln!(out)?;
+        Ok(())
+    }
+}
+
+/// The artefacts of a run, in writing order.
+pub fn artefacts(with_elt: bool) -> Vec<Box<dyn Artefact>> {
+    let mut v: Vec<Box<dyn Artefact>> =
+        vec![Box::new(SummaryCsv), Box::new(YltCsv), Box::new(EpCsv)];
+    if with_elt {
+        v.push(Box::new(EltCsv));
+    }
+    v.push(Box::new(ManifestJson));
+    v
+}
+
+/// Writes every artefact into `out_root/<scenario name>/`, atomically: files go to a temporary
+/// folder beside it, which replaces any earlier result only once all are written.
+pub fn write_run(out_root: &Path, data: &RunData<'_>) -> Result<PathBuf> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Write { path, source }
+    };
+    std::fs::create_dir_all(out_root).map_err(io(out_root))?;
+    let final_dir = out_root.join(&data.scenario.name);
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.partial-", data.scenario.name))
+        .tempdir_in(out_root)
+        .map_err(io(out_root))?;
+    for a in artefacts(data.manifest.event_loss_table) {
+        let path = tmp.path().join(a.file_name());
+        let file = File::create(&path).map_err(io(&path))?;
+        let mut buf = BufWriter::new(file);
+        a.write(data, &mut buf).map_err(|e| Error::Write {
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        buf.flush().map_err(io(&path))?;
+    }
+    // Move any earlier result aside first, so that the rename below cannot fail on a non-empty
+    // folder, and remove it only once the new one is in place.
+    let old = out_root.join(format!(
+        ".{}.old-{}",
+        data.scenario.name,
+        std::process::id()
+    ));
+    let had_old = final_dir.exists();
+    if had_old {
+        std::fs::rename(&final_dir, &old).map_err(io(&final_dir))?;
+    }
+    let tmp_path = tmp.keep();
+    std::fs::rename(&tmp_path, &final_dir).map_err(io(&final_dir))?;
+    if had_old {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(final_dir)
+}
+
+/// Prints the JSON Schema of scenario files to `out`.
+pub fn write_schema(out: &mut dyn Write) -> Result<()> {
+    let schema = crate::scenario::schema();
+    serde_json::to_writer_pretty(&mut *out, &schema).map_err(|e| Error::Write {
+        path: PathBuf::from("<stdout>"),
+        source: std::io::Error::other(e),
+    })?;
+    writeln!(out).map_err(|source| Error::Write {
+        path: PathBuf::from("<stdout>"),
+        source,
+    })
+}

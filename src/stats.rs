@@ -1,0 +1,236 @@
+//! Statistics of year loss tables, following the conventions of domain.md §6 (Oasis LMF's):
+//! AAL with its standard error, EP curves by rank with linear interpolation in return period,
+//! TVaR interpolated the same way, VaR. Pure functions on plain numbers.
+
+use crate::outcome::ReplicationResult;
+use crate::scenario::{FaultKind, Scenario};
+
+/// z for a two-sided 95 % normal interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// VaR levels reported.
+pub const VAR_LEVELS: [f64; 3] = [0.95, 0.99, 0.995];
+
+/// Yearly losses sorted from largest to smallest: L₁ ≥ L₂ ≥ … ≥ L_N.
+pub fn descending(values: &[f64]) -> Vec<f64> {
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| b.total_cmp(a));
+    v
+}
+
+/// Reads a rank-indexed curve (`curve[i-1]` at rank i, return period N/i) at return period
+/// `t`, interpolating linearly in return period. `None` beyond N years or below 1.
+fn at_return_period(curve: &[f64], t: f64) -> Option<f64> {
+    let n = curve.len() as f64;
+    if curve.is_empty() || !(1.0..=n).contains(&t) {
+        return None;
+    }
+    let r = n / t; // the real rank; 1 ≤ r ≤ N
+    let i = r.floor() as usize; // rank with return period N/i ≥ t
+    if (r - r.floor()).abs() < 1e-12 || i >= curve.len() {
+        return Some(curve[i - 1]);
+    }
+    let (rp_i, rp_j) = (n / i as f64, n / (i + 1) as f64);
+    let w = (t - rp_j) / (rp_i - rp_j);
+    Some(curve[i] + w * (curve[i - 1] - curve[i]))
+}
+
+/// The loss at return period `t` of descending values.
+pub fn loss_at(sorted_desc: &[f64], t: f64) -> Option<f64> {
+    at_return_period(sorted_desc, t)
+}
+
+/// TVaR at rank i (mean of the top i), for every rank.
+pub fn tvar_curve(sorted_desc: &[f64]) -> Vec<f64> {
+    let mut sum = 0.0;
+    sorted_desc
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            sum += x;
+            sum / (i + 1) as f64
+        })
+        .collect()
+}
+
+/// TVaR at return period `t`, interpolated between ranks as the loss is.
+pub fn tvar_at(tvar: &[f64], t: f64) -> Option<f64> {
+    at_return_period(tvar, t)
+}
+
+/// Mean, sample standard deviation (N − 1) and standard error of the mean.
+pub fn mean_sd_se(values: &[f64]) -> (f64, f64, f64) {
+    let n = values.len() as f64;
+    if values.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let mean = values.iter().sum::<f64>() / n;
+    if values.len() < 2 {
+        return (mean, 0.0, 0.0);
+    }
+    let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var.sqrt(), var.sqrt() / n.sqrt())
+}
+
+/// One curve's values at the requested return periods (`None`: longer than the run).
+pub type Curve = Vec<(f64, Option<f64>)>;
+
+/// Everything reported for one party (or the total).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    pub aal: f64,
+    pub aal_se: f64,
+    pub aal_ci95: (f64, f64),
+    pub sd: f64,
+    /// `(level, value)`; VaR at p is the AEP loss at return period 1/(1 − p).
+    pub var: Vec<(f64, Option<f64>)>,
+    pub aep: Curve,
+    pub oep: Curve,
+    pub aep_tvar: Curve,
+    pub oep_tvar: Curve,
+}
+
+/// Computes the metrics of yearly sums (`annual`) and yearly largest losses (`largest`).
+pub fn metrics(annual: &[f64], largest: &[f64], return_periods: &[f64]) -> Metrics {
+    let (aal, sd, se) = mean_sd_se(annual);
+    let a = descending(annual);
+    let o = descending(largest);
+    let (at, ot) = (tvar_curve(&a), tvar_curve(&o));
+    let curve = |c: &[f64]| -> Curve {
+        return_periods
+            .iter()
+            .map(|&t| (t, at_return_period(c, t)))
+            .collect()
+    };
+    Metrics {
+        aal,
+        aal_se: se,
+        aal_ci95: (aal - Z95 * se, aal + Z95 * se),
+        sd,
+        var: VAR_LEVELS
+            .iter()
+            .map(|&p| (p, loss_at(&a, 1.0 / (1.0 - p))))
+            .collect(),
+        aep: curve(&a),
+        oep: curve(&o),
+        aep_tvar: curve(&at),
+        oep_tvar: curve(&ot),
+    }
+}
+
+/// Mean yearly incident counts of one (fault kind, root-cause party) pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountRow {
+    pub fault: FaultKind,
+    pub party: u16,
+    pub incidents_per_year: f64,
+    pub harmful_per_year: f64,
+}
+
+/// The statistics of a whole run.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Column 0 is the total, 1 + p party p, as in the year loss table.
+    pub columns: Vec<Metrics>,
+    pub counts: Vec<CountRow>,
+    /// Simulated years (replications × horizon), the N of the EP curves.
+    pub years: usize,
+}
+
+/// The yearly series of column `col` across all replications, in replication order.
+pub fn column(results: &[ReplicationResult], cols: usize, col: usize, max: bool) -> Vec<f64> {
+    results
+        .iter()
+        .flat_map(|r| {
+            let table = if max { &r.year_max } else { &r.year_loss };
+            table.chunks(cols).map(move |row| row[col])
+        })
+        .collect()
+}
+
+/// Summarises a run's results.
+pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary {
+    let cols = 1 + scenario.parties.len();
+    let columns = (0..cols)
+        .map(|c| {
+            metrics(
+                &column(results, cols, c, false),
+                &column(results, cols, c, true),
+                &scenario.return_periods,
+            )
+        })
+        .collect();
+    let years = results.len() * scenario.horizon_years as usize;
+    let mut counts = Vec::new();
+    if let Some(first) = results.first() {
+        for fault in FaultKind::ALL {
+            for party in 0..scenario.parties.len() as u16 {
+                let slot = first.tally.slot(*fault, party);
+                let inc: u64 = results.iter().map(|r| r.tally.incidents[slot]).sum();
+                let harm: u64 = results.iter().map(|r| r.tally.harmful[slot]).sum();
+                if inc > 0 {
+                    counts.push(CountRow {
+                        fault: *fault,
+                        party,
+                        incidents_per_year: inc as f64 / years as f64,
+                        harmful_per_year: harm as f64 / years as f64,
+                    });
+                }
+            }
+        }
+    }
+    Summary {
+        columns,
+        counts,
+        years,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ten-year table computed by hand: sorted 100, 50, 40, 30, 20, 10, 5, 0, 0, 0.
+    const YLT: [f64; 10] = [0.0, 50.0, 10.0, 100.0, 0.0, 30.0, 5.0, 20.0, 40.0, 0.0];
+
+    #[test]
+    fn ep_by_rank_and_interpolation() {
+        let d = descending(&YLT);
+        // Exact ranks: RP 10 → rank 1, RP 5 → rank 2, RP 2 → rank 5, RP 1 → rank 10.
+        assert_eq!(loss_at(&d, 10.0), Some(100.0));
+        assert_eq!(loss_at(&d, 5.0), Some(50.0));
+        assert_eq!(loss_at(&d, 2.0), Some(20.0));
+        assert_eq!(loss_at(&d, 1.0), Some(0.0));
+        // RP 4 lies between rank 2 (RP 5, 50) and rank 3 (RP 3.333…, 40):
+        // 40 + (4 − 10/3)/(5 − 10/3)·(50 − 40) = 40 + 0.4·10 = 44.
+        let v = loss_at(&d, 4.0).unwrap();
+        assert!((v - 44.0).abs() < 1e-12, "{v}");
+        // Longer than the run: not reported.
+        assert_eq!(loss_at(&d, 20.0), None);
+    }
+
+    #[test]
+    fn tvar_by_rank_and_interpolation() {
+        let t = tvar_curve(&descending(&YLT));
+        assert_eq!(tvar_at(&t, 10.0), Some(100.0));
+        assert_eq!(tvar_at(&t, 5.0), Some(75.0));
+        // Rank 3: (100 + 50 + 40)/3 = 63.333…; RP 4: 63.333… + 0.4·(75 − 63.333…) = 68.
+        let v = tvar_at(&t, 4.0).unwrap();
+        assert!((v - 68.0).abs() < 1e-12, "{v}");
+        assert_eq!(tvar_at(&t, 1.0), Some(25.5));
+    }
+
+    #[test]
+    fn aal_sd_se() {
+        let (m, sd, se) = mean_sd_se(&YLT);
+        assert_eq!(m, 25.5);
+        // Σ(x − 25.5)² = 3·650.25 + 600.25 + 240.25 + 5550.25 + 20.25 + 420.25 + 30.25 + 210.25 = 9022.5; sd = √(8722.5/9).
+        let expect_sd = (9022.5f64 / 9.0).sqrt();
+        assert!((sd - expect_sd).abs() < 1e-12);
+        assert!((se - expect_sd / 10f64.sqrt()).abs() < 1e-12);
+        let m = metrics(&YLT, &YLT, &[2.0, 10.0, 20.0]);
+        assert_eq!(m.aep[2], (20.0, None));
+        assert_eq!(m.var[0], (0.95, None)); // RP 20 needs 20 years
+        assert!((m.aal_ci95.1 - (25.5 + Z95 * expect_sd / 10f64.sqrt())).abs() < 1e-12);
+    }
+}
