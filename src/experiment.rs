@@ -7,8 +7,8 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::liability::Regime;
-use crate::outcome::{EltRow, ReplicationResult, SimOutput};
-use crate::scenario::{DAYS_PER_YEAR, DriftModel, OnFailure, Scenario};
+use crate::outcome::{EltRow, HarmRecord, ReplicationResult, Tally};
+use crate::scenario::{DAYS_PER_YEAR, DriftModel, OnFailure, PartyId, Scenario};
 use crate::sim::Replicator;
 use crate::sim::mechanisms::drift::exit_time_cdf;
 
@@ -45,59 +45,96 @@ pub fn run(
                 let slot = rayon::current_thread_index().unwrap_or(0) % threads;
                 let mut guard = worlds[slot].lock().unwrap_or_else(|p| p.into_inner());
                 let world = guard.get_or_insert_with(|| Replicator::new(Arc::clone(scenario)));
-                let output = world.run(rep);
+                let mut ledger = Ledger::new(scenario, rep, regime, config.keep_elt);
+                let tally = world.run(rep, &mut |harms| ledger.add(harms));
                 drop(guard);
-                let result = summarise(scenario, rep, output, regime, config.keep_elt);
                 progress();
-                result
+                ledger.finish(tally)
             })
             .collect()
     });
     Ok(results)
 }
 
-/// Turns one replication's harms into its per-year record under a liability regime.
-pub fn summarise(
-    scenario: &Scenario,
+/// Accumulates one replication's harms into its per-year record under a liability regime.
+pub struct Ledger<'a> {
     replication: u32,
-    output: SimOutput,
-    regime: &dyn Regime,
+    years: usize,
+    cols: usize,
+    regime: &'a dyn Regime,
     keep_elt: bool,
-) -> ReplicationResult {
-    let years = scenario.horizon_years as usize;
-    let cols = 1 + scenario.parties.len();
-    let mut year_loss = vec![0.0; years * cols];
-    let mut year_max = vec![0.0; years * cols];
-    let mut elt = Vec::new();
-    let mut shares = Vec::new();
-    for harm in &output.harms {
-        let year = ((harm.day / DAYS_PER_YEAR) as usize).min(years - 1);
-        let row = year * cols;
-        year_loss[row] += harm.loss;
-        year_max[row] = f64::max(year_max[row], harm.loss);
-        shares.clear();
-        regime.allocate(harm, &mut shares);
-        for &(party, amount) in &shares {
-            let col = row + 1 + usize::from(party);
-            year_loss[col] += amount;
-            year_max[col] = f64::max(year_max[col], amount);
-            if keep_elt {
-                elt.push(EltRow {
-                    replication,
-                    year: year as u32,
-                    incident: *harm,
-                    party,
-                    loss: amount,
-                });
+    year_loss: Vec<f64>,
+    year_max: Vec<f64>,
+    elt: Vec<EltRow>,
+    shares: Vec<(PartyId, f64)>,
+}
+
+impl<'a> Ledger<'a> {
+    /// An empty ledger for replication `replication` of `scenario`.
+    pub fn new(
+        scenario: &Scenario,
+        replication: u32,
+        regime: &'a dyn Regime,
+        keep_elt: bool,
+    ) -> Self {
+        let years = scenario.horizon_years as usize;
+        let cols = 1 + scenario.parties.len();
+        Self {
+            replication,
+            years,
+            cols,
+            regime,
+            keep_elt,
+            year_loss: vec![0.0; years * cols],
+            year_max: vec![0.0; years * cols],
+            elt: Vec::new(),
+            shares: Vec::new(),
+        }
+    }
+
+    /// Books harmful incidents: the total, and each party's share under the regime.
+    pub fn add(&mut self, harms: &[HarmRecord]) {
+        for harm in harms {
+            let year = ((harm.day / DAYS_PER_YEAR) as usize).min(self.years - 1);
+            let row = year * self.cols;
+            self.year_loss[row] += harm.loss;
+            self.year_max[row] = f64::max(self.year_max[row], harm.loss);
+            self.shares.clear();
+            self.regime.allocate(harm, &mut self.shares);
+            for &(party, amount) in &self.shares {
+                let col = row + 1 + usize::from(party);
+                self.year_loss[col] += amount;
+                self.year_max[col] = f64::max(self.year_max[col], amount);
+                if self.keep_elt {
+                    self.elt.push(EltRow {
+                        replication: self.replication,
+                        year: year as u32,
+                        incident: *harm,
+                        party,
+                        loss: amount,
+                    });
+                }
             }
         }
     }
-    ReplicationResult {
-        replication,
-        year_loss,
-        year_max,
-        tally: output.tally,
-        elt,
+
+    /// The replication's record, with the event table in time order.
+    pub fn finish(mut self, tally: Tally) -> ReplicationResult {
+        self.elt.sort_by(|a, b| {
+            let (x, y) = (&a.incident, &b.incident);
+            x.day
+                .total_cmp(&y.day)
+                .then(x.device.cmp(&y.device))
+                .then(x.fault.cmp(&y.fault))
+                .then(a.party.cmp(&b.party))
+        });
+        ReplicationResult {
+            replication: self.replication,
+            year_loss: self.year_loss,
+            year_max: self.year_max,
+            tally,
+            elt: self.elt,
+        }
     }
 }
 
@@ -110,7 +147,7 @@ pub struct MemoryEstimate {
 
 /// Bytes per device in a world: its components, the entity's bookkeeping and its share of the
 /// agenda. Measured on the benchmark fleet (see README), rounded up.
-const BYTES_PER_DEVICE: f64 = 160.0;
+const BYTES_PER_DEVICE: f64 = 130.0;
 /// Bytes per kept event-loss-table row, in memory.
 const BYTES_PER_ELT_ROW: f64 = 80.0;
 
@@ -176,8 +213,8 @@ pub fn estimate_memory(scenario: &Scenario, config: &RunConfig) -> MemoryEstimat
     } else {
         0.0
     };
-    // Each worker holds one replication's harm log at a time.
-    let logs = harms * workers * 64.0;
+    // Each worker holds one step's (one year's) harm log at a time.
+    let logs = harms / f64::from(scenario.horizon_years) * workers * 64.0;
     let bytes = (worlds + ylt + elt + logs) as u64;
     MemoryEstimate {
         bytes,

@@ -10,6 +10,7 @@ pub mod experiment;
 pub mod liability;
 pub mod outcome;
 pub mod output;
+pub mod reference;
 pub mod scenario;
 pub mod sim;
 pub mod stats;

@@ -63,13 +63,6 @@ impl Tally {
     }
 }
 
-/// What one replication produced, as the simulation reports it.
-#[derive(Debug, Clone, Default)]
-pub struct SimOutput {
-    pub harms: Vec<HarmRecord>,
-    pub tally: Tally,
-}
-
 /// One row of the event loss table: a loss borne by one party from one incident.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EltRow {

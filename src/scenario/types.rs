@@ -197,6 +197,23 @@ pub struct DeviceClass {
     pub installation_error: Option<InstallationError>,
 }
 
+impl DeviceClass {
+    /// The consequence of an incident of `fault` (wear-out model `model`), if the class has it.
+    pub fn consequence(&self, fault: FaultKind, model: u8) -> Option<&Consequence> {
+        match fault {
+            FaultKind::WearOut => self
+                .wear_out
+                .get(usize::from(model))
+                .map(|w| &w.consequence),
+            FaultKind::FirmwareBug => self.firmware_bug.as_ref().map(|b| &b.consequence),
+            FaultKind::SensorDrift => self.sensor_drift.as_ref().map(|d| &d.consequence),
+            FaultKind::InstallationError => {
+                self.installation_error.as_ref().map(|e| &e.consequence)
+            }
+        }
+    }
+}
+
 /// Parties by role for one class. Installers vary by device, drawn by share.
 #[derive(Debug, Clone, Default)]
 pub struct Lineage {

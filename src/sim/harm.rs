@@ -6,33 +6,37 @@ use rand_distr::Distribution;
 
 use crate::outcome::HarmRecord;
 
+use super::mechanisms::incident_key;
 use super::messages::{Harmed, Incident};
-use super::resources::{Counts, HarmLog, Replication};
+use super::resources::{Counts, HarmLog, Replication, ScenarioRes};
 use super::rng::streams;
 
 /// Decides whether each incident causes harm and draws its loss; counts every incident.
 pub fn assess_harm(
     mut incidents: MessageReader<Incident>,
     run: Res<Replication>,
+    scenario: Res<ScenarioRes>,
     mut counts: ResMut<Counts>,
     mut harmed: MessageWriter<Harmed>,
 ) {
     for incident in incidents.read() {
-        let c = &incident.consequence;
+        let class = &scenario.0.classes[usize::from(incident.class)];
+        let Some(c) = class.consequence(incident.fault, incident.model) else {
+            continue;
+        };
+        let key = incident_key(incident.fault, incident.model, incident.counter);
         let u: f64 = run
             .streams
-            .rng(streams::HARM, incident.device, incident.key)
+            .rng(streams::HARM, incident.device, key)
             .random();
         let harmful = u < c.harm_probability;
         counts
             .0
             .count(incident.fault, incident.cause_party, harmful);
         if harmful {
-            let loss = c.loss.sample(&mut run.streams.rng(
-                streams::SEVERITY,
-                incident.device,
-                incident.key,
-            ));
+            let loss = c
+                .loss
+                .sample(&mut run.streams.rng(streams::SEVERITY, incident.device, key));
             harmed.write(Harmed {
                 incident: *incident,
                 harm: c.harm,
@@ -42,7 +46,7 @@ pub fn assess_harm(
     }
 }
 
-/// Appends each harm to the replication's log, as plain data.
+/// Appends each harm to the step's log, as plain data.
 pub fn record_harm(mut harmed: MessageReader<Harmed>, mut log: ResMut<HarmLog>) {
     log.0.extend(harmed.read().map(|h| HarmRecord {
         day: h.incident.day,

@@ -1,26 +1,8 @@
-//! Messages between systems: due events by mechanism, incidents, and harms.
+//! Messages between systems: incidents, and the harm they do.
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::{Consequence, FaultKind, HarmKind, PartyId, Role};
-
-use super::agenda::Event;
-
-/// A wear-out failure is due.
-#[derive(Message, Debug, Clone, Copy)]
-pub struct WearOutDue(pub Event);
-
-/// A firmware bug fires.
-#[derive(Message, Debug, Clone, Copy)]
-pub struct FirmwareBugDue(pub Event);
-
-/// A sensor's bias leaves tolerance.
-#[derive(Message, Debug, Clone, Copy)]
-pub struct DriftDue(pub Event);
-
-/// An installation error shows itself.
-#[derive(Message, Debug, Clone, Copy)]
-pub struct InstallationErrorDue(pub Event);
+use crate::scenario::{FaultKind, HarmKind, PartyId, Role};
 
 /// Something went wrong on a device and reached the world.
 #[derive(Message, Debug, Clone, Copy)]
@@ -29,9 +11,10 @@ pub struct Incident {
     pub device: u32,
     pub class: u16,
     pub fault: FaultKind,
-    /// Keys the harm and severity draws of this incident.
-    pub key: u64,
-    pub consequence: Consequence,
+    /// Index of the fault model within its kind (the wear-out model), else 0.
+    pub model: u8,
+    /// The event's number within its mechanism for this device; keys its harm draws.
+    pub counter: u32,
     pub cause_role: Role,
     pub cause_party: PartyId,
 }

@@ -2,7 +2,6 @@
 //! never sees TOML; it takes a validated [`Scenario`](crate::scenario::Scenario) and returns
 //! plain data ([`SimOutput`](crate::outcome::SimOutput)).
 
-pub mod agenda;
 pub mod components;
 pub mod harm;
 pub mod lifecycle;

@@ -1,4 +1,5 @@
-//! World-wide resources of a replication: the scenario, the streams, and what is recorded.
+//! World-wide resources of a replication: the scenario, the streams, the step, and what is
+//! recorded.
 
 use std::sync::Arc;
 
@@ -18,10 +19,15 @@ pub struct ScenarioRes(pub Arc<Scenario>);
 pub struct Replication {
     pub index: u32,
     pub streams: Streams,
-    pub horizon_days: f64,
 }
 
-/// Harmful incidents recorded so far in this replication.
+/// The step being run: every event before `end` (in days) is due.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct Step {
+    pub end: f64,
+}
+
+/// Harmful incidents recorded in this step, handed out by the driver after each step.
 #[derive(Resource, Debug, Default)]
 pub struct HarmLog(pub Vec<HarmRecord>);
 

@@ -1,24 +1,81 @@
 //! A replicator: one world with the fleet spawned once, reset and rerun for each replication.
 //!
 //! Spawning a device costs about as much as all of its draws in a year, so a worker builds its
-//! world once and each replication only resets the devices' state and the agenda.
+//! world once and each replication only resets the devices' clocks. Time advances in steps of
+//! [`STEP_DAYS`]: within a step each device's events are handled in its own time order, and
+//! devices do not interact, so the step length changes nothing in the results; it bounds how
+//! many incidents are held in memory at once.
 
 use std::sync::Arc;
 
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
 
-use crate::outcome::{SimOutput, Tally};
-use crate::scenario::Scenario;
+use crate::outcome::{HarmRecord, Tally};
+use crate::scenario::{DAYS_PER_YEAR, DeviceClass, Scenario};
 
-use super::agenda::Agenda;
-use super::components::{ClassId, DeviceId, DriftRate, Firmware, InstallerSlot, Lifecycle};
-use super::messages::{
-    DriftDue, FirmwareBugDue, Harmed, Incident, InstallationErrorDue, WearOutDue,
+use super::components::{
+    ClassId, DeviceId, DriftClock, FirmwareClock, InstallationClock, InstallerSlot, Lifecycle,
+    WearClocks,
 };
-use super::resources::{Counts, HarmLog, Replication, ScenarioRes};
+use super::messages::{Harmed, Incident};
+use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step};
 use super::rng::Streams;
 use super::schedule::{start_schedule, step_schedule};
+
+/// Length of a step, in days: one year.
+pub const STEP_DAYS: f64 = DAYS_PER_YEAR;
+
+/// Spawns a class's devices in one batch, each with the clocks of the mechanisms the class
+/// has and no others, so that the class lives in one dense table and idle clocks cost nothing.
+fn spawn_class(
+    world: &mut World,
+    ids: std::ops::Range<u32>,
+    class_id: ClassId,
+    class: &DeviceClass,
+) {
+    let base = move |d| {
+        (
+            DeviceId(d),
+            class_id,
+            InstallerSlot::default(),
+            Lifecycle::default(),
+        )
+    };
+    macro_rules! spawn {
+        ($($clock:ty),*) => {
+            world.spawn_batch(ids.map(|d| (base(d), $(<$clock>::default(),)*))).for_each(drop)
+        };
+    }
+    let has = (
+        !class.wear_out.is_empty(),
+        class.firmware_bug.is_some(),
+        class.sensor_drift.is_some(),
+        class.installation_error.is_some(),
+    );
+    type W = WearClocks;
+    type F = FirmwareClock;
+    type D = DriftClock;
+    type I = InstallationClock;
+    match has {
+        (true, true, true, true) => spawn!(W, F, D, I),
+        (true, true, true, false) => spawn!(W, F, D),
+        (true, true, false, true) => spawn!(W, F, I),
+        (true, true, false, false) => spawn!(W, F),
+        (true, false, true, true) => spawn!(W, D, I),
+        (true, false, true, false) => spawn!(W, D),
+        (true, false, false, true) => spawn!(W, I),
+        (true, false, false, false) => spawn!(W),
+        (false, true, true, true) => spawn!(F, D, I),
+        (false, true, true, false) => spawn!(F, D),
+        (false, true, false, true) => spawn!(F, I),
+        (false, true, false, false) => spawn!(F),
+        (false, false, true, true) => spawn!(D, I),
+        (false, false, true, false) => spawn!(D),
+        (false, false, false, true) => spawn!(I),
+        (false, false, false, false) => spawn!(),
+    }
+}
 
 /// A world holding one scenario's fleet, ready to run replications.
 pub struct Replicator {
@@ -29,37 +86,28 @@ pub struct Replicator {
 }
 
 impl Replicator {
-    /// Builds the world and spawns every device of the scenario.
+    /// Builds the world and spawns every device of the scenario, each with the clocks of the
+    /// mechanisms its class has.
     pub fn new(scenario: Arc<Scenario>) -> Self {
         let mut world = World::new();
-        MessageRegistry::register_message::<WearOutDue>(&mut world);
-        MessageRegistry::register_message::<FirmwareBugDue>(&mut world);
-        MessageRegistry::register_message::<DriftDue>(&mut world);
-        MessageRegistry::register_message::<InstallationErrorDue>(&mut world);
         MessageRegistry::register_message::<Incident>(&mut world);
         MessageRegistry::register_message::<Harmed>(&mut world);
         world.insert_resource(ScenarioRes(Arc::clone(&scenario)));
-        world.insert_resource(Agenda::new(scenario.horizon_days()));
+        world.insert_resource(Step::default());
         world.insert_resource(HarmLog::default());
         world.insert_resource(Counts(Tally::new(scenario.parties.len())));
         world.insert_resource(Replication {
             index: 0,
             streams: Streams::new(scenario.seed, 0),
-            horizon_days: scenario.horizon_days(),
         });
         let mut first = 0u32;
         for (c, class) in scenario.classes.iter().enumerate() {
-            let class_id = ClassId(c as u16);
-            world.spawn_batch((first..first + class.count).map(move |d| {
-                (
-                    DeviceId(d),
-                    class_id,
-                    InstallerSlot::default(),
-                    Lifecycle::default(),
-                    Firmware::default(),
-                    DriftRate::default(),
-                )
-            }));
+            spawn_class(
+                &mut world,
+                first..first + class.count,
+                ClassId(c as u16),
+                class,
+            );
             first += class.count;
         }
         Self {
@@ -70,32 +118,26 @@ impl Replicator {
         }
     }
 
-    /// Runs replication `index` from day 0 to the horizon and returns what it produced.
-    pub fn run(&mut self, index: u32) -> SimOutput {
+    /// Runs replication `index` from day 0 to the horizon, handing each step's harmful
+    /// incidents to `sink`, and returns the replication's incident counts.
+    pub fn run(&mut self, index: u32, sink: &mut dyn FnMut(&[HarmRecord])) -> Tally {
         let w = &mut self.world;
         w.insert_resource(Replication {
             index,
             streams: Streams::new(self.scenario.seed, index),
-            horizon_days: self.scenario.horizon_days(),
         });
-        w.resource_mut::<Agenda>().reset();
-        w.resource_mut::<HarmLog>().0.clear();
         w.resource_mut::<Counts>().0.clear();
         self.start.run(w);
-        while w.resource_mut::<Agenda>().advance() {
+        let horizon = self.scenario.horizon_days();
+        let mut end = 0.0;
+        while end < horizon {
+            end = (end + STEP_DAYS).min(horizon);
+            w.resource_mut::<Step>().end = end;
             self.step.run(w);
+            let mut log = w.resource_mut::<HarmLog>();
+            sink(&log.0);
+            log.0.clear();
         }
-        let mut harms = std::mem::take(&mut w.resource_mut::<HarmLog>().0);
-        // Within a day, mechanisms report in system order; sort so the log reads in time order.
-        harms.sort_by(|a, b| {
-            a.day
-                .total_cmp(&b.day)
-                .then(a.device.cmp(&b.device))
-                .then(a.fault.cmp(&b.fault))
-        });
-        SimOutput {
-            harms,
-            tally: w.resource::<Counts>().0.clone(),
-        }
+        w.resource::<Counts>().0.clone()
     }
 }

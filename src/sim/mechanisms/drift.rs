@@ -16,11 +16,12 @@ use rand::RngExt;
 use rand_distr::{Distribution, Geometric, Normal};
 
 use crate::scenario::{DriftModel, FaultKind, SensorDrift};
-use crate::sim::agenda::{Agenda, Event, EventKind};
-use crate::sim::components::{ClassId, DeviceId, DriftRate, InstallerSlot, Lifecycle};
-use crate::sim::messages::{DriftDue, Incident};
-use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::components::{ClassId, DeviceId, DriftClock, InstallerSlot, Lifecycle};
+use crate::sim::messages::Incident;
+use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::{Streams, streams};
+
+use super::{Occurrence, incident};
 
 /// P(T₁ ≤ t) for the exit time T₁ of standard Brownian motion from (−1, 1):
 /// 1 − (4/π) Σₙ (−1)ⁿ/(2n+1) · exp(−(2n+1)² π² t / 8).
@@ -128,14 +129,14 @@ fn next_excursion(
     Some((f64::from(interval) * c + within, interval))
 }
 
-/// Draws each device's drift rate and files its first excursion.
-pub fn schedule_drift_excursions(
+/// Draws each device's drift rate and its first excursion.
+pub fn start_drift(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut agenda: ResMut<Agenda>,
-    mut devices: Query<(Entity, &DeviceId, &ClassId, &mut DriftRate)>,
+    mut devices: Query<(&DeviceId, &ClassId, &mut DriftClock)>,
 ) {
-    for (entity, id, class, mut rate) in &mut devices {
+    for (id, class, mut clock) in &mut devices {
+        *clock = DriftClock::default();
         let Some(drift) = &scenario.0.classes[usize::from(class.0)].sensor_drift else {
             continue;
         };
@@ -145,67 +146,58 @@ pub fn schedule_drift_excursions(
         } = drift.model
         {
             let mut rng = run.streams.rng(streams::DRIFT_RATE, id.0, 0);
-            rate.0 = Normal::new(rate_per_day, rate_sd)
+            clock.rate = Normal::new(rate_per_day, rate_sd)
                 .map_or(rate_per_day, |n| n.sample(&mut rng))
                 .abs();
         }
-        if let Some((day, interval)) = next_excursion(&run.streams, id.0, 0, 0, rate.0, drift) {
-            agenda.schedule(Event {
-                day,
-                device: id.0,
-                entity,
-                kind: EventKind::Drift,
-                counter: 0,
-                aux: interval,
-            });
+        if let Some((day, interval)) = next_excursion(&run.streams, id.0, 0, 0, clock.rate, drift) {
+            clock.next = day;
+            clock.interval = interval;
         }
     }
 }
 
-/// Turns due excursions into incidents and files the next one from the next interval on.
+/// Turns due excursions into incidents and draws the next one from the next interval on.
 pub fn detect_drift_excursions(
-    mut due: MessageReader<DriftDue>,
     run: Res<Replication>,
+    step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut agenda: ResMut<Agenda>,
-    devices: Query<(&ClassId, &InstallerSlot, &Lifecycle, &DriftRate)>,
+    mut devices: Query<(
+        &DeviceId,
+        &ClassId,
+        &InstallerSlot,
+        &Lifecycle,
+        &mut DriftClock,
+    )>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for DriftDue(event) in due.read() {
-        let Ok((class, installer, life, rate)) = devices.get(event.entity) else {
-            continue;
-        };
-        let c = &scenario.0.classes[usize::from(class.0)];
-        let Some(drift) = &c.sensor_drift else {
-            continue;
-        };
-        if !life.in_service_on(event.day) {
-            continue;
-        }
-        incidents.write(super::incident(
-            event,
-            class.0,
-            c,
-            installer.0,
-            FaultKind::SensorDrift,
-            0,
-            &drift.consequence,
-        ));
-        let excursion = event.counter + 1;
-        if let Some((day, interval)) = next_excursion(
-            &run.streams,
-            event.device,
-            excursion,
-            event.aux + 1,
-            rate.0,
-            drift,
-        ) {
-            agenda.schedule(Event {
-                day,
-                counter: excursion,
-                aux: interval,
-                ..*event
-            });
+    for (id, class, installer, life, mut clock) in &mut devices {
+        while clock.next < step.end && life.in_service_on(clock.next) {
+            let c = &scenario.0.classes[usize::from(class.0)];
+            let Some(drift) = &c.sensor_drift else { break };
+            incidents.write(incident(
+                Occurrence {
+                    day: clock.next,
+                    device: id.0,
+                    class_id: class.0,
+                    class: c,
+                    installer: installer.0,
+                    fault: FaultKind::SensorDrift,
+                    model: 0,
+                    counter: clock.excursions,
+                },
+                &drift.consequence,
+            ));
+            clock.excursions += 1;
+            let next = next_excursion(
+                &run.streams,
+                id.0,
+                clock.excursions,
+                clock.interval + 1,
+                clock.rate,
+                drift,
+            );
+            (clock.next, clock.interval) = next.unwrap_or((f64::INFINITY, clock.interval));
         }
     }
 }

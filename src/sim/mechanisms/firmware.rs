@@ -5,85 +5,81 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::scenario::{FaultKind, FirmwareBug};
-use crate::sim::agenda::{Agenda, Event, EventKind};
-use crate::sim::components::{ClassId, DeviceId, Firmware, InstallerSlot, Lifecycle};
-use crate::sim::messages::{FirmwareBugDue, Incident};
-use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::components::{ClassId, DeviceId, FirmwareClock, InstallerSlot, Lifecycle};
+use crate::sim::messages::Incident;
+use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::{Streams, streams};
 
+use super::{Occurrence, incident};
+
 /// Days from firing `firing - 1` to firing `firing`; infinite when the bug never fires.
-fn gap(streams: &Streams, device: u32, firing: u32, bug: &FirmwareBug) -> f64 {
+pub fn gap(streams: &Streams, device: u32, firing: u32, bug: &FirmwareBug) -> f64 {
     bug.between_firings.map_or(f64::INFINITY, |d| {
         d.sample(&mut streams.rng(streams::FIRMWARE_BUG, device, u64::from(firing)))
     })
 }
 
-/// Draws each device's update day and files its first firing before it.
-pub fn schedule_firmware_bugs(
+/// The day the fix reaches `device` (infinity when there is no fix).
+pub fn fix_day(streams: &Streams, device: u32, bug: &FirmwareBug) -> f64 {
+    bug.fix.map_or(f64::INFINITY, |fix| {
+        fix.release_day
+            + fix.adoption_delay.map_or(0.0, |d| {
+                d.sample(&mut streams.rng(streams::FIRMWARE_FIX, device, 0))
+            })
+    })
+}
+
+/// Draws each device's update day and first firing.
+pub fn start_firmware(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut agenda: ResMut<Agenda>,
-    mut devices: Query<(Entity, &DeviceId, &ClassId, &mut Firmware)>,
+    mut devices: Query<(&DeviceId, &ClassId, &mut FirmwareClock)>,
 ) {
-    for (entity, id, class, mut firmware) in &mut devices {
-        let Some(bug) = &scenario.0.classes[usize::from(class.0)].firmware_bug else {
-            continue;
-        };
-        firmware.fixed_on_day = bug.fix.map_or(f64::INFINITY, |fix| {
-            fix.release_day
-                + fix.adoption_delay.map_or(0.0, |d| {
-                    d.sample(&mut run.streams.rng(streams::FIRMWARE_FIX, id.0, 0))
-                })
-        });
-        let day = gap(&run.streams, id.0, 0, bug);
-        if day < firmware.fixed_on_day {
-            agenda.schedule(Event {
-                day,
-                device: id.0,
-                entity,
-                kind: EventKind::FirmwareBug,
-                counter: 0,
-                aux: 0,
-            });
+    for (id, class, mut clock) in &mut devices {
+        *clock = FirmwareClock::default();
+        if let Some(bug) = &scenario.0.classes[usize::from(class.0)].firmware_bug {
+            clock.fixed_on_day = fix_day(&run.streams, id.0, bug);
+            clock.next = gap(&run.streams, id.0, 0, bug);
         }
     }
 }
 
-/// Turns due firings into incidents and files the next firing if it comes before the fix.
+/// Turns due firings before the fix into incidents and draws the next firing.
 pub fn trigger_firmware_bugs(
-    mut due: MessageReader<FirmwareBugDue>,
     run: Res<Replication>,
+    step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut agenda: ResMut<Agenda>,
-    devices: Query<(&ClassId, &InstallerSlot, &Lifecycle, &Firmware)>,
+    mut devices: Query<(
+        &DeviceId,
+        &ClassId,
+        &InstallerSlot,
+        &Lifecycle,
+        &mut FirmwareClock,
+    )>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for FirmwareBugDue(event) in due.read() {
-        let Ok((class, installer, life, firmware)) = devices.get(event.entity) else {
-            continue;
-        };
-        let c = &scenario.0.classes[usize::from(class.0)];
-        let Some(bug) = &c.firmware_bug else { continue };
-        if !life.in_service_on(event.day) {
-            continue;
-        }
-        incidents.write(super::incident(
-            event,
-            class.0,
-            c,
-            installer.0,
-            FaultKind::FirmwareBug,
-            0,
-            &bug.consequence,
-        ));
-        let firing = event.counter + 1;
-        let day = event.day + gap(&run.streams, event.device, firing, bug);
-        if day < firmware.fixed_on_day {
-            agenda.schedule(Event {
-                day,
-                counter: firing,
-                ..*event
-            });
+    for (id, class, installer, life, mut clock) in &mut devices {
+        while clock.next < step.end
+            && clock.next < clock.fixed_on_day
+            && life.in_service_on(clock.next)
+        {
+            let c = &scenario.0.classes[usize::from(class.0)];
+            let Some(bug) = &c.firmware_bug else { break };
+            incidents.write(incident(
+                Occurrence {
+                    day: clock.next,
+                    device: id.0,
+                    class_id: class.0,
+                    class: c,
+                    installer: installer.0,
+                    fault: FaultKind::FirmwareBug,
+                    model: 0,
+                    counter: clock.firings,
+                },
+                &bug.consequence,
+            ));
+            clock.firings += 1;
+            clock.next += gap(&run.streams, id.0, clock.firings, bug);
         }
     }
 }

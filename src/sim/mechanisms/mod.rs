@@ -1,50 +1,50 @@
-//! One module per fault mechanism. Each owns its systems: one that files every device's first
-//! event at the start of a replication, and one that handles the mechanism's due events.
+//! One module per fault mechanism. Each owns a clock component and two systems: one that sets
+//! every device's clock at the start of a replication, and one that, each step, turns the due
+//! events of its clock into incidents and winds the clock on.
 
 pub mod drift;
 pub mod firmware;
 pub mod installation;
 pub mod wear_out;
 
-use crate::scenario::{Consequence, Culprit, DeviceClass, FaultKind, PartyId, Role};
+use crate::scenario::{Consequence, Culprit, DeviceClass, FaultKind};
 
-use super::agenda::Event;
 use super::messages::Incident;
 
-/// The party and role a consequence blames, for a device with the given installer slot.
-pub fn culprit_of(
-    consequence: &Consequence,
-    class: &DeviceClass,
-    installer: u16,
-) -> (Role, PartyId) {
-    match consequence.culprit {
-        Culprit::Party { role, party } => (role, party),
-        Culprit::DeviceInstaller => (
-            Role::Installer,
-            class.lineage.installers[usize::from(installer)].0,
-        ),
-    }
+/// The key of an incident's harm and severity draws: mechanism, model index and the event's
+/// counter, so that each incident's draws are its own.
+pub fn incident_key(fault: FaultKind, model: u8, counter: u32) -> u64 {
+    (fault as u64) << 56 | u64::from(model) << 48 | u64::from(counter)
 }
 
-/// Builds the incident of a due event. The key packs the mechanism, its model index and the
-/// event's counter, so each incident's harm draws are its own.
-pub fn incident(
-    event: &Event,
-    class_id: u16,
-    class: &DeviceClass,
-    installer: u16,
-    fault: FaultKind,
-    model: u8,
-    consequence: &Consequence,
-) -> Incident {
-    let (cause_role, cause_party) = culprit_of(consequence, class, installer);
+/// What a mechanism knows about an event, to make an incident of it.
+pub struct Occurrence<'a> {
+    pub day: f64,
+    pub device: u32,
+    pub class_id: u16,
+    pub class: &'a DeviceClass,
+    pub installer: u16,
+    pub fault: FaultKind,
+    pub model: u8,
+    pub counter: u32,
+}
+
+/// Builds the incident, naming the party its consequence blames.
+pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
+    let (cause_role, cause_party) = match consequence.culprit {
+        Culprit::Party { role, party } => (role, party),
+        Culprit::DeviceInstaller => (
+            crate::scenario::Role::Installer,
+            o.class.lineage.installers[usize::from(o.installer)].0,
+        ),
+    };
     Incident {
-        day: event.day,
-        device: event.device,
-        class: class_id,
-        fault,
-        key: (fault as u64) << 56 | u64::from(model) << 48 | u64::from(event.counter),
-        consequence: *consequence,
+        day: o.day,
+        device: o.device,
+        class: o.class_id,
+        fault: o.fault,
+        model: o.model,
+        counter: o.counter,
         cause_role,
         cause_party,
     }

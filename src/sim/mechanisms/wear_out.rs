@@ -5,82 +5,84 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::scenario::{FaultKind, OnFailure, WearOut};
-use crate::sim::agenda::{Agenda, Event, EventKind};
-use crate::sim::components::{ClassId, DeviceId, InstallerSlot, Lifecycle};
-use crate::sim::messages::{Incident, WearOutDue};
-use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::components::{ClassId, DeviceId, InstallerSlot, Lifecycle, WearClocks};
+use crate::sim::messages::Incident;
+use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::{Streams, streams};
 
-/// Life of the `renewal`-th copy of wear-out model `model` on `device`, in days.
-fn life(streams: &Streams, device: u32, model: usize, renewal: u32, w: &WearOut) -> f64 {
+use super::{Occurrence, incident};
+
+/// Life in days of the `renewal`-th copy of wear-out model `model` on `device`.
+pub fn life(streams: &Streams, device: u32, model: usize, renewal: u32, w: &WearOut) -> f64 {
     let counter = (model as u64) << 32 | u64::from(renewal);
     w.time_to_failure
         .sample(&mut streams.rng(streams::WEAR_OUT, device, counter))
 }
 
-/// Files every device's first failure of each wearing component.
-pub fn schedule_wear_out(
+/// Draws the first failure day of every wearing component.
+pub fn start_wear_out(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut agenda: ResMut<Agenda>,
-    devices: Query<(Entity, &DeviceId, &ClassId)>,
+    mut devices: Query<(&DeviceId, &ClassId, &mut WearClocks)>,
 ) {
-    for (entity, id, class) in &devices {
+    for (id, class, mut clocks) in &mut devices {
+        *clocks = WearClocks::default();
         for (m, w) in scenario.0.classes[usize::from(class.0)]
             .wear_out
             .iter()
             .enumerate()
         {
-            agenda.schedule(Event {
-                day: life(&run.streams, id.0, m, 0, w),
-                device: id.0,
-                entity,
-                kind: EventKind::WearOut(m as u8),
-                counter: 0,
-                aux: 0,
-            });
+            clocks.next[m] = life(&run.streams, id.0, m, 0, w);
         }
     }
 }
 
 /// Turns due failures into incidents, then replaces the component or retires the device.
 pub fn fail_components(
-    mut due: MessageReader<WearOutDue>,
     run: Res<Replication>,
+    step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut agenda: ResMut<Agenda>,
-    mut devices: Query<(&ClassId, &InstallerSlot, &mut Lifecycle)>,
+    mut devices: Query<(
+        &DeviceId,
+        &ClassId,
+        &InstallerSlot,
+        &mut Lifecycle,
+        &mut WearClocks,
+    )>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for WearOutDue(event) in due.read() {
-        let (EventKind::WearOut(m), Ok((class, installer, mut life_state))) =
-            (event.kind, devices.get_mut(event.entity))
-        else {
-            continue;
-        };
-        if !life_state.in_service_on(event.day) {
-            continue;
-        }
-        let c = &scenario.0.classes[usize::from(class.0)];
-        let w = &c.wear_out[usize::from(m)];
-        incidents.write(super::incident(
-            event,
-            class.0,
-            c,
-            installer.0,
-            FaultKind::WearOut,
-            m,
-            &w.consequence,
-        ));
-        match w.on_failure {
-            OnFailure::Retire => *life_state = Lifecycle::Retired { day: event.day },
-            OnFailure::Replace => {
-                let renewal = event.counter + 1;
-                agenda.schedule(Event {
-                    day: event.day + life(&run.streams, event.device, usize::from(m), renewal, w),
-                    counter: renewal,
-                    ..*event
-                });
+    for (id, class, installer, mut life_state, mut clocks) in &mut devices {
+        loop {
+            let (m, day) = clocks.soonest();
+            if day >= step.end || !life_state.in_service_on(day) {
+                break;
+            }
+            let c = &scenario.0.classes[usize::from(class.0)];
+            let w = &c.wear_out[m];
+            let renewal = clocks.renewals[m];
+            incidents.write(incident(
+                Occurrence {
+                    day,
+                    device: id.0,
+                    class_id: class.0,
+                    class: c,
+                    installer: installer.0,
+                    fault: FaultKind::WearOut,
+                    model: m as u8,
+                    counter: u32::from(renewal),
+                },
+                &w.consequence,
+            ));
+            match w.on_failure {
+                OnFailure::Retire => {
+                    *life_state = Lifecycle::Retired { day };
+                    break;
+                }
+                OnFailure::Replace => {
+                    let next = renewal.saturating_add(1);
+                    clocks.renewals[m] = next;
+                    clocks.next[m] = day + life(&run.streams, id.0, m, u32::from(next), w);
+                }
             }
         }
     }
