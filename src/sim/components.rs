@@ -3,17 +3,15 @@
 
 use bevy_ecs::prelude::*;
 
-/// The device's number, stable across replications; keys its random streams.
+/// Who a device is: its number (stable across replications; it keys the device's random
+/// streams), its class, and which of the class's installers installed it. Every handler reads
+/// the three together, so they share one component and one cache line.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeviceId(pub u32);
-
-/// Index of the device's class in the scenario.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClassId(pub u16);
-
-/// Which of its class's installers installed this device.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct InstallerSlot(pub u16);
+pub struct Device {
+    pub id: u32,
+    pub class: u16,
+    pub installer: u16,
+}
 
 /// Where the device is in its life.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
@@ -37,14 +35,42 @@ impl Lifecycle {
 /// Most wearing components a class may model.
 pub const MAX_WEAR_MODELS: usize = 4;
 
+/// The day of the device's next event of one mechanism (infinity: none). Each mechanism's scan
+/// of the fleet reads only this, 8 bytes a device, and touches the rest of the device only when
+/// it is due; that keeps a step over a million devices within the cache's reach.
+macro_rules! due {
+    ($($(#[$doc:meta])* $name:ident),*) => {$(
+        $(#[$doc])*
+        #[derive(Component, Debug, Clone, Copy, PartialEq)]
+        pub struct $name(pub f64);
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self(f64::INFINITY)
+            }
+        }
+    )*};
+}
+
+due!(
+    /// The day the device's first wearing component fails.
+    WearDue,
+    /// The day the device's firmware bug next fires before the fix reaches it.
+    FirmwareDue,
+    /// The day the device's sensor next leaves tolerance.
+    DriftDue,
+    /// The day a faulty installation shows itself.
+    InstallationDue
+);
+
 /// Next failure day of each wearing component, and how many times each was replaced.
 #[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct WearClocks {
+pub struct WearState {
     pub next: [f64; MAX_WEAR_MODELS],
     pub renewals: [u16; MAX_WEAR_MODELS],
 }
 
-impl Default for WearClocks {
+impl Default for WearState {
     fn default() -> Self {
         Self {
             next: [f64::INFINITY; MAX_WEAR_MODELS],
@@ -53,7 +79,7 @@ impl Default for WearClocks {
     }
 }
 
-impl WearClocks {
+impl WearState {
     /// The component that fails first, and when.
     pub fn soonest(&self) -> (usize, f64) {
         let mut best = (0, self.next[0]);
@@ -66,55 +92,27 @@ impl WearClocks {
     }
 }
 
-/// The firmware bug's next firing, the day the fix reaches the device, and firings so far.
+/// The day the fix reaches the device (infinity: never) and the firings so far.
 #[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct FirmwareClock {
-    pub next: f64,
+pub struct FirmwareState {
     pub fixed_on_day: f64,
     pub firings: u32,
 }
 
-impl Default for FirmwareClock {
+impl Default for FirmwareState {
     fn default() -> Self {
         Self {
-            next: f64::INFINITY,
             fixed_on_day: f64::INFINITY,
             firings: 0,
         }
     }
 }
 
-/// The sensor's next excursion out of tolerance, in which calibration interval, the device's
-/// own drift rate (linear model), and excursions so far.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct DriftClock {
-    pub next: f64,
+/// The calibration interval of the next excursion, the excursions so far, and the device's
+/// own drift rate (linear model).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
+pub struct DriftState {
     pub interval: u32,
     pub excursions: u32,
     pub rate: f64,
-}
-
-impl Default for DriftClock {
-    fn default() -> Self {
-        Self {
-            next: f64::INFINITY,
-            interval: 0,
-            excursions: 0,
-            rate: 0.0,
-        }
-    }
-}
-
-/// The day a faulty installation shows itself (infinity: the install was sound).
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct InstallationClock {
-    pub shows_on: f64,
-}
-
-impl Default for InstallationClock {
-    fn default() -> Self {
-        Self {
-            shows_on: f64::INFINITY,
-        }
-    }
 }

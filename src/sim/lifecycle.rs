@@ -3,7 +3,7 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
-use super::components::{ClassId, DeviceId, InstallerSlot, Lifecycle};
+use super::components::{Device, Lifecycle};
 use super::resources::{Replication, ScenarioRes};
 use super::rng::streams;
 
@@ -11,13 +11,13 @@ use super::rng::streams;
 pub fn install_devices(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&DeviceId, &ClassId, &mut InstallerSlot, &mut Lifecycle)>,
+    mut devices: Query<(&mut Device, &mut Lifecycle)>,
 ) {
-    for (id, class, mut installer, mut life) in &mut devices {
+    for (mut device, mut life) in &mut devices {
         *life = Lifecycle::InService;
-        let lineage = &scenario.0.classes[usize::from(class.0)].lineage;
-        installer.0 = if lineage.installers.len() > 1 {
-            let u: f64 = run.streams.rng(streams::INSTALLER, id.0, 0).random();
+        let lineage = &scenario.0.classes[usize::from(device.class)].lineage;
+        device.installer = if lineage.installers.len() > 1 {
+            let u: f64 = run.streams.rng(streams::INSTALLER, device.id, 0).random();
             lineage.installer_for(u) as u16
         } else {
             0

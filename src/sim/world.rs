@@ -15,8 +15,8 @@ use crate::outcome::{HarmRecord, Tally};
 use crate::scenario::{DAYS_PER_YEAR, DeviceClass, Scenario};
 
 use super::components::{
-    ClassId, DeviceId, DriftClock, FirmwareClock, InstallationClock, InstallerSlot, Lifecycle,
-    WearClocks,
+    Device, DriftDue, DriftState, FirmwareDue, FirmwareState, InstallationDue, Lifecycle, WearDue,
+    WearState,
 };
 use super::messages::{Harmed, Incident};
 use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step};
@@ -28,17 +28,14 @@ pub const STEP_DAYS: f64 = DAYS_PER_YEAR;
 
 /// Spawns a class's devices in one batch, each with the clocks of the mechanisms the class
 /// has and no others, so that the class lives in one dense table and idle clocks cost nothing.
-fn spawn_class(
-    world: &mut World,
-    ids: std::ops::Range<u32>,
-    class_id: ClassId,
-    class: &DeviceClass,
-) {
-    let base = move |d| {
+fn spawn_class(world: &mut World, ids: std::ops::Range<u32>, class_id: u16, class: &DeviceClass) {
+    let base = move |id| {
         (
-            DeviceId(d),
-            class_id,
-            InstallerSlot::default(),
+            Device {
+                id,
+                class: class_id,
+                installer: 0,
+            },
             Lifecycle::default(),
         )
     };
@@ -53,10 +50,10 @@ fn spawn_class(
         class.sensor_drift.is_some(),
         class.installation_error.is_some(),
     );
-    type W = WearClocks;
-    type F = FirmwareClock;
-    type D = DriftClock;
-    type I = InstallationClock;
+    type W = (WearDue, WearState);
+    type F = (FirmwareDue, FirmwareState);
+    type D = (DriftDue, DriftState);
+    type I = InstallationDue;
     match has {
         (true, true, true, true) => spawn!(W, F, D, I),
         (true, true, true, false) => spawn!(W, F, D),
@@ -102,12 +99,7 @@ impl Replicator {
         });
         let mut first = 0u32;
         for (c, class) in scenario.classes.iter().enumerate() {
-            spawn_class(
-                &mut world,
-                first..first + class.count,
-                ClassId(c as u16),
-                class,
-            );
+            spawn_class(&mut world, first..first + class.count, c as u16, class);
             first += class.count;
         }
         Self {

@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::scenario::{FaultKind, FirmwareBug};
-use crate::sim::components::{ClassId, DeviceId, FirmwareClock, InstallerSlot, Lifecycle};
+use crate::sim::components::{Device, FirmwareDue, FirmwareState, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::{Streams, streams};
@@ -33,14 +33,24 @@ pub fn fix_day(streams: &Streams, device: u32, bug: &FirmwareBug) -> f64 {
 pub fn start_firmware(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&DeviceId, &ClassId, &mut FirmwareClock)>,
+    mut devices: Query<(&Device, &mut FirmwareDue, &mut FirmwareState)>,
 ) {
-    for (id, class, mut clock) in &mut devices {
-        *clock = FirmwareClock::default();
-        if let Some(bug) = &scenario.0.classes[usize::from(class.0)].firmware_bug {
-            clock.fixed_on_day = fix_day(&run.streams, id.0, bug);
-            clock.next = gap(&run.streams, id.0, 0, bug);
+    for (device, mut due, mut state) in &mut devices {
+        *state = FirmwareState::default();
+        *due = FirmwareDue::default();
+        if let Some(bug) = &scenario.0.classes[usize::from(device.class)].firmware_bug {
+            state.fixed_on_day = fix_day(&run.streams, device.id, bug);
+            due.0 = before(gap(&run.streams, device.id, 0, bug), state.fixed_on_day);
         }
+    }
+}
+
+/// A firing day, or infinity if the fix comes first.
+fn before(day: f64, fixed_on_day: f64) -> f64 {
+    if day < fixed_on_day {
+        day
+    } else {
+        f64::INFINITY
     }
 }
 
@@ -49,37 +59,34 @@ pub fn trigger_firmware_bugs(
     run: Res<Replication>,
     step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(
-        &DeviceId,
-        &ClassId,
-        &InstallerSlot,
-        &Lifecycle,
-        &mut FirmwareClock,
-    )>,
+    mut devices: Query<(&Device, &Lifecycle, &mut FirmwareDue, &mut FirmwareState)>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for (id, class, installer, life, mut clock) in &mut devices {
-        while clock.next < step.end
-            && clock.next < clock.fixed_on_day
-            && life.in_service_on(clock.next)
-        {
-            let c = &scenario.0.classes[usize::from(class.0)];
+    for (device, life, mut due, mut state) in &mut devices {
+        // Nothing reads change ticks; skipping them saves a write to another column per event.
+        let (due, state) = (
+            due.bypass_change_detection(),
+            state.bypass_change_detection(),
+        );
+        while due.0 < step.end && life.in_service_on(due.0) {
+            let c = &scenario.0.classes[usize::from(device.class)];
             let Some(bug) = &c.firmware_bug else { break };
             incidents.write(incident(
                 Occurrence {
-                    day: clock.next,
-                    device: id.0,
-                    class_id: class.0,
+                    day: due.0,
+                    device: device.id,
+                    class_id: device.class,
                     class: c,
-                    installer: installer.0,
+                    installer: device.installer,
                     fault: FaultKind::FirmwareBug,
                     model: 0,
-                    counter: clock.firings,
+                    counter: state.firings,
                 },
                 &bug.consequence,
             ));
-            clock.firings += 1;
-            clock.next += gap(&run.streams, id.0, clock.firings, bug);
+            state.firings += 1;
+            let next = due.0 + gap(&run.streams, device.id, state.firings, bug);
+            due.0 = before(next, state.fixed_on_day);
         }
     }
 }

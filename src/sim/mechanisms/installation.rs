@@ -6,7 +6,7 @@ use rand::RngExt;
 use rand_distr::Distribution;
 
 use crate::scenario::FaultKind;
-use crate::sim::components::{ClassId, DeviceId, InstallationClock, InstallerSlot, Lifecycle};
+use crate::sim::components::{Device, InstallationDue, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::streams;
@@ -17,16 +17,16 @@ use super::{Occurrence, incident};
 pub fn decide_installations(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&DeviceId, &ClassId, &InstallerSlot, &mut InstallationClock)>,
+    mut devices: Query<(&Device, &mut InstallationDue)>,
 ) {
-    for (id, class, installer, mut clock) in &mut devices {
-        *clock = InstallationClock::default();
-        let Some(err) = &scenario.0.classes[usize::from(class.0)].installation_error else {
+    for (device, mut clock) in &mut devices {
+        *clock = InstallationDue::default();
+        let Some(err) = &scenario.0.classes[usize::from(device.class)].installation_error else {
             continue;
         };
-        let mut rng = run.streams.rng(streams::INSTALLATION_ERROR, id.0, 0);
-        if rng.random::<f64>() < err.probability_by_installer[usize::from(installer.0)] {
-            clock.shows_on = err.manifest_delay.sample(&mut rng);
+        let mut rng = run.streams.rng(streams::INSTALLATION_ERROR, device.id, 0);
+        if rng.random::<f64>() < err.probability_by_installer[usize::from(device.installer)] {
+            clock.0 = err.manifest_delay.sample(&mut rng);
         }
     }
 }
@@ -35,29 +35,23 @@ pub fn decide_installations(
 pub fn manifest_installation_errors(
     step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(
-        &DeviceId,
-        &ClassId,
-        &InstallerSlot,
-        &Lifecycle,
-        &mut InstallationClock,
-    )>,
+    mut devices: Query<(&Device, &Lifecycle, &mut InstallationDue)>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for (id, class, installer, life, mut clock) in &mut devices {
-        let day = clock.shows_on;
+    for (device, life, mut clock) in &mut devices {
+        let day = clock.0;
         if day >= step.end || !life.in_service_on(day) {
             continue;
         }
-        let c = &scenario.0.classes[usize::from(class.0)];
+        let c = &scenario.0.classes[usize::from(device.class)];
         if let Some(err) = &c.installation_error {
             incidents.write(incident(
                 Occurrence {
                     day,
-                    device: id.0,
-                    class_id: class.0,
+                    device: device.id,
+                    class_id: device.class,
                     class: c,
-                    installer: installer.0,
+                    installer: device.installer,
                     fault: FaultKind::InstallationError,
                     model: 0,
                     counter: 0,
@@ -65,6 +59,6 @@ pub fn manifest_installation_errors(
                 &err.consequence,
             ));
         }
-        clock.shows_on = f64::INFINITY;
+        clock.0 = f64::INFINITY;
     }
 }

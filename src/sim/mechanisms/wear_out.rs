@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::scenario::{FaultKind, OnFailure, WearOut};
-use crate::sim::components::{ClassId, DeviceId, InstallerSlot, Lifecycle, WearClocks};
+use crate::sim::components::{Device, Lifecycle, WearDue, WearState};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::{Streams, streams};
@@ -23,17 +23,18 @@ pub fn life(streams: &Streams, device: u32, model: usize, renewal: u32, w: &Wear
 pub fn start_wear_out(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&DeviceId, &ClassId, &mut WearClocks)>,
+    mut devices: Query<(&Device, &mut WearDue, &mut WearState)>,
 ) {
-    for (id, class, mut clocks) in &mut devices {
-        *clocks = WearClocks::default();
-        for (m, w) in scenario.0.classes[usize::from(class.0)]
+    for (device, mut due, mut state) in &mut devices {
+        *state = WearState::default();
+        for (m, w) in scenario.0.classes[usize::from(device.class)]
             .wear_out
             .iter()
             .enumerate()
         {
-            clocks.next[m] = life(&run.streams, id.0, m, 0, w);
+            state.next[m] = life(&run.streams, device.id, m, 0, w);
         }
+        due.0 = state.soonest().1;
     }
 }
 
@@ -42,31 +43,34 @@ pub fn fail_components(
     run: Res<Replication>,
     step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(
-        &DeviceId,
-        &ClassId,
-        &InstallerSlot,
-        &mut Lifecycle,
-        &mut WearClocks,
-    )>,
+    mut devices: Query<(&Device, &mut Lifecycle, &mut WearDue, &mut WearState)>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for (id, class, installer, mut life_state, mut clocks) in &mut devices {
+    for (device, mut life_state, mut due, mut state) in &mut devices {
+        if due.0 >= step.end {
+            continue;
+        }
+        // Nothing reads change ticks; skipping them saves a write to another column per event.
+        let (due, state) = (
+            due.bypass_change_detection(),
+            state.bypass_change_detection(),
+        );
+        let c = &scenario.0.classes[usize::from(device.class)];
         loop {
-            let (m, day) = clocks.soonest();
-            if day >= step.end || !life_state.in_service_on(day) {
+            let (m, day) = state.soonest();
+            if day >= step.end {
+                due.0 = day;
                 break;
             }
-            let c = &scenario.0.classes[usize::from(class.0)];
             let w = &c.wear_out[m];
-            let renewal = clocks.renewals[m];
+            let renewal = state.renewals[m];
             incidents.write(incident(
                 Occurrence {
                     day,
-                    device: id.0,
-                    class_id: class.0,
+                    device: device.id,
+                    class_id: device.class,
                     class: c,
-                    installer: installer.0,
+                    installer: device.installer,
                     fault: FaultKind::WearOut,
                     model: m as u8,
                     counter: u32::from(renewal),
@@ -76,12 +80,13 @@ pub fn fail_components(
             match w.on_failure {
                 OnFailure::Retire => {
                     *life_state = Lifecycle::Retired { day };
+                    due.0 = f64::INFINITY;
                     break;
                 }
                 OnFailure::Replace => {
                     let next = renewal.saturating_add(1);
-                    clocks.renewals[m] = next;
-                    clocks.next[m] = day + life(&run.streams, id.0, m, u32::from(next), w);
+                    state.renewals[m] = next;
+                    state.next[m] = day + life(&run.streams, device.id, m, u32::from(next), w);
                 }
             }
         }
