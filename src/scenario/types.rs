@@ -198,6 +198,13 @@ pub struct DeviceClass {
 }
 
 impl DeviceClass {
+    /// Whether a device of this class can leave the fleet (a wear-out that retires it).
+    pub fn retires(&self) -> bool {
+        self.wear_out
+            .iter()
+            .any(|w| w.on_failure == OnFailure::Retire)
+    }
+
     /// The consequence of an incident of `fault` (wear-out model `model`), if the class has it.
     pub fn consequence(&self, fault: FaultKind, model: u8) -> Option<&Consequence> {
         match fault {

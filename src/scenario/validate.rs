@@ -441,6 +441,16 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 }
             };
 
+        let most = crate::sim::components::MAX_WEAR_MODELS;
+        if c.wear_out.len() > most {
+            ck.report(
+                &cp.key("wear_out"),
+                format!(
+                    "found {} wear-out models, expected at most {most} per class",
+                    c.wear_out.len()
+                ),
+            );
+        }
         let mut wear_out = Vec::new();
         for (i, w) in c.wear_out.iter().enumerate() {
             let wp = cp.key("wear_out").index(i);

@@ -3,6 +3,9 @@
 
 use bevy_ecs::prelude::*;
 
+/// Most wearing components a class may model.
+pub const MAX_WEAR_MODELS: usize = 4;
+
 /// Who a device is: its number (stable across replications; it keys the device's random
 /// streams), its class, and which of the class's installers installed it. Every handler reads
 /// the three together, so they share one component and one cache line.
@@ -32,45 +35,35 @@ impl Lifecycle {
     }
 }
 
-/// Most wearing components a class may model.
-pub const MAX_WEAR_MODELS: usize = 4;
-
-/// The day of the device's next event of one mechanism (infinity: none). Each mechanism's scan
-/// of the fleet reads only this, 8 bytes a device, and touches the rest of the device only when
-/// it is due; that keeps a step over a million devices within the cache's reach.
-macro_rules! due {
-    ($($(#[$doc:meta])* $name:ident),*) => {$(
-        $(#[$doc])*
-        #[derive(Component, Debug, Clone, Copy, PartialEq)]
-        pub struct $name(pub f64);
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self(f64::INFINITY)
-            }
-        }
-    )*};
+/// The next failure among the device's wearing components: when, which, and which copy of
+/// it. Each step's scan of the fleet reads only these 16 bytes a device and touches the rest
+/// of the device only when it is due, which keeps a step over a million devices cheap.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct WearDue {
+    pub day: f64,
+    pub model: u8,
+    pub renewal: u16,
 }
 
-due!(
-    /// The day the device's first wearing component fails.
-    WearDue,
-    /// The day the device's firmware bug next fires before the fix reaches it.
-    FirmwareDue,
-    /// The day the device's sensor next leaves tolerance.
-    DriftDue,
-    /// The day a faulty installation shows itself.
-    InstallationDue
-);
+impl Default for WearDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            model: 0,
+            renewal: 0,
+        }
+    }
+}
 
-/// Next failure day of each wearing component, and how many times each was replaced.
+/// Next failure day and replacements of every wearing component, for classes with more than
+/// one; a class with one has [`WearDue`] alone.
 #[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct WearState {
+pub struct WearParts {
     pub next: [f64; MAX_WEAR_MODELS],
     pub renewals: [u16; MAX_WEAR_MODELS],
 }
 
-impl Default for WearState {
+impl Default for WearParts {
     fn default() -> Self {
         Self {
             next: [f64::INFINITY; MAX_WEAR_MODELS],
@@ -79,40 +72,69 @@ impl Default for WearState {
     }
 }
 
-impl WearState {
-    /// The component that fails first, and when.
-    pub fn soonest(&self) -> (usize, f64) {
-        let mut best = (0, self.next[0]);
-        for (m, &day) in self.next.iter().enumerate().skip(1) {
-            if day < best.1 {
-                best = (m, day);
+impl WearParts {
+    /// The part that fails first, as a [`WearDue`].
+    pub fn soonest(&self) -> WearDue {
+        let mut m = 0;
+        for k in 1..MAX_WEAR_MODELS {
+            if self.next[k] < self.next[m] {
+                m = k;
             }
         }
-        best
+        WearDue {
+            day: self.next[m],
+            model: m as u8,
+            renewal: self.renewals[m],
+        }
     }
 }
 
-/// The day the fix reaches the device (infinity: never) and the firings so far.
+/// The firmware bug's next firing before the fix reaches the device (infinity: none), and the
+/// firings so far. The fix day itself is redrawn from its stream when needed, not stored.
 #[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct FirmwareState {
-    pub fixed_on_day: f64,
+pub struct FirmwareDue {
+    pub day: f64,
     pub firings: u32,
 }
 
-impl Default for FirmwareState {
+impl Default for FirmwareDue {
     fn default() -> Self {
         Self {
-            fixed_on_day: f64::INFINITY,
+            day: f64::INFINITY,
             firings: 0,
         }
     }
 }
 
-/// The calibration interval of the next excursion, the excursions so far, and the device's
-/// own drift rate (linear model).
-#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
-pub struct DriftState {
+/// The sensor's next excursion out of tolerance (infinity: none), in which calibration
+/// interval, and the excursions so far.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct DriftDue {
+    pub day: f64,
     pub interval: u32,
     pub excursions: u32,
-    pub rate: f64,
+}
+
+impl Default for DriftDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            interval: 0,
+            excursions: 0,
+        }
+    }
+}
+
+/// The device's own drift rate, in units per day (linear drift model).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
+pub struct DriftRate(pub f64);
+
+/// The day a faulty installation shows itself (infinity: the install was sound).
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct InstallationDue(pub f64);
+
+impl Default for InstallationDue {
+    fn default() -> Self {
+        Self(f64::INFINITY)
+    }
 }

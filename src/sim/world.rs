@@ -15,8 +15,7 @@ use crate::outcome::{HarmRecord, Tally};
 use crate::scenario::{DAYS_PER_YEAR, DeviceClass, Scenario};
 
 use super::components::{
-    Device, DriftDue, DriftState, FirmwareDue, FirmwareState, InstallationDue, Lifecycle, WearDue,
-    WearState,
+    Device, DriftDue, DriftRate, FirmwareDue, InstallationDue, Lifecycle, WearDue, WearParts,
 };
 use super::messages::{Harmed, Incident};
 use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step};
@@ -50,27 +49,36 @@ fn spawn_class(world: &mut World, ids: std::ops::Range<u32>, class_id: u16, clas
         class.sensor_drift.is_some(),
         class.installation_error.is_some(),
     );
-    type W = (WearDue, WearState);
-    type F = (FirmwareDue, FirmwareState);
-    type D = (DriftDue, DriftState);
+    type F = FirmwareDue;
+    type D = (DriftDue, DriftRate);
     type I = InstallationDue;
-    match has {
-        (true, true, true, true) => spawn!(W, F, D, I),
-        (true, true, true, false) => spawn!(W, F, D),
-        (true, true, false, true) => spawn!(W, F, I),
-        (true, true, false, false) => spawn!(W, F),
-        (true, false, true, true) => spawn!(W, D, I),
-        (true, false, true, false) => spawn!(W, D),
-        (true, false, false, true) => spawn!(W, I),
-        (true, false, false, false) => spawn!(W),
-        (false, true, true, true) => spawn!(F, D, I),
-        (false, true, true, false) => spawn!(F, D),
-        (false, true, false, true) => spawn!(F, I),
-        (false, true, false, false) => spawn!(F),
-        (false, false, true, true) => spawn!(D, I),
-        (false, false, true, false) => spawn!(D),
-        (false, false, false, true) => spawn!(I),
-        (false, false, false, false) => spawn!(),
+    macro_rules! spawn_for {
+        ($w:ty) => {
+            match has {
+                (true, true, true, true) => spawn!($w, F, D, I),
+                (true, true, true, false) => spawn!($w, F, D),
+                (true, true, false, true) => spawn!($w, F, I),
+                (true, true, false, false) => spawn!($w, F),
+                (true, false, true, true) => spawn!($w, D, I),
+                (true, false, true, false) => spawn!($w, D),
+                (true, false, false, true) => spawn!($w, I),
+                (true, false, false, false) => spawn!($w),
+                (false, true, true, true) => spawn!(F, D, I),
+                (false, true, true, false) => spawn!(F, D),
+                (false, true, false, true) => spawn!(F, I),
+                (false, true, false, false) => spawn!(F),
+                (false, false, true, true) => spawn!(D, I),
+                (false, false, true, false) => spawn!(D),
+                (false, false, false, true) => spawn!(I),
+                (false, false, false, false) => spawn!(),
+            }
+        };
+    }
+    // A class with one wearing part keeps its whole wear state in `WearDue`.
+    if class.wear_out.len() > 1 {
+        spawn_for!((WearDue, WearParts))
+    } else {
+        spawn_for!(WearDue)
     }
 }
 

@@ -16,7 +16,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Geometric, Normal};
 
 use crate::scenario::{DriftModel, FaultKind, SensorDrift};
-use crate::sim::components::{Device, DriftDue, DriftState, Lifecycle};
+use crate::sim::components::{Device, DriftDue, DriftRate, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::{Streams, streams};
@@ -133,10 +133,9 @@ fn next_excursion(
 pub fn start_drift(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &mut DriftDue, &mut DriftState)>,
+    mut devices: Query<(&Device, &mut DriftDue, &mut DriftRate)>,
 ) {
-    for (device, mut due, mut clock) in &mut devices {
-        *clock = DriftState::default();
+    for (device, mut due, mut rate) in &mut devices {
         *due = DriftDue::default();
         let Some(drift) = &scenario.0.classes[usize::from(device.class)].sensor_drift else {
             continue;
@@ -147,15 +146,14 @@ pub fn start_drift(
         } = drift.model
         {
             let mut rng = run.streams.rng(streams::DRIFT_RATE, device.id, 0);
-            clock.rate = Normal::new(rate_per_day, rate_sd)
+            rate.0 = Normal::new(rate_per_day, rate_sd)
                 .map_or(rate_per_day, |n| n.sample(&mut rng))
                 .abs();
         }
-        if let Some((day, interval)) =
-            next_excursion(&run.streams, device.id, 0, 0, clock.rate, drift)
+        if let Some((day, interval)) = next_excursion(&run.streams, device.id, 0, 0, rate.0, drift)
         {
-            due.0 = day;
-            clock.interval = interval;
+            due.day = day;
+            due.interval = interval;
         }
     }
 }
@@ -165,41 +163,43 @@ pub fn detect_drift_excursions(
     run: Res<Replication>,
     step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &Lifecycle, &mut DriftDue, &mut DriftState)>,
+    mut devices: Query<(&Device, &Lifecycle, &DriftRate, &mut DriftDue)>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for (device, life, mut due, mut clock) in &mut devices {
+    for (device, life, rate, mut due) in &mut devices {
+        if due.day >= step.end {
+            continue;
+        }
         // Nothing reads change ticks; skipping them saves a write to another column per event.
-        let (due, clock) = (
-            due.bypass_change_detection(),
-            clock.bypass_change_detection(),
-        );
-        while due.0 < step.end && life.in_service_on(due.0) {
-            let c = &scenario.0.classes[usize::from(device.class)];
-            let Some(drift) = &c.sensor_drift else { break };
+        let due = due.bypass_change_detection();
+        let c = &scenario.0.classes[usize::from(device.class)];
+        let Some(drift) = &c.sensor_drift else {
+            continue;
+        };
+        while due.day < step.end && (!c.retires() || life.in_service_on(due.day)) {
             incidents.write(incident(
                 Occurrence {
-                    day: due.0,
+                    day: due.day,
                     device: device.id,
                     class_id: device.class,
                     class: c,
                     installer: device.installer,
                     fault: FaultKind::SensorDrift,
                     model: 0,
-                    counter: clock.excursions,
+                    counter: due.excursions,
                 },
                 &drift.consequence,
             ));
-            clock.excursions += 1;
+            due.excursions += 1;
             let next = next_excursion(
                 &run.streams,
                 device.id,
-                clock.excursions,
-                clock.interval + 1,
-                clock.rate,
+                due.excursions,
+                due.interval + 1,
+                rate.0,
                 drift,
             );
-            (due.0, clock.interval) = next.unwrap_or((f64::INFINITY, clock.interval));
+            (due.day, due.interval) = next.unwrap_or((f64::INFINITY, due.interval));
         }
     }
 }

@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::scenario::{FaultKind, FirmwareBug};
-use crate::sim::components::{Device, FirmwareDue, FirmwareState, Lifecycle};
+use crate::sim::components::{Device, FirmwareDue, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::{Streams, streams};
@@ -29,25 +29,28 @@ pub fn fix_day(streams: &Streams, device: u32, bug: &FirmwareBug) -> f64 {
     })
 }
 
-/// Draws each device's update day and first firing.
+/// Draws each device's first firing before its fix.
 pub fn start_firmware(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &mut FirmwareDue, &mut FirmwareState)>,
+    mut devices: Query<(&Device, &mut FirmwareDue)>,
 ) {
-    for (device, mut due, mut state) in &mut devices {
-        *state = FirmwareState::default();
+    for (device, mut due) in &mut devices {
         *due = FirmwareDue::default();
         if let Some(bug) = &scenario.0.classes[usize::from(device.class)].firmware_bug {
-            state.fixed_on_day = fix_day(&run.streams, device.id, bug);
-            due.0 = before(gap(&run.streams, device.id, 0, bug), state.fixed_on_day);
+            due.day = before_fix(
+                &run.streams,
+                device.id,
+                gap(&run.streams, device.id, 0, bug),
+                bug,
+            );
         }
     }
 }
 
-/// A firing day, or infinity if the fix comes first.
-fn before(day: f64, fixed_on_day: f64) -> f64 {
-    if day < fixed_on_day {
+/// A firing day, or infinity if the fix reaches the device first.
+fn before_fix(streams: &Streams, device: u32, day: f64, bug: &FirmwareBug) -> f64 {
+    if bug.fix.is_none() || day < fix_day(streams, device, bug) {
         day
     } else {
         f64::INFINITY
@@ -59,34 +62,34 @@ pub fn trigger_firmware_bugs(
     run: Res<Replication>,
     step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &Lifecycle, &mut FirmwareDue, &mut FirmwareState)>,
+    mut devices: Query<(&Device, &Lifecycle, &mut FirmwareDue)>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for (device, life, mut due, mut state) in &mut devices {
+    for (device, life, mut due) in &mut devices {
+        if due.day >= step.end {
+            continue;
+        }
         // Nothing reads change ticks; skipping them saves a write to another column per event.
-        let (due, state) = (
-            due.bypass_change_detection(),
-            state.bypass_change_detection(),
-        );
-        while due.0 < step.end && life.in_service_on(due.0) {
-            let c = &scenario.0.classes[usize::from(device.class)];
-            let Some(bug) = &c.firmware_bug else { break };
+        let due = due.bypass_change_detection();
+        let c = &scenario.0.classes[usize::from(device.class)];
+        let Some(bug) = &c.firmware_bug else { continue };
+        while due.day < step.end && (!c.retires() || life.in_service_on(due.day)) {
             incidents.write(incident(
                 Occurrence {
-                    day: due.0,
+                    day: due.day,
                     device: device.id,
                     class_id: device.class,
                     class: c,
                     installer: device.installer,
                     fault: FaultKind::FirmwareBug,
                     model: 0,
-                    counter: state.firings,
+                    counter: due.firings,
                 },
                 &bug.consequence,
             ));
-            state.firings += 1;
-            let next = due.0 + gap(&run.streams, device.id, state.firings, bug);
-            due.0 = before(next, state.fixed_on_day);
+            due.firings += 1;
+            let next = due.day + gap(&run.streams, device.id, due.firings, bug);
+            due.day = before_fix(&run.streams, device.id, next, bug);
         }
     }
 }

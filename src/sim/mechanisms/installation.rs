@@ -40,10 +40,13 @@ pub fn manifest_installation_errors(
 ) {
     for (device, life, mut clock) in &mut devices {
         let day = clock.0;
-        if day >= step.end || !life.in_service_on(day) {
+        if day >= step.end {
             continue;
         }
         let c = &scenario.0.classes[usize::from(device.class)];
+        if c.retires() && !life.in_service_on(day) {
+            continue;
+        }
         if let Some(err) = &c.installation_error {
             incidents.write(incident(
                 Occurrence {

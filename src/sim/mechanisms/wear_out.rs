@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::scenario::{FaultKind, OnFailure, WearOut};
-use crate::sim::components::{Device, Lifecycle, WearDue, WearState};
+use crate::sim::components::{Device, Lifecycle, WearDue, WearParts};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::rng::{Streams, streams};
@@ -23,18 +23,25 @@ pub fn life(streams: &Streams, device: u32, model: usize, renewal: u32, w: &Wear
 pub fn start_wear_out(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &mut WearDue, &mut WearState)>,
+    mut devices: Query<(&Device, &mut WearDue, Option<&mut WearParts>)>,
 ) {
-    for (device, mut due, mut state) in &mut devices {
-        *state = WearState::default();
-        for (m, w) in scenario.0.classes[usize::from(device.class)]
-            .wear_out
-            .iter()
-            .enumerate()
-        {
-            state.next[m] = life(&run.streams, device.id, m, 0, w);
+    for (device, mut due, parts) in &mut devices {
+        let models = &scenario.0.classes[usize::from(device.class)].wear_out;
+        match parts {
+            Some(mut parts) => {
+                *parts = WearParts::default();
+                for (m, w) in models.iter().enumerate() {
+                    parts.next[m] = life(&run.streams, device.id, m, 0, w);
+                }
+                *due = parts.soonest();
+            }
+            None => {
+                *due = WearDue::default();
+                if let Some(w) = models.first() {
+                    due.day = life(&run.streams, device.id, 0, 0, w);
+                }
+            }
         }
-        due.0 = state.soonest().1;
     }
 }
 
@@ -43,27 +50,24 @@ pub fn fail_components(
     run: Res<Replication>,
     step: Res<Step>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &mut Lifecycle, &mut WearDue, &mut WearState)>,
+    mut devices: Query<(
+        &Device,
+        &mut Lifecycle,
+        &mut WearDue,
+        Option<&mut WearParts>,
+    )>,
     mut incidents: MessageWriter<Incident>,
 ) {
-    for (device, mut life_state, mut due, mut state) in &mut devices {
-        if due.0 >= step.end {
+    for (device, mut life_state, mut due, mut parts) in &mut devices {
+        if due.day >= step.end {
             continue;
         }
         // Nothing reads change ticks; skipping them saves a write to another column per event.
-        let (due, state) = (
-            due.bypass_change_detection(),
-            state.bypass_change_detection(),
-        );
+        let due = due.bypass_change_detection();
         let c = &scenario.0.classes[usize::from(device.class)];
-        loop {
-            let (m, day) = state.soonest();
-            if day >= step.end {
-                due.0 = day;
-                break;
-            }
+        while due.day < step.end {
+            let (m, day, renewal) = (usize::from(due.model), due.day, due.renewal);
             let w = &c.wear_out[m];
-            let renewal = state.renewals[m];
             incidents.write(incident(
                 Occurrence {
                     day,
@@ -72,21 +76,28 @@ pub fn fail_components(
                     class: c,
                     installer: device.installer,
                     fault: FaultKind::WearOut,
-                    model: m as u8,
+                    model: due.model,
                     counter: u32::from(renewal),
                 },
                 &w.consequence,
             ));
-            match w.on_failure {
-                OnFailure::Retire => {
-                    *life_state = Lifecycle::Retired { day };
-                    due.0 = f64::INFINITY;
-                    break;
+            if w.on_failure == OnFailure::Retire {
+                *life_state = Lifecycle::Retired { day };
+                due.day = f64::INFINITY;
+                break;
+            }
+            let renewal = renewal.saturating_add(1);
+            let next = day + life(&run.streams, device.id, m, u32::from(renewal), w);
+            match parts.as_mut() {
+                Some(parts) => {
+                    let parts = parts.bypass_change_detection();
+                    parts.next[m] = next;
+                    parts.renewals[m] = renewal;
+                    *due = parts.soonest();
                 }
-                OnFailure::Replace => {
-                    let next = renewal.saturating_add(1);
-                    state.renewals[m] = next;
-                    state.next[m] = day + life(&run.streams, device.id, m, u32::from(next), w);
+                None => {
+                    due.day = next;
+                    due.renewal = renewal;
                 }
             }
         }
