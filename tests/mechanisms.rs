@@ -357,7 +357,7 @@ fn engine_matches_the_hand_written_loop() {
             let expected = reference::run(&sc, rep);
             assert_eq!(tally.incidents.iter().sum::<u64>(), expected.incidents);
             assert_eq!(harms.len() as u64, expected.harmful);
-            let mut years = vec![0.0; 3];
+            let mut years = [0.0; 3];
             for h in &harms {
                 years[(h.day / 365.0) as usize] += h.loss;
             }

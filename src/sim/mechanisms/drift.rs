@@ -119,7 +119,8 @@ fn next_excursion(
         }
         DriftModel::Linear { .. } => {
             let within = drift.tolerance / rate;
-            if !(within < c) {
+            // A zero rate gives an infinite or NaN time: never out of tolerance.
+            if within.is_nan() || within >= c {
                 return None;
             }
             (0, within)
