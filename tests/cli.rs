@@ -1,0 +1,490 @@
+//! The `fleetsim` binary end to end: `run` writes complete, consistent result folders (and
+//! nothing for a scenario it refuses), `check` reports located errors, `schema` prints JSON,
+//! and the help shows examples. Runs are kept to ≤ 20 replications so the file takes seconds.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value as Json;
+
+const BP: &str = "scenarios/bp_monitors.toml";
+/// bp_monitors declares 7 parties and 5 years; the ylt has a "total" column besides them.
+const BP_PARTIES: usize = 7;
+const BP_YEARS: usize = 5;
+
+/// The binary, run from the crate root so that relative scenario paths resolve.
+fn fleetsim() -> Command {
+    let mut cmd = Command::cargo_bin("fleetsim").expect("the fleetsim binary is built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// Names in a folder, hidden ones included (a leftover `.x.partial-*` must show up).
+fn entries(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| {
+            e.expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+fn names(list: &[&str]) -> BTreeSet<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// A CSV file as its header and rows of strings.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path)
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+    let header = r
+        .headers()
+        .expect("a header row")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            rec.unwrap_or_else(|e| panic!("{}: bad row: {e}", path.display()))
+                .iter()
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+fn num(path: &Path, s: &str) -> f64 {
+    let v: f64 = s
+        .parse()
+        .unwrap_or_else(|_| panic!("{}: {s:?} is not a number", path.display()));
+    assert!(v.is_finite(), "{}: {s} is not finite", path.display());
+    v
+}
+
+fn run_bp(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    fleetsim()
+        .args(["run", BP, "--replications", "20", "--threads", "2", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn run_writes_complete_consistent_results() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let assert = run_bp(tmp.path(), &[]).success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("bp_monitors: 20 replications"), "{stdout}");
+
+    // Only the finished folder: the temporary `.bp_monitors.partial-*` was renamed into place.
+    assert_eq!(entries(tmp.path()), names(&["bp_monitors"]));
+    let dir = tmp.path().join("bp_monitors");
+    assert_eq!(
+        entries(&dir),
+        names(&[
+            "summary.csv",
+            "ylt.csv",
+            "elt.csv",
+            "ep.csv",
+            "manifest.json"
+        ])
+    );
+
+    // ylt.csv: every year of every replication for the total and each party, zeros included.
+    let ylt = dir.join("ylt.csv");
+    let (header, rows) = read_csv(&ylt);
+    assert_eq!(header, ["replication", "year", "party", "loss"]);
+    assert_eq!(rows.len(), 20 * BP_YEARS * (1 + BP_PARTIES));
+    let mut ylt_total = 0.0;
+    for block in rows.chunks(1 + BP_PARTIES) {
+        assert_eq!(block[0][2], "total");
+        let (rep, year) = (num(&ylt, &block[0][0]), num(&ylt, &block[0][1]));
+        assert!((0.0..20.0).contains(&rep) && (0.0..BP_YEARS as f64).contains(&year));
+        let losses: Vec<f64> = block.iter().map(|r| num(&ylt, &r[3])).collect();
+        for r in block {
+            assert_eq!((num(&ylt, &r[0]), num(&ylt, &r[1])), (rep, year));
+        }
+        assert!(losses.iter().all(|&l| l >= 0.0), "{block:?}");
+        // The root-cause regime gives every loss to one party, so the parties add up to the
+        // total, up to each figure's rounding to the cent.
+        let parties: f64 = losses[1..].iter().sum();
+        assert!(
+            (parties - losses[0]).abs() <= 0.01 * BP_PARTIES as f64,
+            "{block:?}"
+        );
+        ylt_total += losses[0];
+    }
+
+    // elt.csv: one row per harmful incident, adding up to the year loss table.
+    let elt = dir.join("elt.csv");
+    let (header, rows) = read_csv(&elt);
+    assert_eq!(
+        header,
+        [
+            "replication",
+            "year",
+            "day",
+            "device",
+            "device_class",
+            "fault_kind",
+            "harm_kind",
+            "root_cause",
+            "party",
+            "loss"
+        ]
+    );
+    assert!(
+        !rows.is_empty(),
+        "20 runs of 20,000 monitors have incidents"
+    );
+    let mut elt_total = 0.0;
+    for r in &rows {
+        for i in [0, 1, 2, 3, 9] {
+            num(&elt, &r[i]);
+        }
+        let day = num(&elt, &r[2]);
+        assert!((0.0..=365.0).contains(&day), "day within its year: {r:?}");
+        assert_eq!(r[4], "bp_monitor_v2");
+        elt_total += num(&elt, &r[9]);
+    }
+    assert!(
+        (elt_total - ylt_total).abs() <= 1e-6 * ylt_total.max(1.0) + 0.01 * rows.len() as f64,
+        "elt {elt_total} vs ylt {ylt_total}"
+    );
+
+    // summary.csv: tidy party, metric, value rows.
+    let summary = dir.join("summary.csv");
+    let (header, rows) = read_csv(&summary);
+    assert_eq!(header, ["party", "metric", "value"]);
+    let mut metrics: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for r in &rows {
+        let v = num(&summary, &r[2]);
+        assert!(
+            metrics.insert((r[0].clone(), r[1].clone()), v).is_none(),
+            "duplicate row {r:?}"
+        );
+    }
+    let get = |party: &str, metric: &str| -> f64 {
+        *metrics
+            .get(&(party.to_owned(), metric.to_owned()))
+            .unwrap_or_else(|| panic!("summary.csv has no {party} {metric}"))
+    };
+    let parties = [
+        "total",
+        "MediSense",
+        "PressureTech",
+        "PumpWorks",
+        "CareCode",
+        "ClinicNorth",
+        "ClinicSouth",
+        "MedSupply",
+    ];
+    for party in parties {
+        for metric in ["aal", "aal_se", "aal_ci95_low", "aal_ci95_high", "sd"] {
+            get(party, metric);
+        }
+        let (low, aal, high) = (
+            get(party, "aal_ci95_low"),
+            get(party, "aal"),
+            get(party, "aal_ci95_high"),
+        );
+        assert!(low <= aal && aal <= high, "{party}: {low} ≤ {aal} ≤ {high}");
+        assert!(get(party, "aal_se") >= 0.0 && get(party, "sd") >= 0.0);
+    }
+    assert!(get("total", "aal") > 0.0);
+    // The AAL is the mean of the year loss table's totals.
+    let mean = ylt_total / (20 * BP_YEARS) as f64;
+    assert!((get("total", "aal") - mean).abs() <= 0.01, "{mean}");
+
+    // ep.csv: four curves, only at return periods the 100 simulated years can support.
+    let ep = dir.join("ep.csv");
+    let (header, rows) = read_csv(&ep);
+    assert_eq!(header, ["party", "curve", "return_period", "loss"]);
+    let mut curves: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
+    for r in &rows {
+        let (t, loss) = (num(&ep, &r[2]), num(&ep, &r[3]));
+        assert!(
+            (1.0..=(20 * BP_YEARS) as f64).contains(&t),
+            "return period {t} beyond the run: {r:?}"
+        );
+        curves
+            .entry((r[0].clone(), r[1].clone()))
+            .or_default()
+            .push((t, loss));
+    }
+    let kinds: BTreeSet<&str> = curves.keys().map(|(_, c)| c.as_str()).collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["AEP", "OEP", "AEP-TVaR", "OEP-TVaR"])
+    );
+    for party in parties {
+        let curve = |name: &str| &curves[&(party.to_owned(), name.to_owned())];
+        let aep = curve("AEP");
+        // The scenario's return periods up to the 100 simulated years, and no others.
+        let periods: Vec<f64> = aep.iter().map(|p| p.0).collect();
+        assert_eq!(periods, [2.0, 5.0, 10.0, 50.0, 100.0], "{party}");
+        for w in aep.windows(2) {
+            assert!(
+                w[0].0 < w[1].0 && w[0].1 <= w[1].1,
+                "{party}: AEP decreases {w:?}"
+            );
+        }
+        // A year's largest loss is at most its sum, and TVaR, a mean of the worst years, is never below the loss.
+        for (i, &(t, a)) in aep.iter().enumerate() {
+            let (o, at) = (curve("OEP")[i], curve("AEP-TVaR")[i]);
+            assert_eq!((o.0, at.0), (t, t));
+            assert!(o.1 <= a, "{party} RP {t}: OEP {} > AEP {a}", o.1);
+            assert!(at.1 >= a, "{party} RP {t}: AEP-TVaR {} < AEP {a}", at.1);
+            assert!(curve("OEP-TVaR")[i].1 >= o.1, "{party} RP {t}");
+        }
+    }
+
+    // manifest.json: what was run.
+    let manifest: Json = serde_json::from_str(
+        &fs::read_to_string(dir.join("manifest.json")).expect("manifest.json"),
+    )
+    .expect("manifest.json is JSON");
+    let loaded = fleetsim::scenario::load(Path::new(BP)).expect("bundled scenario loads");
+    assert_eq!(manifest["scenario"], "bp_monitors");
+    assert_eq!(manifest["replications"], 20);
+    assert_eq!(manifest["threads"], 2);
+    assert_eq!(manifest["horizon_years"], BP_YEARS);
+    assert_eq!(manifest["seed"], loaded.scenario.seed);
+    assert_eq!(manifest["event_loss_table"], true);
+    let sha = manifest["scenario_sha256"]
+        .as_str()
+        .expect("scenario_sha256 is a string");
+    assert_eq!(sha.len(), 64, "{sha}");
+    assert!(sha.chars().all(|c| c.is_ascii_hexdigit()), "{sha}");
+    assert_eq!(sha, loaded.sha256);
+}
+
+#[test]
+fn no_elt_writes_no_event_loss_table() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    run_bp(tmp.path(), &["--no-elt"]).success();
+    let dir = tmp.path().join("bp_monitors");
+    assert_eq!(
+        entries(&dir),
+        names(&["summary.csv", "ylt.csv", "ep.csv", "manifest.json"])
+    );
+    let manifest: Json =
+        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).expect("manifest"))
+            .expect("JSON");
+    assert_eq!(manifest["event_loss_table"], false);
+}
+
+/// `--threads` only changes speed: the same seed gives byte-identical tables.
+#[test]
+fn results_do_not_depend_on_threads() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (one, three) = (tmp.path().join("one"), tmp.path().join("three"));
+    for (out, threads) in [(&one, "1"), (&three, "3")] {
+        fleetsim()
+            .args([
+                "run",
+                BP,
+                "--replications",
+                "10",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    for file in ["summary.csv", "ylt.csv", "elt.csv", "ep.csv"] {
+        let a = fs::read(one.join("bp_monitors").join(file)).expect("first run");
+        let b = fs::read(three.join("bp_monitors").join(file)).expect("second run");
+        assert!(a == b, "{file} differs between 1 and 3 threads");
+    }
+}
+
+/// A second run into the same folder replaces the first's results and leaves nothing behind.
+#[test]
+fn rerun_replaces_earlier_results() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    run_bp(tmp.path(), &[]).success();
+    run_bp(tmp.path(), &["--seed", "99", "--no-elt"]).success();
+    assert_eq!(entries(tmp.path()), names(&["bp_monitors"]));
+    let dir = tmp.path().join("bp_monitors");
+    assert!(!dir.join("elt.csv").exists(), "the old elt.csv is gone");
+    let manifest: Json =
+        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).expect("manifest"))
+            .expect("JSON");
+    assert_eq!(manifest["seed"], 99);
+}
+
+/// One bad file in a batch fails the batch but does not stop the good ones.
+#[test]
+fn run_on_a_folder_with_an_invalid_scenario() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    fs::create_dir(&input).expect("input folder");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let good = input.join("minimal.toml");
+    let bad = input.join("out_of_range.toml");
+    fs::copy(root.join("valid/minimal.toml"), &good).expect("copy valid");
+    fs::copy(root.join("invalid/out_of_range.toml"), &bad).expect("copy invalid");
+
+    let assert = fleetsim()
+        .args(["run", "--replications", "5", "--threads", "1", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+
+    // The valid scenario's results are complete; the invalid one (which would be named
+    // "out_of_range") has no folder, finished or partial.
+    assert_eq!(entries(&out), names(&["minimal"]));
+    assert_eq!(
+        entries(&out.join("minimal")),
+        names(&[
+            "summary.csv",
+            "ylt.csv",
+            "elt.csv",
+            "ep.csv",
+            "manifest.json"
+        ])
+    );
+
+    // Every problem of the invalid file is on stderr, located.
+    let bad_name = bad.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "error: {bad_name}:5:17: simulation.horizon_years: found 0"
+        )),
+        "{stderr}"
+    );
+    let located = stderr
+        .lines()
+        .filter(|l| l.starts_with(&format!("error: {bad_name}:")))
+        .count();
+    assert_eq!(located, 9, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{bad_name}: no results written")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("minimal.toml"), "{stderr}");
+}
+
+#[test]
+fn check_accepts_a_valid_file() {
+    fleetsim()
+        .args(["check", "tests/fixtures/valid/minimal.toml"])
+        .assert()
+        .success()
+        .stdout("ok: tests/fixtures/valid/minimal.toml (minimal)\n");
+}
+
+#[test]
+fn check_accepts_every_bundled_and_valid_scenario() {
+    let assert = fleetsim()
+        .args(["check", "scenarios", "tests/fixtures/valid"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let oks = stdout.lines().filter(|l| l.starts_with("ok: ")).count();
+    let expected = ["scenarios", "tests/fixtures/valid"]
+        .iter()
+        .map(|d| {
+            fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
+                .expect("folder")
+                .filter(|e| {
+                    let p: PathBuf = e.as_ref().expect("entry").path();
+                    p.extension().is_some_and(|x| x == "toml")
+                })
+                .count()
+        })
+        .sum::<usize>();
+    assert_eq!(oks, expected, "{stdout}");
+}
+
+#[test]
+fn check_reports_located_errors() {
+    let file = "tests/fixtures/invalid/severity_pairs.toml";
+    let assert = fleetsim()
+        .args(["check", "tests/fixtures/valid/minimal.toml", file])
+        .assert()
+        .failure();
+    let out = assert.get_output();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The valid file is still confirmed: one bad file does not hide the verdict on others.
+    assert!(
+        stdout.contains("ok: tests/fixtures/valid/minimal.toml"),
+        "{stdout}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.last(),
+        Some(&format!("error: 4 errors in {file}").as_str())
+    );
+    for line in &lines[..lines.len() - 1] {
+        // error: <file>:<line>:<col>: <field>: <message>
+        let rest = line
+            .strip_prefix(&format!("error: {file}:"))
+            .unwrap_or_else(|| panic!("{line:?} is not located in {file}"));
+        let mut parts = rest.splitn(3, ':');
+        let (l, c) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        assert!(
+            l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok(),
+            "{line:?}"
+        );
+        let rest = parts.next().unwrap_or("");
+        let (field, message) = rest
+            .strip_prefix(' ')
+            .and_then(|r| r.split_once(": "))
+            .unwrap_or_else(|| panic!("{line:?} has no field and message"));
+        assert!(field.starts_with("device_class[0]."), "{line:?}");
+        assert!(!message.is_empty(), "{line:?}");
+    }
+}
+
+#[test]
+fn check_reports_a_missing_file() {
+    let assert = fleetsim()
+        .args(["check", "tests/fixtures/no_such_file.toml"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with("error: cannot read tests/fixtures/no_such_file.toml: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn schema_is_json_describing_the_format() {
+    let assert = fleetsim().arg("schema").assert().success();
+    let schema: Json = serde_json::from_slice(&assert.get_output().stdout).expect("schema is JSON");
+    let props = &schema["properties"];
+    assert!(props["simulation"].is_object(), "{schema}");
+    assert!(props["device_class"].is_object(), "{schema}");
+    assert!(props["party"].is_object(), "{schema}");
+}
+
+#[test]
+fn help_shows_examples() {
+    let help = |args: &[&str]| -> String {
+        let assert = fleetsim().args(args).assert().success();
+        String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+    };
+    let top = help(&["--help"]);
+    assert!(top.contains("Examples:"), "{top}");
+    assert!(top.contains("fleetsim run scenarios/"), "{top}");
+    let run = help(&["run", "--help"]);
+    assert!(run.contains("Example:"), "{run}");
+    assert!(run.contains("fleetsim run "), "{run}");
+    let check = help(&["check", "--help"]);
+    assert!(check.contains("fleetsim check "), "{check}");
+}
