@@ -91,44 +91,49 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
     // Stage 1: syntax, every error the parser can recover from.
     let (doc, syntax) = DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
-        return Err(fail(
-            syntax
-                .iter()
-                .map(|e| {
-                    let span = e.span().unwrap_or(0..0);
-                    locate(span, "(syntax)".into(), first_line(e.message()))
-                })
-                .collect(),
-        ));
+        let mut items: Vec<Diagnostic> = syntax
+            .iter()
+            .map(|e| {
+                let span = e.span().unwrap_or(0..0);
+                locate(span, "(syntax)".into(), first_line(e.message()))
+            })
+            .collect();
+        items.sort_by_key(|d| (d.line, d.column));
+        return Err(fail(items));
     }
 
-    // Stage 2: shape. Unknown keys are collected, a wrong type stops this stage.
-    let mut unknown = Vec::new();
-    let de = toml::de::Deserializer::from(doc.clone());
-    let raw: std::result::Result<raw::RawScenario, _> = serde_ignored::deserialize(de, |p| {
-        unknown.push(FieldPath::from_ignored(&p));
-    });
+    // Stage 2: shape. Unknown keys are found by walking the document against the schema, so
+    // that none is hidden when a wrong type stops deserialisation just below.
     let schema = schema_value();
-    let mut items: Vec<Diagnostic> = unknown
-        .iter()
-        .map(|p| {
-            let key = match p.0.last() {
+    let mut items = Vec::new();
+    unknown_keys(
+        &schema,
+        doc.get_ref(),
+        &FieldPath::root(),
+        &mut |path, span| {
+            let key = match path.0.last() {
                 Some(Seg::Key(k)) => k.clone(),
                 _ => String::new(),
             };
-            let parent = FieldPath(p.0[..p.0.len().saturating_sub(1)].to_vec());
+            let parent = FieldPath(path.0[..path.0.len().saturating_sub(1)].to_vec());
             let allowed = allowed_keys(&schema, &parent);
             let hint = did_you_mean_key(&key, &allowed);
-            locate(
-                p.span_in(&doc),
-                p.to_string(),
+            items.push(locate(
+                span,
+                path.to_string(),
                 format!(
                     "found unknown key \"{key}\", expected one of {}{hint}",
                     allowed.join(", ")
                 ),
-            )
-        })
-        .collect();
+            ));
+        },
+    );
+    let raw: std::result::Result<raw::RawScenario, _> =
+        serde::Deserialize::deserialize(toml::de::Deserializer::from(doc.clone()));
+    let sorted = |mut items: Vec<Diagnostic>| {
+        items.sort_by_key(|d| (d.line, d.column));
+        fail(items)
+    };
     let raw = match raw {
         Ok(raw) => raw,
         Err(e) => {
@@ -136,59 +141,113 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
             items.push(locate(
                 span.clone(),
                 field_at(&doc, span),
-                first_line(e.message()),
+                plain_types(&first_line(e.message())),
             ));
-            return Err(fail(items));
+            return Err(sorted(items));
         }
     };
 
     // Stage 3: meaning.
     match validate::validate(&raw) {
         Ok(s) if items.is_empty() => Ok(s),
-        Ok(_) => Err(fail(items)),
+        Ok(_) => Err(sorted(items)),
         Err(problems) => {
             items.extend(
                 problems
                     .into_iter()
                     .map(|p| locate(p.path.span_in(&doc), p.path.to_string(), p.message)),
             );
-            items.sort_by_key(|d| (d.line, d.column));
-            Err(fail(items))
+            Err(sorted(items))
         }
     }
+}
+
+/// Reports every key of `table` (at `path`) that the schema does not allow there, and walks
+/// into the tables and arrays of tables it does allow.
+fn unknown_keys(
+    schema: &Json,
+    table: &DeTable<'_>,
+    path: &FieldPath,
+    report: &mut dyn FnMut(FieldPath, std::ops::Range<usize>),
+) {
+    let allowed = allowed_keys(schema, path);
+    if allowed.is_empty() {
+        // A free-form map (e.g. `by_installer`) or a place the schema does not describe.
+        return;
+    }
+    for (key, value) in table {
+        let name: &str = key.get_ref();
+        let here = path.key(name);
+        if !allowed.iter().any(|a| a == name) {
+            report(here, key.span());
+            continue;
+        }
+        match value.get_ref() {
+            toml::de::DeValue::Table(t) => unknown_keys(schema, t, &here, report),
+            toml::de::DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(t) = item.get_ref().as_table() {
+                        unknown_keys(schema, t, &here.index(i), report);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Serde's type names, in the words of a scenario file.
+fn plain_types(message: &str) -> String {
+    message
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected f64", "expected a number")
 }
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).trim().to_owned()
 }
 
-/// The dotted path of the innermost value whose span contains `span`, for type errors.
+/// The dotted path of the smallest key or value whose span contains `span`, for type errors.
+/// Tables written with a `[header]` do not span their content, so every node is searched.
 fn field_at(doc: &toml::Spanned<DeTable<'_>>, span: std::ops::Range<usize>) -> String {
-    fn walk(
-        v: &toml::Spanned<toml::de::DeValue<'_>>,
+    type Best = Option<(usize, FieldPath)>;
+    fn consider(
+        best: &mut Best,
+        s: std::ops::Range<usize>,
         span: &std::ops::Range<usize>,
-        path: FieldPath,
-    ) -> Option<FieldPath> {
-        let s = v.span();
-        if !(s.start <= span.start && span.end <= s.end) {
-            return None;
+        path: &FieldPath,
+    ) {
+        if s.start <= span.start
+            && span.end <= s.end
+            && best.as_ref().is_none_or(|(w, _)| s.len() < *w)
+        {
+            *best = Some((s.len(), path.clone()));
         }
-        let deeper = match v.get_ref() {
-            toml::de::DeValue::Table(t) => t
-                .iter()
-                .find_map(|(k, v)| walk(v, span, path.key(k.get_ref()))),
-            toml::de::DeValue::Array(a) => a
-                .iter()
-                .enumerate()
-                .find_map(|(i, v)| walk(v, span, path.index(i))),
-            _ => None,
-        };
-        Some(deeper.unwrap_or(path))
     }
-    doc.get_ref()
-        .iter()
-        .find_map(|(k, v)| walk(v, &span, FieldPath::root().key(k.get_ref())))
-        .map_or_else(|| "(document)".to_owned(), |p| p.to_string())
+    fn walk(t: &DeTable<'_>, span: &std::ops::Range<usize>, path: &FieldPath, best: &mut Best) {
+        for (k, v) in t {
+            let here = path.key(k.get_ref());
+            consider(best, k.span(), span, &here);
+            consider(best, v.span(), span, &here);
+            match v.get_ref() {
+                toml::de::DeValue::Table(t) => walk(t, span, &here, best),
+                toml::de::DeValue::Array(a) => {
+                    for (i, item) in a.iter().enumerate() {
+                        let at = here.index(i);
+                        consider(best, item.span(), span, &at);
+                        if let Some(t) = item.get_ref().as_table() {
+                            walk(t, span, &at, best);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut best = None;
+    walk(doc.get_ref(), &span, &FieldPath::root(), &mut best);
+    best.map_or_else(|| "(document)".to_owned(), |(_, p)| p.to_string())
 }
 
 /// The JSON Schema of the scenario format.

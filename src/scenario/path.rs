@@ -37,19 +37,6 @@ impl FieldPath {
         Self(segs)
     }
 
-    /// Converts a path reported by `serde_ignored`.
-    pub fn from_ignored(path: &serde_ignored::Path<'_>) -> Self {
-        use serde_ignored::Path as P;
-        match path {
-            P::Root => Self::root(),
-            P::Seq { parent, index } => Self::from_ignored(parent).index(*index),
-            P::Map { parent, key } => Self::from_ignored(parent).key(key),
-            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
-                Self::from_ignored(parent)
-            }
-        }
-    }
-
     /// The byte span of the deepest part of this path that exists in the document: the key
     /// itself where it exists (so an unknown or wrong field points at its name's value), else
     /// the closest enclosing table.

@@ -156,6 +156,8 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
     // Parties.
     let mut parties = Vec::new();
+    // A party whose role is misspelt was reported once; its uses are not reported again.
+    let mut known_roles: Vec<Option<Role>> = Vec::new();
     let mut party_index: HashMap<&str, PartyId> = HashMap::new();
     for (i, p) in raw.party.iter().enumerate() {
         let pp = root.key("party").index(i);
@@ -177,6 +179,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             party_index.insert(&p.name, parties.len() as PartyId);
         }
         let role = ck.parse(&pp.key("role"), &p.role, Role::parse, Role::expected);
+        known_roles.push(role);
         if let Some(c) = p.capacity {
             ck.positive(&pp.key("capacity"), c, "money per year");
         }
@@ -218,7 +221,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             }
             Some(&id) => {
                 let role = parties[usize::from(id)].role;
-                if !roles.contains(&role) {
+                if known_roles[usize::from(id)].is_some() && !roles.contains(&role) {
                     ck.report(
                         path,
                         format!(
@@ -242,11 +245,16 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     }
     for (ci, c) in raw.device_class.iter().enumerate() {
         let cp = root.key("device_class").index(ci);
-        if class_names.insert(&c.name, ci).is_some() || c.name.trim().is_empty() {
+        if c.name.trim().is_empty() {
+            ck.report(
+                &cp.key("name"),
+                "found an empty name, expected a class name",
+            );
+        } else if class_names.insert(&c.name, ci).is_some() {
             ck.report(
                 &cp.key("name"),
                 format!(
-                    "found \"{}\", expected a unique, non-empty class name",
+                    "found \"{}\" again, expected class names to be unique",
                     c.name
                 ),
             );
@@ -278,12 +286,18 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             ),
             ("operator", &l.operator, Role::Operator),
         ];
+        // Roles the lineage names, even where the name did not resolve (already reported).
+        let mut named: Vec<Role> = Vec::new();
         for (key, name, role) in single {
-            if let Some(name) = name
-                && let Some(id) = resolve(&mut ck, &lp.key(key), name, &[role])
-            {
-                lineage.roles.push((role, id));
+            if let Some(name) = name {
+                named.push(role);
+                if let Some(id) = resolve(&mut ck, &lp.key(key), name, &[role]) {
+                    lineage.roles.push((role, id));
+                }
             }
+        }
+        if l.installer.is_some() || l.installers.is_some() {
+            named.push(Role::Installer);
         }
         match (&l.installer, &l.installers) {
             (Some(_), Some(_)) => ck.report(
@@ -374,11 +388,16 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                        default: FaultCause,
                        component: Option<usize>|
          -> Culprit {
-            let cause = match cause {
-                None => default,
-                Some(s) => ck
-                    .parse(path, s, FaultCause::parse, FaultCause::expected)
-                    .unwrap_or(default),
+            // The wording says whether the user wrote the cause or it is the fault's default.
+            let (cause, what) = match cause {
+                None => (
+                    default,
+                    format!("{default} (the default root cause of this fault)"),
+                ),
+                Some(s) => match ck.parse(path, s, FaultCause::parse, FaultCause::expected) {
+                    Some(c) => (c, c.to_string()),
+                    None => return Culprit::DeviceInstaller,
+                },
             };
             match cause {
                 FaultCause::ComponentSupplier => match component {
@@ -387,13 +406,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                         party: components[k].supplier,
                     },
                     None => {
-                        ck.report(path, "found component_supplier, expected a cause with a named component (set `component`) or another role");
+                        ck.report(path, format!("found {what}, expected a cause with a named component (set `component`) or another role"));
                         Culprit::DeviceInstaller
                     }
                 },
                 FaultCause::Installer => {
-                    if lineage.installers.is_empty() {
-                        ck.report(path, "found installer, expected lineage.installer or lineage.installers to name one");
+                    if !named.contains(&Role::Installer) {
+                        ck.report(path, format!("found {what}, expected lineage.installer or lineage.installers to name one"));
                     }
                     Culprit::DeviceInstaller
                 }
@@ -403,7 +422,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                         party,
                     },
                     None => {
-                        ck.report(path, format!("found {other}, expected a role this class's lineage names (add lineage.{other})"));
+                        // A named but unresolved lineage entry was reported where it stands.
+                        if !named.contains(&other.role()) {
+                            ck.report(path, format!("found {what}, expected a role this class's lineage names (add lineage.{other})"));
+                        }
                         Culprit::DeviceInstaller
                     }
                 },
