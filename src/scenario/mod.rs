@@ -138,11 +138,25 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
         Ok(raw) => raw,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            items.push(locate(
-                span.clone(),
-                field_at(&doc, span),
-                plain_types(&first_line(e.message())),
-            ));
+            let message = first_line(e.message());
+            let mut field = field_at(&doc, span.clone());
+            // Serde names a missing field only in its message; put it in the path, where it
+            // belongs, and say it the way every other message does.
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.strip_suffix('`'));
+            let message = match missing {
+                Some(name) => {
+                    field = if field == "(document)" {
+                        name.to_owned()
+                    } else {
+                        format!("{field}.{name}")
+                    };
+                    format!("found nothing, expected the required field {name}")
+                }
+                None => plain_types(&message),
+            };
+            items.push(locate(span, field, message));
             return Err(sorted(items));
         }
     };
