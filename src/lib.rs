@@ -42,12 +42,24 @@ pub struct RunOutcome {
     pub manifest: output::Manifest,
 }
 
+/// Hears how a run is going, e.g. to draw a progress bar. Called from worker threads.
+pub trait Progress: Sync {
+    /// The run of `scenario` starts and will take `replications` replications.
+    fn start(&self, scenario: &str, replications: u64);
+    /// One more replication is done.
+    fn advance(&self);
+}
+
+/// Progress that nobody watches.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: &str, _: u64) {}
+    fn advance(&self) {}
+}
+
 /// Runs one scenario file end to end: load, check memory, simulate, summarise, write.
-pub fn run_file(
-    path: &Path,
-    options: &RunOptions,
-    progress: &(dyn Fn() + Sync),
-) -> Result<RunOutcome> {
+pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome> {
     let loaded = scenario::load(path)?;
     let mut sc = loaded.scenario;
     if let Some(n) = options.replications {
@@ -64,7 +76,8 @@ pub fn run_file(
     experiment::check_memory(&sc, &config, options.memory_limit)?;
     let started = Instant::now();
     let regime = liability::RootCause;
-    let results = experiment::run(&sc, &config, &regime, progress)?;
+    progress.start(&sc.name, u64::from(sc.replications));
+    let results = experiment::run(&sc, &config, &regime, &|| progress.advance())?;
     let summary = stats::summarise(&sc, &results);
     let manifest = output::Manifest {
         fleetsim_version: env!("CARGO_PKG_VERSION").to_owned(),

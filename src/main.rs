@@ -64,9 +64,9 @@ fn dispatch(cli: Cli) -> Result<bool> {
             };
             let mut ok = true;
             for file in expand(&paths, &mut ok) {
-                let bar = progress_bar(&file);
-                let result = fleetsim::run_file(&file, &options, &|| bar.inc(1));
-                bar.finish_and_clear();
+                let bar = Bar(progress_bar());
+                let result = fleetsim::run_file(&file, &options, &bar);
+                bar.0.finish_and_clear();
                 match result {
                     Ok(run) => report(&run),
                     Err(e) => {
@@ -109,16 +109,27 @@ fn error_text(e: &fleetsim::Error) -> String {
 }
 
 /// A progress bar on stderr; indicatif keeps it hidden when stderr is not a terminal.
-fn progress_bar(file: &std::path::Path) -> ProgressBar {
-    let total = scenario::load(file).map_or(0, |l| u64::from(l.scenario.replications));
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} replications, ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    bar.set_message(file.display().to_string());
     bar
+}
+
+/// The library's progress, shown on an indicatif bar.
+struct Bar(ProgressBar);
+
+impl fleetsim::Progress for Bar {
+    fn start(&self, scenario: &str, replications: u64) {
+        self.0.set_length(replications);
+        self.0.set_message(scenario.to_owned());
+    }
+    fn advance(&self) {
+        self.0.inc(1);
+    }
 }
 
 /// One paragraph per finished scenario: where it went and its headline figures.

@@ -23,7 +23,7 @@ fn run_to(dir: &Path, file: &str, threads: usize, seed: Option<u64>) -> PathBuf 
         memory_limit: u64::MAX,
     };
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-    match fleetsim::run_file(&path, &options, &|| {}) {
+    match fleetsim::run_file(&path, &options, &fleetsim::Quiet) {
         Ok(outcome) => outcome.folder,
         Err(e) => panic!("{e}"),
     }
@@ -173,7 +173,7 @@ fn a_failed_write_leaves_no_result_folder() {
         memory_limit: u64::MAX,
     };
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bp_monitors.toml");
-    let err = fleetsim::run_file(&path, &options, &|| {});
+    let err = fleetsim::run_file(&path, &options, &fleetsim::Quiet);
     assert!(matches!(err, Err(Error::Write { .. })), "{err:?}");
     assert!(root.is_file());
 }

@@ -8,7 +8,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::types::{FaultCause, HarmKind, OnFailure, Role};
+use super::types::{HarmKind, OnFailure, Role};
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -176,9 +176,10 @@ pub struct RawWearOut {
     /// What happens at failure.
     #[schemars(with = "OnFailure")]
     pub on_failure: String,
-    /// Who caused it (default: the component's supplier).
+    /// The role of the party that caused it, in this class's lineage; `component_supplier` means
+    /// the supplier of `component` (default).
     #[serde(default)]
-    #[schemars(with = "Option<FaultCause>")]
+    #[schemars(with = "Option<Role>")]
     pub root_cause: Option<String>,
     /// Consequence of a failure.
     pub harm: RawHarm,
@@ -195,7 +196,7 @@ pub struct RawFirmwareBug {
     pub fix: Option<RawFix>,
     /// Who caused it (default: software_vendor).
     #[serde(default)]
-    #[schemars(with = "Option<FaultCause>")]
+    #[schemars(with = "Option<Role>")]
     pub root_cause: Option<String>,
     /// Consequence of a firing.
     pub harm: RawHarm,
@@ -235,7 +236,7 @@ pub struct RawSensorDrift {
     pub calibration_interval_days: f64,
     /// Who caused it (default: component_supplier if a component is named, else manufacturer).
     #[serde(default)]
-    #[schemars(with = "Option<FaultCause>")]
+    #[schemars(with = "Option<Role>")]
     pub root_cause: Option<String>,
     /// Consequence of an out-of-tolerance excursion.
     pub harm: RawHarm,
@@ -254,7 +255,7 @@ pub struct RawInstallationError {
     pub mean_days_to_manifest: f64,
     /// Who caused it (default: installer).
     #[serde(default)]
-    #[schemars(with = "Option<FaultCause>")]
+    #[schemars(with = "Option<Role>")]
     pub root_cause: Option<String>,
     /// Consequence of the error.
     pub harm: RawHarm,

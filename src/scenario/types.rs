@@ -28,22 +28,6 @@ pub enum Role {
     Operator,
 }
 
-/// The party responsible for a fault, named by its role in the device's lineage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultCause {
-    /// The supplier of the component concerned.
-    ComponentSupplier,
-    Assembler,
-    Manufacturer,
-    Importer,
-    Distributor,
-    Installer,
-    SoftwareVendor,
-    NetworkOperator,
-    Operator,
-}
-
 /// What happens to a device when a wearing component fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -114,12 +98,6 @@ names!(Role {
     Installer => "installer", SoftwareVendor => "software_vendor",
     NetworkOperator => "network_operator", Operator => "operator",
 });
-names!(FaultCause {
-    ComponentSupplier => "component_supplier", Assembler => "assembler",
-    Manufacturer => "manufacturer", Importer => "importer", Distributor => "distributor",
-    Installer => "installer", SoftwareVendor => "software_vendor",
-    NetworkOperator => "network_operator", Operator => "operator",
-});
 names!(OnFailure { Replace => "replace", Retire => "retire" });
 names!(HarmKind {
     Death => "death", Injury => "injury", WrongTreatment => "wrong_treatment",
@@ -131,23 +109,6 @@ names!(FaultKind {
     WearOut => "wear_out", FirmwareBug => "firmware_bug", SensorDrift => "sensor_drift",
     InstallationError => "installation_error",
 });
-
-impl FaultCause {
-    /// The role of the party this cause points at.
-    pub fn role(self) -> Role {
-        match self {
-            FaultCause::ComponentSupplier => Role::ComponentSupplier,
-            FaultCause::Assembler => Role::Assembler,
-            FaultCause::Manufacturer => Role::Manufacturer,
-            FaultCause::Importer => Role::Importer,
-            FaultCause::Distributor => Role::Distributor,
-            FaultCause::Installer => Role::Installer,
-            FaultCause::SoftwareVendor => Role::SoftwareVendor,
-            FaultCause::NetworkOperator => Role::NetworkOperator,
-            FaultCause::Operator => Role::Operator,
-        }
-    }
-}
 
 /// A checked, ready-to-run scenario.
 #[derive(Debug, Clone)]

@@ -385,7 +385,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         let culprit = |ck: &mut Checker,
                        path: &FieldPath,
                        cause: Option<&String>,
-                       default: FaultCause,
+                       default: Role,
                        component: Option<usize>|
          -> Culprit {
             // The wording says whether the user wrote the cause or it is the fault's default.
@@ -394,13 +394,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     default,
                     format!("{default} (the default root cause of this fault)"),
                 ),
-                Some(s) => match ck.parse(path, s, FaultCause::parse, FaultCause::expected) {
+                Some(s) => match ck.parse(path, s, Role::parse, Role::expected) {
                     Some(c) => (c, c.to_string()),
                     None => return Culprit::DeviceInstaller,
                 },
             };
             match cause {
-                FaultCause::ComponentSupplier => match component {
+                Role::ComponentSupplier => match component {
                     Some(k) => Culprit::Party {
                         role: Role::ComponentSupplier,
                         party: components[k].supplier,
@@ -410,20 +410,17 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                         Culprit::DeviceInstaller
                     }
                 },
-                FaultCause::Installer => {
+                Role::Installer => {
                     if !named.contains(&Role::Installer) {
                         ck.report(path, format!("found {what}, expected lineage.installer or lineage.installers to name one"));
                     }
                     Culprit::DeviceInstaller
                 }
-                other => match lineage.party(other.role()) {
-                    Some(party) => Culprit::Party {
-                        role: other.role(),
-                        party,
-                    },
+                other => match lineage.party(other) {
+                    Some(party) => Culprit::Party { role: other, party },
                     None => {
                         // A named but unresolved lineage entry was reported where it stands.
-                        if !named.contains(&other.role()) {
+                        if !named.contains(&other) {
                             ck.report(path, format!("found {what}, expected a role this class's lineage names (add lineage.{other})"));
                         }
                         Culprit::DeviceInstaller
@@ -491,7 +488,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 &mut ck,
                 &wp.key("root_cause"),
                 w.root_cause.as_ref(),
-                FaultCause::ComponentSupplier,
+                Role::ComponentSupplier,
                 component,
             );
             let consequence = consequence(&mut ck, &wp.key("harm"), &w.harm, who);
@@ -541,7 +538,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 &mut ck,
                 &fp.key("root_cause"),
                 f.root_cause.as_ref(),
-                FaultCause::SoftwareVendor,
+                Role::SoftwareVendor,
                 None,
             );
             let rate_per_day = f.rate_per_device_year / DAYS_PER_YEAR;
@@ -608,9 +605,9 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 "days",
             );
             let default = if component.is_some() {
-                FaultCause::ComponentSupplier
+                Role::ComponentSupplier
             } else {
-                FaultCause::Manufacturer
+                Role::Manufacturer
             };
             let who = culprit(
                 &mut ck,
@@ -650,7 +647,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 ck.report(&ep, "found an installation error on a class with no installer, expected lineage.installer or lineage.installers");
             }
             ck.positive(&ep.key("mean_days_to_manifest"), e.mean_days_to_manifest, "days");
-            let who = culprit(&mut ck, &ep.key("root_cause"), e.root_cause.as_ref(), FaultCause::Installer, None);
+            let who = culprit(&mut ck, &ep.key("root_cause"), e.root_cause.as_ref(), Role::Installer, None);
             InstallationError {
                 probability_by_installer: by,
                 mean_days_to_manifest: e.mean_days_to_manifest,
