@@ -105,14 +105,20 @@ impl<'a> Ledger<'a> {
                 let col = row + 1 + usize::from(party);
                 self.year_loss[col] += amount;
                 self.year_max[col] = f64::max(self.year_max[col], amount);
-                if self.keep_elt {
-                    self.elt.push(EltRow {
-                        replication: self.replication,
-                        year: year as u32,
-                        incident: *harm,
-                        party,
-                        loss: amount,
-                    });
+            }
+            if self.keep_elt {
+                let row = |party, loss| EltRow {
+                    replication: self.replication,
+                    year: year as u32,
+                    incident: *harm,
+                    party,
+                    loss,
+                };
+                if self.shares.is_empty() {
+                    self.elt.push(row(None, harm.loss));
+                }
+                for &(party, amount) in &self.shares {
+                    self.elt.push(row(Some(party), amount));
                 }
             }
         }

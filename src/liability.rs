@@ -18,7 +18,10 @@ pub struct RootCause;
 
 impl Regime for RootCause {
     fn allocate(&self, harm: &HarmRecord, shares: &mut Vec<(PartyId, f64)>) {
-        shares.push((harm.cause_party, harm.loss));
+        // An unidentified cause leaves the loss with the victim: no party pays.
+        if let Some(party) = harm.cause_party {
+            shares.push((party, harm.loss));
+        }
     }
 }
 
@@ -36,7 +39,7 @@ mod tests {
             fault: FaultKind::WearOut,
             harm: HarmKind::Injury,
             cause_role: Role::ComponentSupplier,
-            cause_party: 3,
+            cause_party: Some(3),
             loss: 1234.5,
         };
         let mut shares = Vec::new();

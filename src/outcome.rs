@@ -15,8 +15,9 @@ pub struct HarmRecord {
     pub harm: HarmKind,
     /// Role of the root-cause party in the device's lineage.
     pub cause_role: Role,
-    /// The root-cause party.
-    pub cause_party: PartyId,
+    /// The root-cause party; `None` when nobody can be identified (the loss stays with the
+    /// victim).
+    pub cause_party: Option<PartyId>,
     /// Ground-up loss in the scenario currency.
     pub loss: f64,
 }
@@ -34,7 +35,7 @@ pub struct Tally {
 impl Tally {
     /// An empty tally for `parties` parties.
     pub fn new(parties: usize) -> Self {
-        let n = FaultKind::ALL.len() * parties;
+        let n = FaultKind::ALL.len() * (parties + 1);
         Self {
             parties,
             incidents: vec![0; n],
@@ -42,13 +43,13 @@ impl Tally {
         }
     }
 
-    /// The slot of a (kind, party) pair.
-    pub fn slot(&self, fault: FaultKind, party: PartyId) -> usize {
-        fault as usize * self.parties + usize::from(party)
+    /// The slot of a (kind, party) pair; the last slot of each kind is "unidentified".
+    pub fn slot(&self, fault: FaultKind, party: Option<PartyId>) -> usize {
+        fault as usize * (self.parties + 1) + party.map_or(self.parties, usize::from)
     }
 
     /// Counts one incident.
-    pub fn count(&mut self, fault: FaultKind, party: PartyId, harmful: bool) {
+    pub fn count(&mut self, fault: FaultKind, party: Option<PartyId>, harmful: bool) {
         let s = self.slot(fault, party);
         self.incidents[s] += 1;
         if harmful {
@@ -70,8 +71,8 @@ pub struct EltRow {
     /// Year within the replication, from 0.
     pub year: u32,
     pub incident: HarmRecord,
-    /// The party that bears this share.
-    pub party: PartyId,
+    /// The party that bears this share; `None`: nobody identified, the victim bears it.
+    pub party: Option<PartyId>,
     pub loss: f64,
 }
 

@@ -42,6 +42,13 @@ pub struct RunData<'a> {
 }
 
 impl RunData<'_> {
+    /// A party's name, or "unidentified".
+    fn party_name(&self, party: Option<u16>) -> &str {
+        party.map_or("unidentified", |p| {
+            &self.scenario.parties[usize::from(p)].name
+        })
+    }
+
     /// Column names: "total", then the parties.
     fn column_name(&self, col: usize) -> &str {
         if col == 0 {
@@ -93,15 +100,15 @@ impl Artefact for SummaryCsv {
             }
         }
         for c in &d.summary.counts {
-            let party = &d.scenario.parties[usize::from(c.party)].name;
+            let party = d.party_name(c.party);
             let kind = c.fault.name();
             w.write_record([
-                party.as_str(),
+                party,
                 &format!("incidents_per_year.{kind}"),
                 &c.incidents_per_year.to_string(),
             ])?;
             w.write_record([
-                party.as_str(),
+                party,
                 &format!("harmful_incidents_per_year.{kind}"),
                 &c.harmful_per_year.to_string(),
             ])?;
@@ -207,7 +214,7 @@ impl Artefact for EltCsv {
                     i.fault.name(),
                     i.harm.name(),
                     i.cause_role.name(),
-                    &d.scenario.parties[usize::from(e.party)].name,
+                    d.party_name(e.party),
                     &money(e.loss),
                 ])?;
             }

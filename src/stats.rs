@@ -122,7 +122,8 @@ pub fn metrics(annual: &[f64], largest: &[f64], return_periods: &[f64]) -> Metri
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountRow {
     pub fault: FaultKind,
-    pub party: u16,
+    /// The root-cause party; `None`: unidentified.
+    pub party: Option<u16>,
     pub incidents_per_year: f64,
     pub harmful_per_year: f64,
 }
@@ -164,7 +165,8 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
     let mut counts = Vec::new();
     if let Some(first) = results.first() {
         for fault in FaultKind::ALL {
-            for party in 0..scenario.parties.len() as u16 {
+            let parties = (0..scenario.parties.len() as u16).map(Some).chain([None]);
+            for party in parties {
                 let slot = first.tally.slot(*fault, party);
                 let inc: u64 = results.iter().map(|r| r.tally.incidents[slot]).sum();
                 let harm: u64 = results.iter().map(|r| r.tally.harmful[slot]).sum();

@@ -275,7 +275,11 @@ fn installation_errors_follow_each_installers_probability() {
     // probability 1 − e^{−365/10}.
     let show = 1.0 - (-36.5f64).exp();
     for (party, p) in [(fitter, 0.7 * 0.01 * show), (sloppy, 0.3 * 0.05 * show)] {
-        let share = harms.iter().filter(|h| h.cause_party == party).count() as f64 / nf;
+        let share = harms
+            .iter()
+            .filter(|h| h.cause_party == Some(party))
+            .count() as f64
+            / nf;
         assert!(
             (share - p).abs() < share_tolerance(nf, p),
             "party {party}: {share} vs {p}"

@@ -8,7 +8,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::types::{HarmKind, OnFailure, Role};
+use super::types::{Credentials, HarmKind, OnFailure, Role};
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -22,6 +22,9 @@ pub struct RawScenario {
     /// The model lines of the fleet.
     #[serde(default)]
     pub device_class: Vec<RawDeviceClass>,
+    /// A Mirai-like botnet outbreak scanning the fleet and the rest of the internet.
+    #[serde(default)]
+    pub botnet: Option<RawBotnet>,
 }
 
 /// `[simulation]`: what to run and how often.
@@ -86,6 +89,15 @@ pub struct RawDeviceClass {
     /// Errors made when the device is installed.
     #[serde(default)]
     pub installation_error: Option<RawInstallationError>,
+    /// Security posture: credentials, exposure, reboots and clean-up.
+    #[serde(default)]
+    pub security: Option<RawSecurity>,
+    /// Vulnerabilities of the shipped software, exploits and patches.
+    #[serde(default)]
+    pub vulnerabilities: Option<RawVulnerabilities>,
+    /// Data exposed when a device (or its back end) is breached.
+    #[serde(default)]
+    pub data_theft: Option<RawDataTheft>,
 }
 
 /// `[device_class.lineage]`: party names by role. Roles left out are simply absent.
@@ -259,4 +271,148 @@ pub struct RawInstallationError {
     pub root_cause: Option<String>,
     /// Consequence of the error.
     pub harm: RawHarm,
+}
+
+/// `[device_class.security]`: how the device can be broken into, and how it recovers.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawSecurity {
+    /// `universal_default`, `unique_default`, `weak` or `strong`.
+    #[schemars(with = "Credentials")]
+    pub credentials: String,
+    /// For `weak`: probability that one dictionary attack guesses the password.
+    #[serde(default)]
+    pub weak_guess_probability: Option<f64>,
+    /// Whether its login service (telnet/ssh) is reachable from the internet (default true).
+    #[serde(default)]
+    pub exposed: Option<bool>,
+    /// Share of each installer's devices left on the universal default password, by name.
+    #[serde(default)]
+    pub installer_leaves_default: std::collections::BTreeMap<String, f64>,
+    /// Rate per day at which an infected device is rebooted (clearing an in-memory bot).
+    #[serde(default)]
+    pub reboot_per_day: Option<f64>,
+    /// Rate per day at which notified owners clean an infected device up.
+    #[serde(default)]
+    pub cleanup_per_day: Option<f64>,
+    /// Probability that a clean-up also changes the password to a strong one.
+    #[serde(default)]
+    pub change_password_on_cleanup: Option<f64>,
+}
+
+/// `[device_class.vulnerabilities]`: flaws found in the shipped software.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawVulnerabilities {
+    /// Vulnerabilities disclosed per year (Poisson).
+    pub per_year: f64,
+    /// Mean days from disclosure to a working exploit (exponential).
+    pub exploit_delay_days: f64,
+    /// Mean days from disclosure to the vendor's patch (exponential).
+    pub patch_delay_days: f64,
+    /// Probability per day that a device not yet patched installs an available patch.
+    pub adoption_per_day: f64,
+    /// Years from day 0 during which the vendor patches; later flaws are never patched.
+    #[serde(default)]
+    pub support_years: Option<f64>,
+    /// Whether the botnet recruits through an available exploit (default true).
+    #[serde(default)]
+    pub botnet_uses_exploit: Option<bool>,
+    /// Targeted attacks per exploitable device-year.
+    #[serde(default)]
+    pub targeted_attacks_per_device_year: Option<f64>,
+    /// Consequence of a targeted attack (e.g. injury for a car or a medical device).
+    #[serde(default)]
+    pub harm: Option<RawHarm>,
+    /// Role of the responsible party (default software_vendor).
+    #[serde(default)]
+    #[schemars(with = "Option<Role>")]
+    pub root_cause: Option<String>,
+}
+
+/// `[device_class.data_theft]`: records exposed by a breach.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawDataTheft {
+    /// Probability that a breached device (recruited or exploited) leaks its data.
+    pub probability_per_breach: f64,
+    /// Back-end breaches per year (Poisson), each exposing many devices' records.
+    #[serde(default)]
+    pub backend_breaches_per_year: Option<f64>,
+    /// Records exposed by a device breach.
+    pub records: RawRecords,
+    /// Records exposed by a back-end breach (default: as `records`).
+    #[serde(default)]
+    pub backend_records: Option<RawRecords>,
+    /// Cost per record exposed.
+    pub cost_per_record: f64,
+    /// Probability that the responsible party is identified at all.
+    pub identified_probability: f64,
+    /// Mean days from breach to detection (exponential; IBM 2023: 204).
+    #[serde(default)]
+    pub detection_days: Option<f64>,
+    /// Mean days from detection to containment (exponential; IBM 2023: 73).
+    #[serde(default)]
+    pub containment_days: Option<f64>,
+    /// Role of the responsible party when identified (default manufacturer).
+    #[serde(default)]
+    #[schemars(with = "Option<Role>")]
+    pub root_cause: Option<String>,
+}
+
+/// A heavy-tailed count of records: lognormal (`median` and `p99`) or Pareto (`minimum` and
+/// `alpha`, the tail exponent).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawRecords {
+    pub median: Option<f64>,
+    pub p99: Option<f64>,
+    pub minimum: Option<f64>,
+    pub alpha: Option<f64>,
+}
+
+/// `[botnet]`: one Mirai-like random-scanning outbreak.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawBotnet {
+    /// Day the outbreak starts.
+    pub start_day: f64,
+    /// Days it lasts (the simulation steps finely only over these days).
+    pub duration_days: f64,
+    /// Length of a spread step in minutes (default 5; keep it well under the doubling time).
+    #[serde(default)]
+    pub step_minutes: Option<f64>,
+    /// Scans per second per bot.
+    pub scans_per_second: f64,
+    /// Size of the scanned address space (default 2^32, IPv4).
+    #[serde(default)]
+    pub address_space: Option<f64>,
+    /// Vulnerable hosts outside the fleet (the rest of the internet).
+    #[serde(default)]
+    pub external_vulnerable: Option<f64>,
+    /// Bots outside the fleet when the outbreak starts (at least 1).
+    pub initial_bots: f64,
+    /// Reboot rate per day of bots outside the fleet.
+    #[serde(default)]
+    pub external_reboot_per_day: Option<f64>,
+    /// Minutes between rows of botnet.csv (default 60).
+    #[serde(default)]
+    pub record_every_minutes: Option<f64>,
+    /// DDoS attacks launched with the botnet.
+    #[serde(default)]
+    pub ddos: Option<RawDdos>,
+}
+
+/// `[botnet.ddos]`: attacks on third parties.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawDdos {
+    /// Attacks per day while the outbreak lasts (Poisson).
+    pub attacks_per_day: f64,
+    /// Downtime cost of an attack by its size: `[[bots, cost], …]`, interpolated linearly.
+    pub cost_curve: Vec<[f64; 2]>,
+    /// Role, in each class's lineage, charged with that class's share (default manufacturer).
+    #[serde(default)]
+    #[schemars(with = "Option<Role>")]
+    pub root_cause: Option<String>,
 }

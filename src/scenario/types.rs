@@ -1,7 +1,7 @@
 //! The validated, typed scenario that the simulation consumes: names resolved to indices,
 //! every number checked, distributions in the form the samplers use.
 
-use rand_distr::{Exp, LogNormal, Weibull};
+use rand_distr::{Exp, LogNormal, Pareto, Weibull};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,26 @@ pub enum FaultKind {
     FirmwareBug,
     SensorDrift,
     InstallationError,
+    /// A targeted attack through an unpatched vulnerability.
+    Exploit,
+    /// Records exposed by a breached device or back end.
+    DataTheft,
+    /// A DDoS attack on a third party by the botnet.
+    Ddos,
+}
+
+/// How a device's login is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Credentials {
+    /// One password for every unit, in every attacker's dictionary.
+    UniversalDefault,
+    /// A different default per unit: immune to dictionary attacks.
+    UniqueDefault,
+    /// Set by the user, guessable with some probability.
+    Weak,
+    /// Set by the user and not guessable.
+    Strong,
 }
 
 macro_rules! names {
@@ -107,7 +127,12 @@ names!(HarmKind {
 });
 names!(FaultKind {
     WearOut => "wear_out", FirmwareBug => "firmware_bug", SensorDrift => "sensor_drift",
-    InstallationError => "installation_error",
+    InstallationError => "installation_error", Exploit => "exploit", DataTheft => "data_theft",
+    Ddos => "ddos",
+});
+names!(Credentials {
+    UniversalDefault => "universal_default", UniqueDefault => "unique_default", Weak => "weak",
+    Strong => "strong",
 });
 
 /// A checked, ready-to-run scenario.
@@ -123,6 +148,7 @@ pub struct Scenario {
     pub currency: String,
     pub parties: Vec<Party>,
     pub classes: Vec<DeviceClass>,
+    pub botnet: Option<Botnet>,
 }
 
 impl Scenario {
@@ -156,6 +182,11 @@ pub struct DeviceClass {
     pub firmware_bug: Option<FirmwareBug>,
     pub sensor_drift: Option<SensorDrift>,
     pub installation_error: Option<InstallationError>,
+    pub security: Option<Security>,
+    pub vulnerabilities: Option<Vulnerabilities>,
+    pub data_theft: Option<DataTheft>,
+    /// Who answers for this class's share of DDoS harm, when the scenario has DDoS.
+    pub ddos_culprit: Option<Culprit>,
 }
 
 impl DeviceClass {
@@ -178,6 +209,12 @@ impl DeviceClass {
             FaultKind::InstallationError => {
                 self.installation_error.as_ref().map(|e| &e.consequence)
             }
+            FaultKind::Exploit => self
+                .vulnerabilities
+                .as_ref()
+                .and_then(|v| v.consequence.as_ref()),
+            // Their losses are computed by their mechanisms, not drawn from a severity.
+            FaultKind::DataTheft | FaultKind::Ddos => None,
         }
     }
 }
@@ -304,4 +341,102 @@ pub struct InstallationError {
     /// Delay from install to the error showing, built once.
     pub manifest_delay: Exp<f64>,
     pub consequence: Consequence,
+}
+
+/// Security posture of a class.
+#[derive(Debug, Clone)]
+pub struct Security {
+    pub credentials: Credentials,
+    /// For weak passwords: probability that one dictionary attack succeeds.
+    pub weak_guess: f64,
+    pub exposed: bool,
+    /// By installer slot: share of devices left on the universal default.
+    pub leaves_default: Vec<f64>,
+    pub reboot_per_day: f64,
+    pub cleanup_per_day: f64,
+    pub change_password: f64,
+}
+
+/// Vulnerabilities of the shipped software.
+#[derive(Debug, Clone)]
+pub struct Vulnerabilities {
+    pub rate_per_day: f64,
+    pub exploit_delay_mean: f64,
+    pub patch_delay_mean: f64,
+    pub exploit_delay: Exp<f64>,
+    pub patch_delay: Exp<f64>,
+    /// Continuous adoption hazard per day.
+    pub adoption_rate: f64,
+    /// Delay from patch release to a device's update; `None` when every device updates at once.
+    pub adoption_delay: Option<Exp<f64>>,
+    /// Flaws disclosed on or after this day are never patched.
+    pub support_end_day: f64,
+    pub botnet_uses_exploit: bool,
+    pub attack_rate_per_day: f64,
+    /// Consequence of a targeted attack; `None`: attacks do no harm of their own.
+    pub consequence: Option<Consequence>,
+}
+
+/// A heavy-tailed number of records.
+#[derive(Debug, Clone, Copy)]
+pub enum RecordSize {
+    LogNormal(LogNormal<f64>),
+    Pareto(Pareto<f64>),
+}
+
+/// Data exposed by breaches.
+#[derive(Debug, Clone)]
+pub struct DataTheft {
+    pub probability_per_breach: f64,
+    pub backend_rate_per_day: f64,
+    pub records: RecordSize,
+    pub backend_records: RecordSize,
+    pub cost_per_record: f64,
+    pub identified_probability: f64,
+    pub detection: Exp<f64>,
+    pub containment: Exp<f64>,
+    pub culprit: Culprit,
+}
+
+/// One random-scanning botnet outbreak.
+#[derive(Debug, Clone)]
+pub struct Botnet {
+    pub start_day: f64,
+    pub duration_days: f64,
+    pub step_days: f64,
+    pub scans_per_day: f64,
+    pub address_space: f64,
+    pub external_vulnerable: f64,
+    pub initial_bots: f64,
+    pub external_reboot_per_day: f64,
+    pub record_every_days: f64,
+    pub ddos: Option<Ddos>,
+}
+
+/// DDoS attacks launched with the botnet.
+#[derive(Debug, Clone)]
+pub struct Ddos {
+    pub attacks_per_day: f64,
+    /// `(bots, cost)`, sorted by bots.
+    pub cost_curve: Vec<(f64, f64)>,
+}
+
+impl Ddos {
+    /// Downtime cost of an attack by `bots` bots, by linear interpolation in the curve (flat
+    /// beyond its ends).
+    pub fn cost(&self, bots: f64) -> f64 {
+        let c = &self.cost_curve;
+        match c.iter().position(|&(b, _)| b >= bots) {
+            None => c.last().map_or(0.0, |&(_, v)| v),
+            Some(0) => c[0].1,
+            Some(i) => {
+                let ((b0, v0), (b1, v1)) = (c[i - 1], c[i]);
+                if b1 > b0 {
+                    v0 + (v1 - v0) * (bots - b0) / (b1 - b0)
+                } else {
+                    v1
+                }
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rand_distr::{Exp, LogNormal, Weibull};
+use rand_distr::{Exp, LogNormal, Pareto, Weibull};
 
 use super::path::FieldPath;
 use super::raw::*;
@@ -235,6 +235,22 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         }
     };
 
+    let botnet = raw
+        .botnet
+        .as_ref()
+        .map(|b| botnet(&mut ck, &root.key("botnet"), b));
+    let ddos_role = raw.botnet.as_ref().and_then(|b| b.ddos.as_ref()).map(|d| {
+        d.root_cause
+            .as_deref()
+            .map_or(Some(Role::Manufacturer), |r| {
+                ck.parse(
+                    &root.key("botnet").key("ddos").key("root_cause"),
+                    r,
+                    Role::parse,
+                    Role::expected,
+                )
+            })
+    });
     let mut classes = Vec::new();
     let mut class_names: BTreeMap<&str, usize> = BTreeMap::new();
     if raw.device_class.is_empty() {
@@ -656,7 +672,130 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             }
         });
 
+        let security = c.security.as_ref().map(|x| {
+            let sp = cp.key("security");
+            let credentials = ck
+                .parse(&sp.key("credentials"), &x.credentials, Credentials::parse, Credentials::expected)
+                .unwrap_or(Credentials::Strong);
+            let weak_guess = match (credentials, x.weak_guess_probability) {
+                (Credentials::Weak, None) => {
+                    ck.report(&sp.key("weak_guess_probability"), "found nothing, expected weak_guess_probability for credentials \"weak\"");
+                    0.0
+                }
+                (_, Some(p)) => ck.probability(&sp.key("weak_guess_probability"), p),
+                (_, None) => 0.0,
+            };
+            let mut leaves_default = vec![0.0; lineage.installers.len()];
+            for (name, &p) in &x.installer_leaves_default {
+                let kp = sp.key("installer_leaves_default").key(name);
+                ck.probability(&kp, p);
+                match lineage.installers.iter().position(|&(id, _)| parties[usize::from(id)].name == *name) {
+                    Some(slot) => leaves_default[slot] = p,
+                    None => ck.report(&kp, format!("found installer \"{name}\", expected an installer of this class's lineage")),
+                }
+            }
+            Security {
+                credentials,
+                weak_guess,
+                exposed: x.exposed.unwrap_or(true),
+                leaves_default,
+                reboot_per_day: ck.non_negative(&sp.key("reboot_per_day"), x.reboot_per_day.unwrap_or(0.0), "reboots per day"),
+                cleanup_per_day: ck.non_negative(&sp.key("cleanup_per_day"), x.cleanup_per_day.unwrap_or(0.0), "clean-ups per day"),
+                change_password: ck.probability(&sp.key("change_password_on_cleanup"), x.change_password_on_cleanup.unwrap_or(0.0)),
+            }
+        });
+
+        let vulnerabilities = c.vulnerabilities.as_ref().map(|v| {
+            let vp = cp.key("vulnerabilities");
+            ck.non_negative(&vp.key("per_year"), v.per_year, "vulnerabilities per year");
+            ck.positive(&vp.key("exploit_delay_days"), v.exploit_delay_days, "mean days");
+            ck.positive(&vp.key("patch_delay_days"), v.patch_delay_days, "mean days");
+            if !(v.adoption_per_day > 0.0 && v.adoption_per_day <= 1.0) {
+                ck.report(&vp.key("adoption_per_day"), format!("found {}, expected a probability per day in (0, 1]", v.adoption_per_day));
+            }
+            let adoption_rate = if v.adoption_per_day >= 1.0 { f64::INFINITY } else { -(1.0 - v.adoption_per_day).ln() };
+            let support_end_day = v.support_years.map_or(f64::INFINITY, |y| ck.non_negative(&vp.key("support_years"), y, "years") * DAYS_PER_YEAR);
+            let attacks = ck.non_negative(&vp.key("targeted_attacks_per_device_year"), v.targeted_attacks_per_device_year.unwrap_or(0.0), "attacks per device-year");
+            let who = culprit(&mut ck, &vp.key("root_cause"), v.root_cause.as_ref(), Role::SoftwareVendor, None);
+            let consequence = v.harm.as_ref().map(|h| consequence(&mut ck, &vp.key("harm"), h, who));
+            if attacks > 0.0 && consequence.is_none() {
+                ck.report(&vp.key("harm"), "found nothing, expected the harm of a targeted attack (targeted_attacks_per_device_year is set)");
+            }
+            Vulnerabilities {
+                rate_per_day: v.per_year / DAYS_PER_YEAR,
+                exploit_delay_mean: v.exploit_delay_days,
+                patch_delay_mean: v.patch_delay_days,
+                exploit_delay: exp(1.0 / v.exploit_delay_days).unwrap_or_else(unit_exp),
+                patch_delay: exp(1.0 / v.patch_delay_days).unwrap_or_else(unit_exp),
+                adoption_rate,
+                adoption_delay: exp(adoption_rate),
+                support_end_day,
+                botnet_uses_exploit: v.botnet_uses_exploit.unwrap_or(true),
+                attack_rate_per_day: attacks / DAYS_PER_YEAR,
+                consequence,
+            }
+        });
+
+        let data_theft = c.data_theft.as_ref().map(|d| {
+            let dp = cp.key("data_theft");
+            let records = records(&mut ck, &dp.key("records"), &d.records);
+            let backend_records = d.backend_records.as_ref().map_or(records, |r| {
+                self::records(&mut ck, &dp.key("backend_records"), r)
+            });
+            let detection = d.detection_days.unwrap_or(204.0);
+            let containment = d.containment_days.unwrap_or(73.0);
+            ck.positive(&dp.key("detection_days"), detection, "mean days");
+            ck.positive(&dp.key("containment_days"), containment, "mean days");
+            DataTheft {
+                probability_per_breach: ck
+                    .probability(&dp.key("probability_per_breach"), d.probability_per_breach),
+                backend_rate_per_day: ck.non_negative(
+                    &dp.key("backend_breaches_per_year"),
+                    d.backend_breaches_per_year.unwrap_or(0.0),
+                    "breaches per year",
+                ) / DAYS_PER_YEAR,
+                records,
+                backend_records,
+                cost_per_record: ck.non_negative(
+                    &dp.key("cost_per_record"),
+                    d.cost_per_record,
+                    "money per record",
+                ),
+                identified_probability: ck
+                    .probability(&dp.key("identified_probability"), d.identified_probability),
+                detection: exp(1.0 / detection).unwrap_or_else(unit_exp),
+                containment: exp(1.0 / containment).unwrap_or_else(unit_exp),
+                culprit: culprit(
+                    &mut ck,
+                    &dp.key("root_cause"),
+                    d.root_cause.as_ref(),
+                    Role::Manufacturer,
+                    None,
+                ),
+            }
+        });
+        if (c.vulnerabilities.is_some() || c.data_theft.is_some())
+            && c.security.is_none()
+            && raw.botnet.is_some()
+        {
+            // Allowed: a class may be breached only through exploits; nothing to check.
+        }
+        let ddos_culprit = match ddos_role {
+            Some(Some(role)) => Some(culprit(
+                &mut ck,
+                &root.key("botnet").key("ddos").key("root_cause"),
+                Some(&role.to_string()),
+                role,
+                None,
+            )),
+            _ => None,
+        };
+
         classes.push(DeviceClass {
+            security,
+            vulnerabilities,
+            data_theft,
+            ddos_culprit,
             name: c.name.clone(),
             count: c.count.clamp(1, MAX_COUNT) as u32,
             lineage,
@@ -687,7 +826,116 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         currency: sim.currency.clone().unwrap_or_else(|| "EUR".to_owned()),
         parties,
         classes,
+        botnet,
     })
+}
+
+/// Reads `[botnet]`.
+fn botnet(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet) -> Botnet {
+    ck.non_negative(&bp.key("start_day"), b.start_day, "day");
+    ck.positive(&bp.key("duration_days"), b.duration_days, "days");
+    let step = ck.positive(
+        &bp.key("step_minutes"),
+        b.step_minutes.unwrap_or(5.0),
+        "minutes",
+    );
+    ck.positive(
+        &bp.key("scans_per_second"),
+        b.scans_per_second,
+        "scans per second per bot",
+    );
+    let space = ck.positive(
+        &bp.key("address_space"),
+        b.address_space.unwrap_or(4_294_967_296.0),
+        "addresses",
+    );
+    let external = ck.non_negative(
+        &bp.key("external_vulnerable"),
+        b.external_vulnerable.unwrap_or(0.0),
+        "hosts",
+    );
+    if !(b.initial_bots >= 1.0 && b.initial_bots.is_finite()) {
+        ck.report(
+            &bp.key("initial_bots"),
+            format!("found {}, expected at least 1 bot", b.initial_bots),
+        );
+    }
+    let record = ck.positive(
+        &bp.key("record_every_minutes"),
+        b.record_every_minutes.unwrap_or(60.0),
+        "minutes",
+    );
+    let ddos = b.ddos.as_ref().map(|d| {
+        let dp = bp.key("ddos");
+        ck.non_negative(
+            &dp.key("attacks_per_day"),
+            d.attacks_per_day,
+            "attacks per day",
+        );
+        let mut curve: Vec<(f64, f64)> = d.cost_curve.iter().map(|&[x, y]| (x, y)).collect();
+        for (i, &(x, y)) in curve.iter().enumerate() {
+            if !(x >= 0.0 && y >= 0.0 && x.is_finite() && y.is_finite()) {
+                ck.report(
+                    &dp.key("cost_curve").index(i),
+                    format!("found [{x}, {y}], expected [bots ≥ 0, cost ≥ 0]"),
+                );
+            }
+        }
+        if curve.is_empty() {
+            ck.report(
+                &dp.key("cost_curve"),
+                "found an empty curve, expected at least one [bots, cost] point",
+            );
+        }
+        curve.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Ddos {
+            attacks_per_day: d.attacks_per_day,
+            cost_curve: curve,
+        }
+    });
+    Botnet {
+        start_day: b.start_day,
+        duration_days: b.duration_days,
+        step_days: step / 1440.0,
+        scans_per_day: b.scans_per_second * 86_400.0,
+        address_space: space,
+        external_vulnerable: external,
+        initial_bots: b.initial_bots,
+        external_reboot_per_day: ck.non_negative(
+            &bp.key("external_reboot_per_day"),
+            b.external_reboot_per_day.unwrap_or(0.0),
+            "reboots per day",
+        ),
+        record_every_days: record / 1440.0,
+        ddos,
+    }
+}
+
+/// Reads a record-count distribution: lognormal (median, p99) or Pareto (minimum, alpha).
+fn records(ck: &mut Checker, path: &FieldPath, r: &RawRecords) -> RecordSize {
+    let fallback = RecordSize::LogNormal(unit_lognormal());
+    match (r.median, r.p99, r.minimum, r.alpha) {
+        (Some(median), Some(p99), None, None) => {
+            if !(median > 0.0 && p99 > median && p99.is_finite()) {
+                ck.report(
+                    path,
+                    format!("found median {median} and p99 {p99}, expected 0 < median < p99"),
+                );
+                return fallback;
+            }
+            LogNormal::new(median.ln(), (p99 / median).ln() / Z99)
+                .map_or(fallback, RecordSize::LogNormal)
+        }
+        (None, None, Some(minimum), Some(alpha)) => {
+            ck.positive(&path.key("minimum"), minimum, "records");
+            ck.positive(&path.key("alpha"), alpha, "tail exponent");
+            Pareto::new(minimum, alpha).map_or(fallback, RecordSize::Pareto)
+        }
+        _ => {
+            ck.report(path, "found an incomplete or mixed set, expected median and p99 (lognormal) or minimum and alpha (Pareto)");
+            fallback
+        }
+    }
 }
 
 /// An exponential with this rate, if the rate is positive and finite.

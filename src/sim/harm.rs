@@ -20,6 +20,15 @@ pub fn assess_harm(
     mut harmed: MessageWriter<Harmed>,
 ) {
     for incident in incidents.read() {
+        if let Some((harm, loss)) = incident.settled {
+            counts.0.count(incident.fault, incident.cause_party, true);
+            harmed.write(Harmed {
+                incident: *incident,
+                harm,
+                loss,
+            });
+            continue;
+        }
         let class = &scenario.0.classes[usize::from(incident.class)];
         let Some(c) = class.consequence(incident.fault, incident.model) else {
             continue;

@@ -16,7 +16,11 @@ pub struct Incident {
     /// The event's number within its mechanism for this device; keys its harm draws.
     pub counter: u32,
     pub cause_role: Role,
-    pub cause_party: PartyId,
+    /// `None`: the responsible party cannot be identified.
+    pub cause_party: Option<PartyId>,
+    /// Harm and loss already settled by the mechanism (data theft, DDoS); `None`: drawn from
+    /// the consequence.
+    pub settled: Option<(HarmKind, f64)>,
 }
 
 /// An incident that did harm, with its ground-up loss.

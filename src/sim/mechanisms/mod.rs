@@ -46,6 +46,7 @@ pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
         model: o.model,
         counter: o.counter,
         cause_role,
-        cause_party,
+        cause_party: Some(cause_party),
+        settled: None,
     }
 }
