@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::liability::Regime;
-use crate::outcome::{EltRow, HarmRecord, ReplicationResult, Tally};
+use crate::outcome::{BotnetSample, EltRow, HarmRecord, ReplicationResult, Tally};
 use crate::scenario::{DAYS_PER_YEAR, DriftModel, OnFailure, PartyId, Scenario};
 use crate::sim::Replicator;
 use crate::sim::mechanisms::drift::exit_time_cdf;
@@ -46,10 +46,10 @@ pub fn run(
                 let mut guard = worlds[slot].lock().unwrap_or_else(|p| p.into_inner());
                 let world = guard.get_or_insert_with(|| Replicator::new(Arc::clone(scenario)));
                 let mut ledger = Ledger::new(scenario, rep, regime, config.keep_elt);
-                let tally = world.run(rep, &mut |harms| ledger.add(harms));
+                let (tally, botnet) = world.run(rep, &mut |harms| ledger.add(harms));
                 drop(guard);
                 progress();
-                ledger.finish(tally)
+                ledger.finish(tally, botnet)
             })
             .collect()
     });
@@ -125,7 +125,7 @@ impl<'a> Ledger<'a> {
     }
 
     /// The replication's record, with the event table in time order.
-    pub fn finish(mut self, tally: Tally) -> ReplicationResult {
+    pub fn finish(mut self, tally: Tally, botnet: Vec<BotnetSample>) -> ReplicationResult {
         self.elt.sort_by(|a, b| {
             let (x, y) = (&a.incident, &b.incident);
             x.day
@@ -140,6 +140,7 @@ impl<'a> Ledger<'a> {
             year_max: self.year_max,
             tally,
             elt: self.elt,
+            botnet,
         }
     }
 }

@@ -87,4 +87,26 @@ pub struct ReplicationResult {
     pub tally: Tally,
     /// The event loss table rows, when asked for.
     pub elt: Vec<EltRow>,
+    /// The botnet's time series (empty without an outbreak).
+    pub botnet: Vec<BotnetSample>,
+}
+
+/// One row of the botnet's time series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BotnetSample {
+    pub day: f64,
+    /// Fleet devices in the botnet now.
+    pub fleet_infected: u64,
+    /// Bots outside the fleet now.
+    pub external_infected: u64,
+    /// Fleet devices susceptible now (by credentials or an exploit).
+    pub fleet_susceptible: u64,
+    /// Recruitments of fleet devices so far, first or not.
+    pub recruited: u64,
+    /// Recruitments of fleet devices that had been infected before.
+    pub reinfected: u64,
+    /// Infected fleet devices cleared by a reboot so far.
+    pub rebooted: u64,
+    /// Infected fleet devices cleaned up by their owners so far.
+    pub cleaned: u64,
 }

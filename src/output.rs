@@ -209,7 +209,12 @@ impl Artefact for EltCsv {
                     &e.replication.to_string(),
                     &e.year.to_string(),
                     &format!("{:.3}", i.day - f64::from(e.year) * DAYS_PER_YEAR),
-                    &i.device.to_string(),
+                    // Class-level incidents (DDoS, back-end breaches) have no device.
+                    &if i.device == crate::sim::mechanisms::data_theft::NO_DEVICE {
+                        String::new()
+                    } else {
+                        i.device.to_string()
+                    },
                     &d.scenario.classes[usize::from(i.class)].name,
                     i.fault.name(),
                     i.harm.name(),
@@ -257,6 +262,49 @@ impl Artefact for EpCsv {
     }
 }
 
+/// `botnet.csv`: the outbreak's time series, per replication.
+pub struct BotnetCsv;
+impl Artefact for BotnetCsv {
+    fn file_name(&self) -> &'static str {
+        "botnet.csv"
+    }
+    fn write(
+        &self,
+        d: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "replication",
+            "day",
+            "fleet_infected",
+            "external_infected",
+            "fleet_susceptible",
+            "recruited",
+            "reinfected",
+            "rebooted",
+            "cleaned",
+        ])?;
+        for r in d.results {
+            for b in &r.botnet {
+                w.write_record([
+                    r.replication.to_string(),
+                    format!("{:.4}", b.day),
+                    b.fleet_infected.to_string(),
+                    b.external_infected.to_string(),
+                    b.fleet_susceptible.to_string(),
+                    b.recruited.to_string(),
+                    b.reinfected.to_string(),
+                    b.rebooted.to_string(),
+                    b.cleaned.to_string(),
+                ])?;
+            }
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
 /// `manifest.json`: what was run, from what, how.
 pub struct ManifestJson;
 impl Artefact for ManifestJson {
@@ -275,11 +323,14 @@ impl Artefact for ManifestJson {
 }
 
 /// The artefacts of a run, in writing order.
-pub fn artefacts(with_elt: bool) -> Vec<Box<dyn Artefact>> {
+pub fn artefacts(with_elt: bool, with_botnet: bool) -> Vec<Box<dyn Artefact>> {
     let mut v: Vec<Box<dyn Artefact>> =
         vec![Box::new(SummaryCsv), Box::new(YltCsv), Box::new(EpCsv)];
     if with_elt {
         v.push(Box::new(EltCsv));
+    }
+    if with_botnet {
+        v.push(Box::new(BotnetCsv));
     }
     v.push(Box::new(ManifestJson));
     v
@@ -298,7 +349,10 @@ pub fn write_run(out_root: &Path, data: &RunData<'_>) -> Result<PathBuf> {
         .prefix(&format!(".{}.partial-", data.scenario.name))
         .tempdir_in(out_root)
         .map_err(io(out_root))?;
-    for a in artefacts(data.manifest.event_loss_table) {
+    for a in artefacts(
+        data.manifest.event_loss_table,
+        data.scenario.botnet.is_some(),
+    ) {
         let path = tmp.path().join(a.file_name());
         let file = File::create(&path).map_err(io(&path))?;
         let mut buf = BufWriter::new(file);

@@ -138,3 +138,62 @@ impl Default for InstallationDue {
         Self(f64::INFINITY)
     }
 }
+
+/// How the device's login is protected now; an owner's clean-up may strengthen it.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Login(pub crate::scenario::Credentials);
+
+/// Whether the device is in the botnet, and how it last left it.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
+pub enum Infection {
+    #[default]
+    Clean,
+    Infected {
+        since: f64,
+    },
+    /// A reboot cleared the bot; the device is as exposed as before.
+    Rebooted,
+    /// The owner cleaned it up after an ISP notice (and may have changed the password).
+    CleanedUp,
+}
+
+/// How many times the device was recruited; keys the draws of each recruitment.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recruitments(pub u32);
+
+/// Where the device sits among the outbreak's susceptible devices (`group == NONE`: it is
+/// not susceptible now).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Susceptibility {
+    pub group: u32,
+    pub slot: u32,
+}
+
+impl Susceptibility {
+    pub const NONE: u32 = u32::MAX;
+}
+
+impl Default for Susceptibility {
+    fn default() -> Self {
+        Self {
+            group: Self::NONE,
+            slot: 0,
+        }
+    }
+}
+
+/// The next targeted attack through one of the class's vulnerabilities (infinity: none).
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct ExploitDue {
+    pub day: f64,
+    pub vulnerability: u32,
+}
+
+impl Default for ExploitDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            vulnerability: 0,
+        }
+    }
+}

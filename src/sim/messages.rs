@@ -30,3 +30,14 @@ pub struct Harmed {
     pub harm: HarmKind,
     pub loss: f64,
 }
+
+/// A device was broken into (recruited into the botnet or hit by a targeted exploit).
+#[derive(Message, Debug, Clone, Copy)]
+pub struct Breached {
+    pub day: f64,
+    pub device: u32,
+    pub class: u16,
+    pub installer: u16,
+    /// Keys the breach's own draws (which recruitment, or which vulnerability).
+    pub key: u64,
+}

@@ -24,8 +24,17 @@ pub struct Replication {
 /// The step being run: every event before `end` (in days) is due.
 #[derive(Resource, Debug, Clone, Copy, Default)]
 pub struct Step {
+    pub start: f64,
     pub end: f64,
 }
+
+/// Each class's vulnerabilities in this replication.
+#[derive(Resource, Debug, Default)]
+pub struct Vulns(pub Vec<Vec<super::mechanisms::vulnerabilities::Vulnerability>>);
+
+/// Every device's entity, by device number.
+#[derive(Resource, Debug, Default)]
+pub struct Fleet(pub Vec<Entity>);
 
 /// Harmful incidents recorded in this step, handed out by the driver after each step.
 #[derive(Resource, Debug, Default)]

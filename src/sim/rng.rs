@@ -40,6 +40,15 @@ pub mod streams {
     pub const INSTALLATION_ERROR: Stream = Stream::named("installation_error");
     pub const HARM: Stream = Stream::named("harm");
     pub const SEVERITY: Stream = Stream::named("severity");
+    pub const SECURITY: Stream = Stream::named("security");
+    pub const VULNERABILITY: Stream = Stream::named("vulnerability");
+    pub const PATCH: Stream = Stream::named("patch");
+    pub const ATTACK: Stream = Stream::named("attack");
+    pub const BOTNET: Stream = Stream::named("botnet");
+    pub const RECOVERY: Stream = Stream::named("recovery");
+    pub const DATA_THEFT: Stream = Stream::named("data_theft");
+    pub const BACKEND_BREACH: Stream = Stream::named("backend_breach");
+    pub const DDOS: Stream = Stream::named("ddos");
 }
 
 /// The SplitMix64 finaliser: a bijective mix of 64 bits.

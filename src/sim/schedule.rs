@@ -10,7 +10,9 @@ use bevy_ecs::schedule::SingleThreadedExecutor;
 
 use super::harm::{assess_harm, record_harm};
 use super::lifecycle::install_devices;
-use super::mechanisms::{drift, firmware, installation, wear_out};
+use super::mechanisms::{
+    botnet, credentials, data_theft, drift, firmware, installation, vulnerabilities, wear_out,
+};
 
 /// Phases of a step, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,6 +20,8 @@ pub enum Phase {
     /// Mechanisms turn due events into incidents. Wear-out runs first, because a retirement
     /// voids the device's later events of every kind.
     Mechanisms,
+    /// Breaches become data theft.
+    Breach,
     Harm,
     Record,
     Flush,
@@ -30,6 +34,9 @@ pub fn start_schedule() -> Schedule {
     s.add_systems(
         (
             install_devices,
+            credentials::set_security_posture,
+            vulnerabilities::disclose_vulnerabilities,
+            vulnerabilities::schedule_targeted_attacks,
             wear_out::start_wear_out,
             firmware::start_firmware,
             drift::start_drift,
@@ -44,16 +51,70 @@ pub fn start_schedule() -> Schedule {
 pub fn step_schedule() -> Schedule {
     let mut s = Schedule::default();
     s.set_executor(SingleThreadedExecutor::new());
-    s.configure_sets((Phase::Mechanisms, Phase::Harm, Phase::Record, Phase::Flush).chain());
+    s.configure_sets(
+        (
+            Phase::Mechanisms,
+            Phase::Breach,
+            Phase::Harm,
+            Phase::Record,
+            Phase::Flush,
+        )
+            .chain(),
+    );
     s.add_systems((
         (
             wear_out::fail_components,
             firmware::trigger_firmware_bugs,
             drift::detect_drift_excursions,
             installation::manifest_installation_errors,
+            vulnerabilities::attack_exploitable_devices,
+            data_theft::breach_backends,
         )
             .chain()
             .in_set(Phase::Mechanisms),
+        data_theft::steal_data.in_set(Phase::Breach),
+        assess_harm.in_set(Phase::Harm),
+        record_harm.in_set(Phase::Record),
+        message_update_system.in_set(Phase::Flush),
+    ));
+    s
+}
+
+/// The schedule that starts a botnet outbreak.
+pub fn outbreak_start_schedule() -> Schedule {
+    let mut s = Schedule::default();
+    s.set_executor(SingleThreadedExecutor::new());
+    s.add_systems(botnet::seed_outbreak);
+    s
+}
+
+/// One short step of a botnet outbreak: spread, recover, attack, then the same harm phases as a
+/// fault step.
+pub fn outbreak_step_schedule() -> Schedule {
+    let mut s = Schedule::default();
+    s.set_executor(SingleThreadedExecutor::new());
+    s.configure_sets(
+        (
+            Phase::Mechanisms,
+            Phase::Breach,
+            Phase::Harm,
+            Phase::Record,
+            Phase::Flush,
+        )
+            .chain(),
+    );
+    s.add_systems((
+        (
+            botnet::regroup_exploitable,
+            botnet::clear_infections,
+            botnet::recruit_bots,
+            botnet::spread_outside_fleet,
+            botnet::launch_ddos_attacks,
+            botnet::advance_outbreak,
+        )
+            .chain()
+            .in_set(Phase::Mechanisms),
+        data_theft::steal_data.in_set(Phase::Breach),
         assess_harm.in_set(Phase::Harm),
         record_harm.in_set(Phase::Record),
         message_update_system.in_set(Phase::Flush),

@@ -11,23 +11,32 @@ use std::sync::Arc;
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
 
-use crate::outcome::{HarmRecord, Tally};
+use crate::outcome::{BotnetSample, HarmRecord, Tally};
 use crate::scenario::{DAYS_PER_YEAR, DeviceClass, Scenario};
 
 use super::components::{
     Device, DriftDue, DriftRate, FirmwareDue, InstallationDue, Lifecycle, WearDue, WearParts,
 };
-use super::messages::{Harmed, Incident};
-use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step};
+use super::components::{ExploitDue, Infection, Login, Recruitments, Susceptibility};
+use super::mechanisms::botnet::Outbreak;
+use super::messages::{Breached, Harmed, Incident};
+use super::resources::{Counts, Fleet, HarmLog, Replication, ScenarioRes, Step, Vulns};
 use super::rng::Streams;
-use super::schedule::{start_schedule, step_schedule};
+use super::schedule::{
+    outbreak_start_schedule, outbreak_step_schedule, start_schedule, step_schedule,
+};
 
 /// Length of a step, in days: one year.
 pub const STEP_DAYS: f64 = DAYS_PER_YEAR;
 
 /// Spawns a class's devices in one batch, each with the clocks of the mechanisms the class
 /// has and no others, so that the class lives in one dense table and idle clocks cost nothing.
-fn spawn_class(world: &mut World, ids: std::ops::Range<u32>, class_id: u16, class: &DeviceClass) {
+fn spawn_class(
+    world: &mut World,
+    ids: std::ops::Range<u32>,
+    class_id: u16,
+    class: &DeviceClass,
+) -> Vec<Entity> {
     let base = move |id| {
         (
             Device {
@@ -40,7 +49,7 @@ fn spawn_class(world: &mut World, ids: std::ops::Range<u32>, class_id: u16, clas
     };
     macro_rules! spawn {
         ($($clock:ty),*) => {
-            world.spawn_batch(ids.map(|d| (base(d), $(<$clock>::default(),)*))).for_each(drop)
+            world.spawn_batch(ids.map(|d| (base(d), $(<$clock>::default(),)*))).collect()
         };
     }
     let has = (
@@ -87,6 +96,8 @@ pub struct Replicator {
     world: World,
     start: Schedule,
     step: Schedule,
+    outbreak_start: Schedule,
+    outbreak_step: Schedule,
     scenario: Arc<Scenario>,
 }
 
@@ -97,6 +108,9 @@ impl Replicator {
         let mut world = World::new();
         MessageRegistry::register_message::<Incident>(&mut world);
         MessageRegistry::register_message::<Harmed>(&mut world);
+        MessageRegistry::register_message::<Breached>(&mut world);
+        world.insert_resource(Vulns::default());
+        world.insert_resource(Outbreak::default());
         world.insert_resource(ScenarioRes(Arc::clone(&scenario)));
         world.insert_resource(Step::default());
         world.insert_resource(HarmLog::default());
@@ -106,21 +120,56 @@ impl Replicator {
             streams: Streams::new(scenario.seed, 0),
         });
         let mut first = 0u32;
+        let mut fleet = Vec::with_capacity(scenario.device_count() as usize);
         for (c, class) in scenario.classes.iter().enumerate() {
-            spawn_class(&mut world, first..first + class.count, c as u16, class);
+            let entities = spawn_class(&mut world, first..first + class.count, c as u16, class);
+            // Breach state, only for classes that can be breached. Inserting it moves the
+            // class's devices to a new table once; the fault-only fast path is untouched.
+            if class.security.is_some() || class.vulnerabilities.is_some() {
+                let posture = |e: &Entity| {
+                    let login = Login(crate::scenario::Credentials::Strong);
+                    (
+                        *e,
+                        (
+                            login,
+                            Infection::default(),
+                            Recruitments::default(),
+                            Susceptibility::default(),
+                        ),
+                    )
+                };
+                if class.vulnerabilities.is_some() {
+                    world.insert_batch(
+                        entities
+                            .iter()
+                            .map(|e| (*e, (posture(e).1, ExploitDue::default()))),
+                    );
+                } else {
+                    world.insert_batch(entities.iter().map(posture));
+                }
+            }
+            fleet.extend(entities);
             first += class.count;
         }
+        world.insert_resource(Fleet(fleet));
         Self {
             world,
             start: start_schedule(),
             step: step_schedule(),
+            outbreak_start: outbreak_start_schedule(),
+            outbreak_step: outbreak_step_schedule(),
             scenario,
         }
     }
 
     /// Runs replication `index` from day 0 to the horizon, handing each step's harmful
-    /// incidents to `sink`, and returns the replication's incident counts.
-    pub fn run(&mut self, index: u32, sink: &mut dyn FnMut(&[HarmRecord])) -> Tally {
+    /// incidents to `sink`, and returns the replication's incident counts and the botnet's
+    /// time series (empty without an outbreak).
+    pub fn run(
+        &mut self,
+        index: u32,
+        sink: &mut dyn FnMut(&[HarmRecord]),
+    ) -> (Tally, Vec<BotnetSample>) {
         let w = &mut self.world;
         w.insert_resource(Replication {
             index,
@@ -130,14 +179,34 @@ impl Replicator {
         self.start.run(w);
         let horizon = self.scenario.horizon_days();
         let mut end = 0.0;
-        while end < horizon {
-            end = (end + STEP_DAYS).min(horizon);
-            w.resource_mut::<Step>().end = end;
-            self.step.run(w);
+        let mut drain = |w: &mut World| {
             let mut log = w.resource_mut::<HarmLog>();
             sink(&log.0);
             log.0.clear();
+        };
+        while end < horizon {
+            let start = end;
+            end = (end + STEP_DAYS).min(horizon);
+            *w.resource_mut::<Step>() = Step { start, end };
+            self.step.run(w);
+            drain(w);
         }
-        w.resource::<Counts>().0.clone()
+        // The outbreak runs after the fault steps: the two do not interact (a retirement is
+        // stamped with its day), so the order changes no result.
+        let mut series = Vec::new();
+        if self
+            .scenario
+            .botnet
+            .as_ref()
+            .is_some_and(|b| b.start_day < horizon)
+        {
+            self.outbreak_start.run(w);
+            while w.resource::<Outbreak>().running() {
+                self.outbreak_step.run(w);
+                drain(w);
+            }
+            series = std::mem::take(&mut w.resource_mut::<Outbreak>().series);
+        }
+        (w.resource::<Counts>().0.clone(), series)
     }
 }

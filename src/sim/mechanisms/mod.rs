@@ -2,12 +2,16 @@
 //! every device's clock at the start of a replication, and one that, each step, turns the due
 //! events of its clock into incidents and winds the clock on.
 
+pub mod botnet;
+pub mod credentials;
+pub mod data_theft;
 pub mod drift;
 pub mod firmware;
 pub mod installation;
+pub mod vulnerabilities;
 pub mod wear_out;
 
-use crate::scenario::{Consequence, Culprit, DeviceClass, FaultKind};
+use crate::scenario::{Consequence, Culprit, DeviceClass, FaultKind, PartyId, Role};
 
 use super::messages::Incident;
 
@@ -29,15 +33,20 @@ pub struct Occurrence<'a> {
     pub counter: u32,
 }
 
-/// Builds the incident, naming the party its consequence blames.
-pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
-    let (cause_role, cause_party) = match consequence.culprit {
+/// The role and party a culprit names, for a device of `class` installed by `installer`.
+pub fn resolve(culprit: Culprit, class: &DeviceClass, installer: u16) -> (Role, PartyId) {
+    match culprit {
         Culprit::Party { role, party } => (role, party),
         Culprit::DeviceInstaller => (
-            crate::scenario::Role::Installer,
-            o.class.lineage.installers[usize::from(o.installer)].0,
+            Role::Installer,
+            class.lineage.installers[usize::from(installer)].0,
         ),
-    };
+    }
+}
+
+/// Builds the incident, naming the party its consequence blames.
+pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
+    let (cause_role, cause_party) = resolve(consequence.culprit, o.class, o.installer);
     Incident {
         day: o.day,
         device: o.device,

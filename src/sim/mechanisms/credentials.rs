@@ -1,0 +1,43 @@
+//! Security posture at install: each device gets its class's credential scheme, unless its
+//! installer leaves the universal default password on.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+
+use crate::scenario::Credentials;
+use crate::sim::components::{Device, Infection, Login, Recruitments, Susceptibility};
+use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::rng::streams;
+
+/// Sets each device's login and clears its infection history.
+pub fn set_security_posture(
+    run: Res<Replication>,
+    scenario: Res<ScenarioRes>,
+    mut devices: Query<(
+        &Device,
+        &mut Login,
+        &mut Infection,
+        &mut Recruitments,
+        &mut Susceptibility,
+    )>,
+) {
+    for (device, mut login, mut infection, mut recruited, mut slot) in &mut devices {
+        *infection = Infection::Clean;
+        *recruited = Recruitments(0);
+        *slot = Susceptibility::default();
+        let Some(security) = &scenario.0.classes[usize::from(device.class)].security else {
+            continue;
+        };
+        let leaves = security
+            .leaves_default
+            .get(usize::from(device.installer))
+            .copied()
+            .unwrap_or(0.0);
+        let u: f64 = run.streams.rng(streams::SECURITY, device.id, 0).random();
+        login.0 = if u < leaves {
+            Credentials::UniversalDefault
+        } else {
+            security.credentials
+        };
+    }
+}

@@ -1,0 +1,231 @@
+//! Vulnerabilities of the shipped software: disclosed as a Poisson process per class, each
+//! with an exploit after a delay and a vendor patch after another (none for flaws disclosed
+//! after the support period). A device is exploitable from the exploit's day until its own
+//! patch, which it installs after an exponential adoption delay. While exploitable it may be
+//! hit by a targeted attack (at most one per vulnerability), and the botnet may recruit
+//! through the exploit.
+//!
+//! A device's patch days are drawn from its own stream when needed rather than stored: they are
+//! a pure function of (device, vulnerability), so every mechanism that asks gets the same day.
+
+use bevy_ecs::prelude::*;
+use rand_distr::Distribution;
+
+use crate::scenario::{FaultKind, Vulnerabilities};
+use crate::sim::components::{Device, ExploitDue, Lifecycle};
+use crate::sim::messages::{Breached, Incident};
+use crate::sim::resources::{Replication, ScenarioRes, Step, Vulns};
+use crate::sim::rng::{Streams, streams};
+
+use super::{Occurrence, incident};
+
+/// One vulnerability of a class's software.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Vulnerability {
+    pub disclosed: f64,
+    /// When a working exploit is available.
+    pub exploit_day: f64,
+    /// When the vendor releases the patch (infinity: never, out of support).
+    pub patch_release: f64,
+}
+
+/// The vulnerabilities of class `class` disclosed before `horizon` days.
+pub fn disclose(
+    streams: &Streams,
+    class: u32,
+    v: &Vulnerabilities,
+    horizon: f64,
+) -> Vec<Vulnerability> {
+    let mut out = Vec::new();
+    if v.rate_per_day <= 0.0 {
+        return out;
+    }
+    let Ok(gap) = rand_distr::Exp::new(v.rate_per_day) else {
+        return out;
+    };
+    let mut day = 0.0;
+    for k in 0u64.. {
+        let mut rng = streams.rng(streams::VULNERABILITY, class, k);
+        day += gap.sample(&mut rng);
+        if day >= horizon {
+            break;
+        }
+        let exploit_day = day + v.exploit_delay.sample(&mut rng);
+        let patch_release = if day < v.support_end_day {
+            day + v.patch_delay.sample(&mut rng)
+        } else {
+            f64::INFINITY
+        };
+        out.push(Vulnerability {
+            disclosed: day,
+            exploit_day,
+            patch_release,
+        });
+    }
+    out
+}
+
+/// The day `device` installs the patch of vulnerability `k` (infinity: never).
+pub fn patch_day(
+    streams: &Streams,
+    device: u32,
+    k: usize,
+    vuln: &Vulnerability,
+    v: &Vulnerabilities,
+) -> f64 {
+    if vuln.patch_release.is_infinite() {
+        return f64::INFINITY;
+    }
+    vuln.patch_release
+        + v.adoption_delay.map_or(0.0, |d| {
+            d.sample(&mut streams.rng(streams::PATCH, device, k as u64))
+        })
+}
+
+/// Whether `device` is exploitable through any vulnerability on `day`.
+pub fn exploitable(
+    streams: &Streams,
+    device: u32,
+    vulns: &[Vulnerability],
+    v: &Vulnerabilities,
+    day: f64,
+) -> bool {
+    vulns
+        .iter()
+        .enumerate()
+        .any(|(k, x)| x.exploit_day <= day && day < patch_day(streams, device, k, x, v))
+}
+
+/// The first targeted attack on `device` through vulnerability `k`, if it comes before the
+/// device's patch (infinity otherwise).
+fn attack_day(
+    streams: &Streams,
+    device: u32,
+    k: usize,
+    vuln: &Vulnerability,
+    v: &Vulnerabilities,
+) -> f64 {
+    if v.attack_rate_per_day <= 0.0 {
+        return f64::INFINITY;
+    }
+    let Ok(wait) = rand_distr::Exp::new(v.attack_rate_per_day) else {
+        return f64::INFINITY;
+    };
+    let day = vuln.exploit_day + wait.sample(&mut streams.rng(streams::ATTACK, device, k as u64));
+    if day < patch_day(streams, device, k, vuln, v) {
+        day
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The device's next targeted attack after `after`.
+fn next_attack(
+    streams: &Streams,
+    device: u32,
+    vulns: &[Vulnerability],
+    v: &Vulnerabilities,
+    after: f64,
+) -> ExploitDue {
+    let mut due = ExploitDue::default();
+    for (k, x) in vulns.iter().enumerate() {
+        let day = attack_day(streams, device, k, x, v);
+        if day > after && day < due.day {
+            due = ExploitDue {
+                day,
+                vulnerability: k as u32,
+            };
+        }
+    }
+    due
+}
+
+/// Draws each class's vulnerabilities for this replication.
+pub fn disclose_vulnerabilities(
+    run: Res<Replication>,
+    scenario: Res<ScenarioRes>,
+    mut vulns: ResMut<Vulns>,
+) {
+    let horizon = scenario.0.horizon_days();
+    vulns.0 = scenario
+        .0
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(c, class)| {
+            class
+                .vulnerabilities
+                .as_ref()
+                .map_or_else(Vec::new, |v| disclose(&run.streams, c as u32, v, horizon))
+        })
+        .collect();
+}
+
+/// Files each device's first targeted attack.
+pub fn schedule_targeted_attacks(
+    run: Res<Replication>,
+    scenario: Res<ScenarioRes>,
+    vulns: Res<Vulns>,
+    mut devices: Query<(&Device, &mut ExploitDue)>,
+) {
+    for (device, mut due) in &mut devices {
+        let class = usize::from(device.class);
+        *due = match &scenario.0.classes[class].vulnerabilities {
+            Some(v) => next_attack(
+                &run.streams,
+                device.id,
+                &vulns.0[class],
+                v,
+                f64::NEG_INFINITY,
+            ),
+            None => ExploitDue::default(),
+        };
+    }
+}
+
+/// Turns due targeted attacks into incidents and breaches, and files the next.
+pub fn attack_exploitable_devices(
+    run: Res<Replication>,
+    step: Res<Step>,
+    scenario: Res<ScenarioRes>,
+    vulns: Res<Vulns>,
+    mut devices: Query<(&Device, &Lifecycle, &mut ExploitDue)>,
+    mut incidents: MessageWriter<Incident>,
+    mut breaches: MessageWriter<Breached>,
+) {
+    for (device, life, mut due) in &mut devices {
+        if due.day >= step.end {
+            continue;
+        }
+        let class = usize::from(device.class);
+        let c = &scenario.0.classes[class];
+        let Some(v) = &c.vulnerabilities else {
+            continue;
+        };
+        while due.day < step.end && (!c.retires() || life.in_service_on(due.day)) {
+            if let Some(consequence) = &v.consequence {
+                incidents.write(incident(
+                    Occurrence {
+                        day: due.day,
+                        device: device.id,
+                        class_id: device.class,
+                        class: c,
+                        installer: device.installer,
+                        fault: FaultKind::Exploit,
+                        model: 0,
+                        counter: due.vulnerability,
+                    },
+                    consequence,
+                ));
+            }
+            breaches.write(Breached {
+                day: due.day,
+                device: device.id,
+                class: device.class,
+                installer: device.installer,
+                key: 1 << 32 | u64::from(due.vulnerability),
+            });
+            *due = next_attack(&run.streams, device.id, &vulns.0[class], v, due.day);
+        }
+    }
+}
