@@ -78,6 +78,35 @@ fn output_bytes_do_not_depend_on_threads_and_follow_the_seed() {
 }
 
 #[test]
+fn breaches_keep_output_bytes_independent_of_threads() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let one = run_to(
+        &tmp.path().join("t1"),
+        "scenarios/smart_cameras.toml",
+        1,
+        None,
+    );
+    let two = run_to(
+        &tmp.path().join("t2"),
+        "scenarios/smart_cameras.toml",
+        2,
+        None,
+    );
+    for name in TABLES.iter().chain(["botnet.csv"].iter()) {
+        assert_eq!(read(&one, name), read(&two, name), "{name}: threads 1 vs 2");
+    }
+    let botnet = String::from_utf8_lossy(&read(&two, "botnet.csv")).into_owned();
+    assert!(
+        botnet.lines().count() > 24 * 30,
+        "an hourly series over 30 days per replication"
+    );
+    let elt = String::from_utf8_lossy(&read(&two, "elt.csv")).into_owned();
+    for kind in ["ddos", "data_theft"] {
+        assert!(elt.contains(kind), "elt.csv has no {kind} incident");
+    }
+}
+
+#[test]
 fn adding_a_mechanism_leaves_the_others_draws_alone() {
     let firmware = "[device_class.firmware_bug]\nrate_per_device_year = 0.3\nharm = { probability = 0.5, kind = \"downtime\", severity = { mu = 5.0, sigma = 1.0 } }\n";
     let install = "[device_class.installation_error]\nprobability = 0.2\nmean_days_to_manifest = 30\nharm = { probability = 0.5, kind = \"property_damage\", severity = { mu = 5.0, sigma = 1.0 } }\n";

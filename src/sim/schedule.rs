@@ -4,7 +4,7 @@
 //! clocks. `step` runs once per step: each mechanism turns its due events into incidents and
 //! winds its clocks on, incidents become harm, harm is recorded, and message buffers roll.
 
-use bevy_ecs::message::message_update_system;
+use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
@@ -13,6 +13,7 @@ use super::lifecycle::install_devices;
 use super::mechanisms::{
     botnet, credentials, data_theft, drift, firmware, installation, vulnerabilities, wear_out,
 };
+use super::messages::{Breached, Harmed, Incident};
 
 /// Phases of a step, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,7 +76,7 @@ pub fn step_schedule() -> Schedule {
         data_theft::steal_data.in_set(Phase::Breach),
         assess_harm.in_set(Phase::Harm),
         record_harm.in_set(Phase::Record),
-        message_update_system.in_set(Phase::Flush),
+        clear_messages.in_set(Phase::Flush),
     ));
     s
 }
@@ -117,7 +118,20 @@ pub fn outbreak_step_schedule() -> Schedule {
         data_theft::steal_data.in_set(Phase::Breach),
         assess_harm.in_set(Phase::Harm),
         record_harm.in_set(Phase::Record),
-        message_update_system.in_set(Phase::Flush),
+        clear_messages.in_set(Phase::Flush),
     ));
     s
+}
+
+/// Empties every message buffer at the end of a step. A step consumes all the messages it
+/// writes, and the other schedule's systems have readers of their own: bevy's double buffer
+/// would otherwise hand them a step's messages a second time.
+pub fn clear_messages(
+    mut incidents: ResMut<Messages<Incident>>,
+    mut harmed: ResMut<Messages<Harmed>>,
+    mut breached: ResMut<Messages<Breached>>,
+) {
+    incidents.clear();
+    harmed.clear();
+    breached.clear();
 }

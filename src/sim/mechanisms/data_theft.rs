@@ -1,7 +1,8 @@
 //! Data theft: a breached device leaks records with some probability; back ends are breached
 //! as a Poisson process per class. Record counts are heavy-tailed (lognormal or Pareto), the
-//! loss is records × cost per record, and it is booked when the breach is contained (breach
-//! + detection + containment delays), or not at all if that falls after the horizon. The
+//! loss is records × cost per record, and it is booked when the breach is contained (the
+//! breach day plus detection and containment delays), or not at all if that falls after the
+//! horizon. The
 //! responsible party is identified only with a probability; otherwise the loss stays with the
 //! victims.
 
