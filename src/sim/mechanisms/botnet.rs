@@ -161,7 +161,7 @@ pub fn regroup_exploitable(
     scenario: Res<ScenarioRes>,
     vulns: Res<Vulns>,
     mut outbreak: ResMut<Outbreak>,
-    mut devices: Query<(Entity, &Device, &Infection, &mut Susceptibility)>,
+    mut devices: Query<(Entity, &Device, &Lifecycle, &Infection, &mut Susceptibility)>,
 ) {
     let s = &scenario.0;
     let o = &mut *outbreak;
@@ -191,7 +191,7 @@ pub fn regroup_exploitable(
     {
         o.groups[c * GROUPS_PER_CLASS + 2].members.clear();
     }
-    for (entity, device, infection, mut slot) in &mut devices {
+    for (entity, device, life, infection, mut slot) in &mut devices {
         let c = usize::from(device.class);
         if !uses_exploit(c) {
             continue;
@@ -200,8 +200,10 @@ pub fn regroup_exploitable(
         if slot.group == g as u32 {
             *slot = Susceptibility::default();
         }
-        let free =
-            slot.group == Susceptibility::NONE && !matches!(infection, Infection::Infected { .. });
+        // A retired device has left the fleet: it cannot be recruited.
+        let free = slot.group == Susceptibility::NONE
+            && life.in_service_on(day)
+            && !matches!(infection, Infection::Infected { .. });
         if let Some(v) = &s.classes[c].vulnerabilities
             && free
             && exploitable(&run.streams, device.id, &vulns.0[c], v, day)
