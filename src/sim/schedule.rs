@@ -48,8 +48,9 @@ pub fn start_schedule() -> Schedule {
     s
 }
 
-/// The per-step schedule.
-pub fn step_schedule() -> Schedule {
+/// A schedule whose mechanisms (added by the caller in `Phase::Mechanisms`) feed the shared
+/// phases: breaches become data theft, incidents become harm, harm is recorded, buffers empty.
+fn phased() -> Schedule {
     let mut s = Schedule::default();
     s.set_executor(SingleThreadedExecutor::new());
     s.configure_sets(
@@ -63,6 +64,18 @@ pub fn step_schedule() -> Schedule {
             .chain(),
     );
     s.add_systems((
+        data_theft::steal_data.in_set(Phase::Breach),
+        assess_harm.in_set(Phase::Harm),
+        record_harm.in_set(Phase::Record),
+        clear_messages.in_set(Phase::Flush),
+    ));
+    s
+}
+
+/// The per-step schedule of the faults and targeted attacks.
+pub fn step_schedule() -> Schedule {
+    let mut s = phased();
+    s.add_systems(
         (
             wear_out::fail_components,
             firmware::trigger_firmware_bugs,
@@ -73,11 +86,7 @@ pub fn step_schedule() -> Schedule {
         )
             .chain()
             .in_set(Phase::Mechanisms),
-        data_theft::steal_data.in_set(Phase::Breach),
-        assess_harm.in_set(Phase::Harm),
-        record_harm.in_set(Phase::Record),
-        clear_messages.in_set(Phase::Flush),
-    ));
+    );
     s
 }
 
@@ -89,22 +98,10 @@ pub fn outbreak_start_schedule() -> Schedule {
     s
 }
 
-/// One short step of a botnet outbreak: spread, recover, attack, then the same harm phases as a
-/// fault step.
+/// One short step of a botnet outbreak: recover, spread, attack, then the shared phases.
 pub fn outbreak_step_schedule() -> Schedule {
-    let mut s = Schedule::default();
-    s.set_executor(SingleThreadedExecutor::new());
-    s.configure_sets(
-        (
-            Phase::Mechanisms,
-            Phase::Breach,
-            Phase::Harm,
-            Phase::Record,
-            Phase::Flush,
-        )
-            .chain(),
-    );
-    s.add_systems((
+    let mut s = phased();
+    s.add_systems(
         (
             botnet::regroup_exploitable,
             botnet::clear_infections,
@@ -115,11 +112,7 @@ pub fn outbreak_step_schedule() -> Schedule {
         )
             .chain()
             .in_set(Phase::Mechanisms),
-        data_theft::steal_data.in_set(Phase::Breach),
-        assess_harm.in_set(Phase::Harm),
-        record_harm.in_set(Phase::Record),
-        clear_messages.in_set(Phase::Flush),
-    ));
+    );
     s
 }
 

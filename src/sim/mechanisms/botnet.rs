@@ -87,6 +87,12 @@ impl Outbreak {
         self.step < self.steps()
     }
 
+    /// Expected scans per address in this step: bots × scans per day × step / address space.
+    fn scans_per_address(&self, b: &crate::scenario::Botnet) -> f64 {
+        (self.fleet_infected + self.external_infected) as f64 * b.scans_per_day * self.step_days
+            / b.address_space
+    }
+
     fn susceptible(&self) -> u64 {
         self.groups.iter().map(|g| g.members.len() as u64).sum()
     }
@@ -285,8 +291,7 @@ pub fn recruit_bots(
     let s = &scenario.0;
     let Some(b) = &s.botnet else { return };
     let o = &mut *outbreak;
-    let bots = (o.fleet_infected + o.external_infected) as f64;
-    let lambda = bots * b.scans_per_day * o.step_days / b.address_space;
+    let lambda = o.scans_per_address(b);
     let day = o.day();
     let steps = o.steps();
     for g in 0..o.groups.len() {
@@ -365,8 +370,7 @@ pub fn spread_outside_fleet(
 ) {
     let Some(b) = &scenario.0.botnet else { return };
     let o = &mut *outbreak;
-    let bots = (o.fleet_infected + o.external_infected) as f64;
-    let lambda = bots * b.scans_per_day * o.step_days / b.address_space;
+    let lambda = o.scans_per_address(b);
     let mut rng = run.streams.rng(streams::BOTNET, u32::MAX, o.step);
     let susceptible = o.external_vulnerable - o.external_infected;
     let recovered = Binomial::new(

@@ -181,10 +181,8 @@ pub fn detect_drift_excursions(
             incidents.write(incident(
                 Occurrence {
                     day: due.day,
-                    device: device.id,
-                    class_id: device.class,
+                    device: *device,
                     class: c,
-                    installer: device.installer,
                     fault: FaultKind::SensorDrift,
                     model: 0,
                     counter: due.excursions,

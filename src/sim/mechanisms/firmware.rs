@@ -77,10 +77,8 @@ pub fn trigger_firmware_bugs(
             incidents.write(incident(
                 Occurrence {
                     day: due.day,
-                    device: device.id,
-                    class_id: device.class,
+                    device: *device,
                     class: c,
-                    installer: device.installer,
                     fault: FaultKind::FirmwareBug,
                     model: 0,
                     counter: due.firings,

@@ -51,10 +51,8 @@ pub fn manifest_installation_errors(
             incidents.write(incident(
                 Occurrence {
                     day,
-                    device: device.id,
-                    class_id: device.class,
+                    device: *device,
                     class: c,
-                    installer: device.installer,
                     fault: FaultKind::InstallationError,
                     model: 0,
                     counter: 0,

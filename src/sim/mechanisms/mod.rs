@@ -13,6 +13,7 @@ pub mod wear_out;
 
 use crate::scenario::{Consequence, Culprit, DeviceClass, FaultKind, PartyId, Role};
 
+use super::components::Device;
 use super::messages::Incident;
 
 /// The key of an incident's harm and severity draws: mechanism, model index and the event's
@@ -24,10 +25,8 @@ pub fn incident_key(fault: FaultKind, model: u8, counter: u32) -> u64 {
 /// What a mechanism knows about an event, to make an incident of it.
 pub struct Occurrence<'a> {
     pub day: f64,
-    pub device: u32,
-    pub class_id: u16,
+    pub device: Device,
     pub class: &'a DeviceClass,
-    pub installer: u16,
     pub fault: FaultKind,
     pub model: u8,
     pub counter: u32,
@@ -46,11 +45,11 @@ pub fn resolve(culprit: Culprit, class: &DeviceClass, installer: u16) -> (Role, 
 
 /// Builds the incident, naming the party its consequence blames.
 pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
-    let (cause_role, cause_party) = resolve(consequence.culprit, o.class, o.installer);
+    let (cause_role, cause_party) = resolve(consequence.culprit, o.class, o.device.installer);
     Incident {
         day: o.day,
-        device: o.device,
-        class: o.class_id,
+        device: o.device.id,
+        class: o.device.class,
         fault: o.fault,
         model: o.model,
         counter: o.counter,

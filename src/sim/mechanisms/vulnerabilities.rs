@@ -207,10 +207,8 @@ pub fn attack_exploitable_devices(
                 incidents.write(incident(
                     Occurrence {
                         day: due.day,
-                        device: device.id,
-                        class_id: device.class,
+                        device: *device,
                         class: c,
-                        installer: device.installer,
                         fault: FaultKind::Exploit,
                         model: 0,
                         counter: due.vulnerability,

@@ -71,10 +71,8 @@ pub fn fail_components(
             incidents.write(incident(
                 Occurrence {
                     day,
-                    device: device.id,
-                    class_id: device.class,
+                    device: *device,
                     class: c,
-                    installer: device.installer,
                     fault: FaultKind::WearOut,
                     model: due.model,
                     counter: u32::from(renewal),
