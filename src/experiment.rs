@@ -155,6 +155,8 @@ pub struct MemoryEstimate {
 /// Bytes per device in a world: its components, the entity's bookkeeping and its share of the
 /// agenda. Measured on the benchmark fleet (see README), rounded up.
 const BYTES_PER_DEVICE: f64 = 130.0;
+/// Extra bytes per device that can be breached: posture, infection, group slot, next attack.
+const BYTES_PER_BREACHABLE: f64 = 64.0;
 /// Bytes per kept event-loss-table row, in memory.
 const BYTES_PER_ELT_ROW: f64 = 80.0;
 
@@ -200,7 +202,34 @@ pub fn expected_harms_per_device(scenario: &Scenario) -> f64 {
                     .fold(0.0, f64::max)
                     * e.consequence.harm_probability
             });
-            f64::from(c.count) * (wear + firmware + drift + install)
+            // Breaches, roughly: every exposed guessable device recruited once plus once per
+            // reboot or clean-up during the outbreak, and each targeted attack, each leaking with
+            // its probability.
+            let breach = c.data_theft.as_ref().map_or(0.0, |d| {
+                let outbreak =
+                    scenario
+                        .botnet
+                        .as_ref()
+                        .zip(c.security.as_ref())
+                        .map_or(0.0, |(b, x)| {
+                            let guessable =
+                                x.exposed && x.credentials != crate::scenario::Credentials::Strong;
+                            if guessable {
+                                1.0 + b.duration_days * (x.reboot_per_day + x.cleanup_per_day)
+                            } else {
+                                0.0
+                            }
+                        });
+                let attacks = c
+                    .vulnerabilities
+                    .as_ref()
+                    .map_or(0.0, |v| v.attack_rate_per_day * h);
+                (outbreak + attacks) * d.probability_per_breach
+            });
+            let exploit = c.vulnerabilities.as_ref().map_or(0.0, |v| {
+                v.attack_rate_per_day * h * v.consequence.map_or(0.0, |k| k.harm_probability)
+            });
+            f64::from(c.count) * (wear + firmware + drift + install + breach + exploit)
         })
         .sum();
     total / scenario.device_count().max(1) as f64
@@ -210,7 +239,14 @@ pub fn expected_harms_per_device(scenario: &Scenario) -> f64 {
 pub fn estimate_memory(scenario: &Scenario, config: &RunConfig) -> MemoryEstimate {
     let devices = scenario.device_count() as f64;
     let workers = config.threads.min(scenario.replications as usize).max(1) as f64;
-    let worlds = devices * BYTES_PER_DEVICE * workers;
+    // Devices that can be breached carry their posture, and a slot in the outbreak's groups.
+    let breachable: f64 = scenario
+        .classes
+        .iter()
+        .filter(|c| c.security.is_some() || c.vulnerabilities.is_some())
+        .map(|c| f64::from(c.count))
+        .sum();
+    let worlds = (devices * BYTES_PER_DEVICE + breachable * BYTES_PER_BREACHABLE) * workers;
     let cols = 1 + scenario.parties.len();
     let reps = f64::from(scenario.replications);
     let ylt = reps * f64::from(scenario.horizon_years) * cols as f64 * 16.0;
