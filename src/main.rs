@@ -157,6 +157,12 @@ fn report(run: &fleetsim::RunOutcome) {
         "  total AAL {:.0} {} ± {:.0} (SE), 1-in-100 AEP {}",
         total.aal, s.currency, total.aal_se, rp100
     );
+    if let Some(b) = &run.summary.botnet {
+        println!(
+            "  botnet: peak {:.0} fleet devices ({:.0} bots in all), {:.0} recruitments of which {:.0} reinfections (means per outbreak)",
+            b.peak_fleet_infected, b.peak_total_infected, b.recruited, b.reinfected
+        );
+    }
     for (p, m) in s.parties.iter().zip(&run.summary.columns[1..]) {
         if m.aal > 0.0 {
             println!("  {:<24} AAL {:>14.0} {}", p.name, m.aal, s.currency);

@@ -92,7 +92,7 @@ pub struct ReplicationResult {
 }
 
 /// One row of the botnet's time series.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct BotnetSample {
     pub day: f64,
     /// Fleet devices in the botnet now.

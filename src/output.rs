@@ -99,6 +99,16 @@ impl Artefact for SummaryCsv {
                 w.write_record([party, &metric, &value])?;
             }
         }
+        if let Some(b) = &d.summary.botnet {
+            for (metric, value) in [
+                ("botnet.peak_fleet_infected", b.peak_fleet_infected),
+                ("botnet.peak_total_infected", b.peak_total_infected),
+                ("botnet.recruited", b.recruited),
+                ("botnet.reinfected", b.reinfected),
+            ] {
+                w.write_record(["total", metric, &value.to_string()])?;
+            }
+        }
         for c in &d.summary.counts {
             let party = d.party_name(c.party);
             let kind = c.fault.name();

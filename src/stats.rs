@@ -128,12 +128,51 @@ pub struct CountRow {
     pub harmful_per_year: f64,
 }
 
+/// The botnet outbreak, averaged over replications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotnetSummary {
+    /// Mean over replications of the largest number of fleet devices in the botnet at once.
+    pub peak_fleet_infected: f64,
+    /// Mean of the largest botnet size, fleet and outside together.
+    pub peak_total_infected: f64,
+    /// Mean recruitments of fleet devices per outbreak (reinfections included).
+    pub recruited: f64,
+    /// Mean reinfections per outbreak.
+    pub reinfected: f64,
+}
+
+/// Averages the outbreaks of a run; `None` when no replication had one.
+pub fn botnet_summary(results: &[ReplicationResult]) -> Option<BotnetSummary> {
+    let runs: Vec<_> = results.iter().filter(|r| !r.botnet.is_empty()).collect();
+    if runs.is_empty() {
+        return None;
+    }
+    let n = runs.len() as f64;
+    let mean = |f: &dyn Fn(&ReplicationResult) -> f64| runs.iter().map(|r| f(r)).sum::<f64>() / n;
+    let peak = |r: &ReplicationResult, total: bool| {
+        r.botnet
+            .iter()
+            .map(|b| b.fleet_infected + if total { b.external_infected } else { 0 })
+            .max()
+            .unwrap_or(0) as f64
+    };
+    let last = |r: &ReplicationResult| r.botnet.last().copied().unwrap_or_default();
+    Some(BotnetSummary {
+        peak_fleet_infected: mean(&|r| peak(r, false)),
+        peak_total_infected: mean(&|r| peak(r, true)),
+        recruited: mean(&|r| last(r).recruited as f64),
+        reinfected: mean(&|r| last(r).reinfected as f64),
+    })
+}
+
 /// The statistics of a whole run.
 #[derive(Debug, Clone)]
 pub struct Summary {
     /// Column 0 is the total, 1 + p party p, as in the year loss table.
     pub columns: Vec<Metrics>,
     pub counts: Vec<CountRow>,
+    /// The outbreak's size, when the scenario has one.
+    pub botnet: Option<BotnetSummary>,
     /// Simulated years (replications × horizon), the N of the EP curves.
     pub years: usize,
 }
@@ -185,12 +224,47 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
         columns,
         counts,
         years,
+        botnet: botnet_summary(results),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::{BotnetSample, Tally};
+
+    #[test]
+    fn botnet_summary_averages_peaks_and_totals() {
+        let sample = |fleet, external, recruited| BotnetSample {
+            fleet_infected: fleet,
+            external_infected: external,
+            recruited,
+            ..BotnetSample::default()
+        };
+        let result = |botnet: Vec<BotnetSample>| ReplicationResult {
+            replication: 0,
+            year_loss: vec![],
+            year_max: vec![],
+            tally: Tally::new(1),
+            elt: vec![],
+            botnet,
+        };
+        // Peaks 10 and 30 (fleet), 110 and 60 (all); last recruitments 12 and 40.
+        let runs = [
+            result(vec![
+                sample(4, 50, 4),
+                sample(10, 100, 10),
+                sample(8, 90, 12),
+            ]),
+            result(vec![sample(30, 30, 30), sample(20, 20, 40)]),
+            result(vec![]),
+        ];
+        let b = botnet_summary(&runs).unwrap_or_else(|| panic!("no summary"));
+        assert_eq!(b.peak_fleet_infected, 20.0);
+        assert_eq!(b.peak_total_infected, 85.0);
+        assert_eq!(b.recruited, 26.0);
+        assert_eq!(botnet_summary(&runs[2..]), None);
+    }
 
     /// A ten-year table computed by hand: sorted 100, 50, 40, 30, 20, 10, 5, 0, 0, 0.
     const YLT: [f64; 10] = [0.0, 50.0, 10.0, 100.0, 0.0, 30.0, 5.0, 20.0, 40.0, 0.0];
