@@ -361,8 +361,6 @@ pub struct Security {
 #[derive(Debug, Clone)]
 pub struct Vulnerabilities {
     pub rate_per_day: f64,
-    pub exploit_delay_mean: f64,
-    pub patch_delay_mean: f64,
     pub exploit_delay: Exp<f64>,
     pub patch_delay: Exp<f64>,
     /// Continuous adoption hazard per day.

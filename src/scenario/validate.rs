@@ -723,8 +723,6 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             }
             Vulnerabilities {
                 rate_per_day: v.per_year / DAYS_PER_YEAR,
-                exploit_delay_mean: v.exploit_delay_days,
-                patch_delay_mean: v.patch_delay_days,
                 exploit_delay: exp(1.0 / v.exploit_delay_days).unwrap_or_else(unit_exp),
                 patch_delay: exp(1.0 / v.patch_delay_days).unwrap_or_else(unit_exp),
                 adoption_rate,

@@ -32,10 +32,6 @@ pub struct Step {
 #[derive(Resource, Debug, Default)]
 pub struct Vulns(pub Vec<Vec<super::mechanisms::vulnerabilities::Vulnerability>>);
 
-/// Every device's entity, by device number.
-#[derive(Resource, Debug, Default)]
-pub struct Fleet(pub Vec<Entity>);
-
 /// Harmful incidents recorded in this step, handed out by the driver after each step.
 #[derive(Resource, Debug, Default)]
 pub struct HarmLog(pub Vec<HarmRecord>);

@@ -20,7 +20,7 @@ use super::components::{
 use super::components::{ExploitDue, Infection, Login, Recruitments, Susceptibility};
 use super::mechanisms::botnet::Outbreak;
 use super::messages::{Breached, Harmed, Incident};
-use super::resources::{Counts, Fleet, HarmLog, Replication, ScenarioRes, Step, Vulns};
+use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step, Vulns};
 use super::rng::Streams;
 use super::schedule::{
     outbreak_start_schedule, outbreak_step_schedule, start_schedule, step_schedule,
@@ -120,7 +120,6 @@ impl Replicator {
             streams: Streams::new(scenario.seed, 0),
         });
         let mut first = 0u32;
-        let mut fleet = Vec::with_capacity(scenario.device_count() as usize);
         for (c, class) in scenario.classes.iter().enumerate() {
             let entities = spawn_class(&mut world, first..first + class.count, c as u16, class);
             // Breach state, only for classes that can be breached. Inserting it moves the
@@ -148,10 +147,8 @@ impl Replicator {
                     world.insert_batch(entities.iter().map(posture));
                 }
             }
-            fleet.extend(entities);
             first += class.count;
         }
-        world.insert_resource(Fleet(fleet));
         Self {
             world,
             start: start_schedule(),
