@@ -6,8 +6,10 @@
 //! devices do not interact, so the step length changes nothing in the results; it bounds how
 //! many incidents are held in memory at once.
 
+use std::ops::Range;
 use std::sync::Arc;
 
+use bevy_ecs::bundle::NoBundleEffect;
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
 
@@ -29,65 +31,95 @@ use super::schedule::{
 /// Length of a step, in days: one year.
 pub const STEP_DAYS: f64 = DAYS_PER_YEAR;
 
-/// Spawns a class's devices in one batch, each with the clocks of the mechanisms the class
-/// has and no others, so that the class lives in one dense table and idle clocks cost nothing.
-fn spawn_class(
-    world: &mut World,
-    ids: std::ops::Range<u32>,
-    class_id: u16,
-    class: &DeviceClass,
-) -> Vec<Entity> {
-    let base = move |id| {
-        (
-            Device {
-                id,
-                class: class_id,
-                installer: 0,
-            },
-            Lifecycle::default(),
-        )
+/// Spawns a class's devices in one batch, each with the components of the mechanisms the
+/// class has and no others, so that the class lives in one dense table from the start and idle
+/// clocks cost nothing. Each `with_*` step adds one mechanism's components to the bundle (or
+/// not) and hands it on; generics keep every combination a static bundle type.
+fn spawn_class(world: &mut World, ids: Range<u32>, class_id: u16, class: &DeviceClass) {
+    let c = Spawn {
+        world,
+        ids,
+        class_id,
+        class,
     };
-    macro_rules! spawn {
-        ($($clock:ty),*) => {
-            world.spawn_batch(ids.map(|d| (base(d), $(<$clock>::default(),)*))).collect()
-        };
-    }
-    let has = (
-        !class.wear_out.is_empty(),
-        class.firmware_bug.is_some(),
-        class.sensor_drift.is_some(),
-        class.installation_error.is_some(),
-    );
-    type F = FirmwareDue;
-    type D = (DriftDue, DriftRate);
-    type I = InstallationDue;
-    macro_rules! spawn_for {
-        ($w:ty) => {
-            match has {
-                (true, true, true, true) => spawn!($w, F, D, I),
-                (true, true, true, false) => spawn!($w, F, D),
-                (true, true, false, true) => spawn!($w, F, I),
-                (true, true, false, false) => spawn!($w, F),
-                (true, false, true, true) => spawn!($w, D, I),
-                (true, false, true, false) => spawn!($w, D),
-                (true, false, false, true) => spawn!($w, I),
-                (true, false, false, false) => spawn!($w),
-                (false, true, true, true) => spawn!(F, D, I),
-                (false, true, true, false) => spawn!(F, D),
-                (false, true, false, true) => spawn!(F, I),
-                (false, true, false, false) => spawn!(F),
-                (false, false, true, true) => spawn!(D, I),
-                (false, false, true, false) => spawn!(D),
-                (false, false, false, true) => spawn!(I),
-                (false, false, false, false) => spawn!(),
-            }
-        };
-    }
     // A class with one wearing part keeps its whole wear state in `WearDue`.
-    if class.wear_out.len() > 1 {
-        spawn_for!((WearDue, WearParts))
-    } else {
-        spawn_for!(WearDue)
+    match class.wear_out.len() {
+        0 => c.with_firmware(()),
+        1 => c.with_firmware(WearDue::default()),
+        _ => c.with_firmware((WearDue::default(), WearParts::default())),
+    }
+}
+
+/// What `spawn_class` threads through its steps.
+struct Spawn<'a> {
+    world: &'a mut World,
+    ids: Range<u32>,
+    class_id: u16,
+    class: &'a DeviceClass,
+}
+
+/// A bundle that can be copied onto every device of a batch.
+trait Clocks: Bundle<Effect: NoBundleEffect> + Clone {}
+impl<B: Bundle<Effect: NoBundleEffect> + Clone> Clocks for B {}
+
+impl Spawn<'_> {
+    fn with_firmware<B: Clocks>(self, b: B) {
+        if self.class.firmware_bug.is_some() {
+            self.with_drift((b, FirmwareDue::default()));
+        } else {
+            self.with_drift(b);
+        }
+    }
+
+    fn with_drift<B: Clocks>(self, b: B) {
+        if self.class.sensor_drift.is_some() {
+            self.with_installation((b, DriftDue::default(), DriftRate::default()));
+        } else {
+            self.with_installation(b);
+        }
+    }
+
+    fn with_installation<B: Clocks>(self, b: B) {
+        if self.class.installation_error.is_some() {
+            self.with_posture((b, InstallationDue::default()));
+        } else {
+            self.with_posture(b);
+        }
+    }
+
+    /// Breach state, only for classes that can be breached.
+    fn with_posture<B: Clocks>(self, b: B) {
+        let posture = (
+            Login(crate::scenario::Credentials::Strong),
+            Infection::default(),
+            Recruitments::default(),
+            Susceptibility::default(),
+        );
+        match (
+            self.class.security.is_some(),
+            self.class.vulnerabilities.is_some(),
+        ) {
+            (_, true) => self.spawn((b, posture, ExploitDue::default())),
+            (true, false) => self.spawn((b, posture)),
+            (false, false) => self.spawn(b),
+        }
+    }
+
+    fn spawn<B: Clocks>(self, b: B) {
+        let class = self.class_id;
+        self.world
+            .spawn_batch(self.ids.map(|id| {
+                (
+                    Device {
+                        id,
+                        class,
+                        installer: 0,
+                    },
+                    Lifecycle::default(),
+                    b.clone(),
+                )
+            }))
+            .for_each(drop);
     }
 }
 
@@ -121,32 +153,7 @@ impl Replicator {
         });
         let mut first = 0u32;
         for (c, class) in scenario.classes.iter().enumerate() {
-            let entities = spawn_class(&mut world, first..first + class.count, c as u16, class);
-            // Breach state, only for classes that can be breached. Inserting it moves the
-            // class's devices to a new table once; the fault-only fast path is untouched.
-            if class.security.is_some() || class.vulnerabilities.is_some() {
-                let posture = |e: &Entity| {
-                    let login = Login(crate::scenario::Credentials::Strong);
-                    (
-                        *e,
-                        (
-                            login,
-                            Infection::default(),
-                            Recruitments::default(),
-                            Susceptibility::default(),
-                        ),
-                    )
-                };
-                if class.vulnerabilities.is_some() {
-                    world.insert_batch(
-                        entities
-                            .iter()
-                            .map(|e| (*e, (posture(e).1, ExploitDue::default()))),
-                    );
-                } else {
-                    world.insert_batch(entities.iter().map(posture));
-                }
-            }
+            spawn_class(&mut world, first..first + class.count, c as u16, class);
             first += class.count;
         }
         Self {
