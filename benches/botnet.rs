@@ -20,7 +20,7 @@ fn outbreak(c: &mut Criterion) {
         Err(e) => panic!("benchmark scenario: {e}"),
     };
     let mut world = Replicator::new(Arc::clone(&s));
-    let (_, series) = world.run(0, &mut |_| {});
+    let series = world.run(0, &mut |_| {}).botnet;
     if let Some(last) = series.last() {
         let changes = last.recruited + last.rebooted + last.cleaned;
         eprintln!(

@@ -43,8 +43,8 @@ fn one_thread(c: &mut Criterion) {
                 b.iter(|| {
                     rep += 1;
                     let mut ledger = Ledger::new(&s, rep, &RootCause, false);
-                    let (tally, botnet) = world.run(rep, &mut |h| ledger.add(h));
-                    ledger.finish(tally, botnet)
+                    let output = world.run(rep, &mut |h| ledger.add(h));
+                    ledger.finish(output)
                 })
             },
         );

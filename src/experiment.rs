@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::liability::Regime;
-use crate::outcome::{BotnetSample, EltRow, HarmRecord, ReplicationResult, Tally};
+use crate::outcome::{EltRow, HarmRecord, ReplicationResult, RunOutput};
 use crate::scenario::{DAYS_PER_YEAR, DriftModel, OnFailure, PartyId, Scenario};
 use crate::sim::Replicator;
 use crate::sim::mechanisms::drift::exit_time_cdf;
@@ -46,10 +46,10 @@ pub fn run(
                 let mut guard = worlds[slot].lock().unwrap_or_else(|p| p.into_inner());
                 let world = guard.get_or_insert_with(|| Replicator::new(Arc::clone(scenario)));
                 let mut ledger = Ledger::new(scenario, rep, regime, config.keep_elt);
-                let (tally, botnet) = world.run(rep, &mut |harms| ledger.add(harms));
+                let output = world.run(rep, &mut |harms| ledger.add(harms));
                 drop(guard);
                 progress();
-                ledger.finish(tally, botnet)
+                ledger.finish(output)
             })
             .collect()
     });
@@ -125,7 +125,7 @@ impl<'a> Ledger<'a> {
     }
 
     /// The replication's record, with the event table in time order.
-    pub fn finish(mut self, tally: Tally, botnet: Vec<BotnetSample>) -> ReplicationResult {
+    pub fn finish(mut self, output: RunOutput) -> ReplicationResult {
         self.elt.sort_by(|a, b| {
             let (x, y) = (&a.incident, &b.incident);
             x.day
@@ -138,9 +138,10 @@ impl<'a> Ledger<'a> {
             replication: self.replication,
             year_loss: self.year_loss,
             year_max: self.year_max,
-            tally,
+            tally: output.tally,
             elt: self.elt,
-            botnet,
+            botnet: output.botnet,
+            vulnerabilities: output.vulnerabilities,
         }
     }
 }

@@ -41,6 +41,7 @@ mod tests {
             cause_role: Role::ComponentSupplier,
             cause_party: Some(3),
             loss: 1234.5,
+            vulnerability: None,
         };
         let mut shares = Vec::new();
         RootCause.allocate(&harm, &mut shares);

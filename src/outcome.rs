@@ -20,6 +20,8 @@ pub struct HarmRecord {
     pub cause_party: Option<PartyId>,
     /// Ground-up loss in the scenario currency.
     pub loss: f64,
+    /// The vulnerability (index in its class) behind an exploit or the data theft it led to.
+    pub vulnerability: Option<u32>,
 }
 
 /// Incident counts of one replication, by fault kind and root-cause party.
@@ -89,6 +91,32 @@ pub struct ReplicationResult {
     pub elt: Vec<EltRow>,
     /// The botnet's time series (empty without an outbreak).
     pub botnet: Vec<BotnetSample>,
+    /// Every vulnerability disclosed in the replication, with its delays.
+    pub vulnerabilities: Vec<VulnerabilityRecord>,
+}
+
+/// A vulnerability of a class's software, as disclosed in one replication: enough to judge
+/// later whether its vendor patched within the support period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VulnerabilityRecord {
+    pub class: u16,
+    /// Index within the class, as in `HarmRecord::vulnerability`.
+    pub index: u32,
+    pub disclosed: f64,
+    /// When a working exploit became available.
+    pub exploit_day: f64,
+    /// When the vendor released its patch (infinity: never).
+    pub patch_release: f64,
+    /// Whether it was disclosed within the vendor's support period.
+    pub within_support: bool,
+}
+
+/// What a replicator hands back after a replication, besides the harms it streamed.
+#[derive(Debug, Clone, Default)]
+pub struct RunOutput {
+    pub tally: Tally,
+    pub botnet: Vec<BotnetSample>,
+    pub vulnerabilities: Vec<VulnerabilityRecord>,
 }
 
 /// One row of the botnet's time series.

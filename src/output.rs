@@ -211,6 +211,7 @@ impl Artefact for EltCsv {
             "root_cause",
             "party",
             "loss",
+            "vulnerability",
         ])?;
         for r in d.results {
             for e in &r.elt {
@@ -231,6 +232,53 @@ impl Artefact for EltCsv {
                     i.cause_role.name(),
                     d.party_name(e.party),
                     &money(e.loss),
+                    &i.vulnerability.map_or(String::new(), |v| v.to_string()),
+                ])?;
+            }
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// `vulnerabilities.csv`: every vulnerability disclosed, with its delays, per replication.
+pub struct VulnerabilitiesCsv;
+impl Artefact for VulnerabilitiesCsv {
+    fn file_name(&self) -> &'static str {
+        "vulnerabilities.csv"
+    }
+    fn write(
+        &self,
+        d: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "replication",
+            "device_class",
+            "vulnerability",
+            "disclosed_day",
+            "exploit_day",
+            "patch_release_day",
+            "within_support",
+        ])?;
+        let day = |x: f64| {
+            if x.is_finite() {
+                format!("{x:.3}")
+            } else {
+                String::new()
+            }
+        };
+        for r in d.results {
+            for v in &r.vulnerabilities {
+                w.write_record([
+                    &r.replication.to_string(),
+                    &d.scenario.classes[usize::from(v.class)].name,
+                    &v.index.to_string(),
+                    &day(v.disclosed),
+                    &day(v.exploit_day),
+                    &day(v.patch_release),
+                    &v.within_support.to_string(),
                 ])?;
             }
         }
@@ -333,7 +381,11 @@ impl Artefact for ManifestJson {
 }
 
 /// The artefacts of a run, in writing order.
-pub fn artefacts(with_elt: bool, with_botnet: bool) -> Vec<Box<dyn Artefact>> {
+pub fn artefacts(
+    with_elt: bool,
+    with_botnet: bool,
+    with_vulnerabilities: bool,
+) -> Vec<Box<dyn Artefact>> {
     let mut v: Vec<Box<dyn Artefact>> =
         vec![Box::new(SummaryCsv), Box::new(YltCsv), Box::new(EpCsv)];
     if with_elt {
@@ -341,6 +393,9 @@ pub fn artefacts(with_elt: bool, with_botnet: bool) -> Vec<Box<dyn Artefact>> {
     }
     if with_botnet {
         v.push(Box::new(BotnetCsv));
+    }
+    if with_vulnerabilities {
+        v.push(Box::new(VulnerabilitiesCsv));
     }
     v.push(Box::new(ManifestJson));
     v
@@ -359,9 +414,15 @@ pub fn write_run(out_root: &Path, data: &RunData<'_>) -> Result<PathBuf> {
         .prefix(&format!(".{}.partial-", data.scenario.name))
         .tempdir_in(out_root)
         .map_err(io(out_root))?;
+    let with_vulnerabilities = data
+        .scenario
+        .classes
+        .iter()
+        .any(|c| c.vulnerabilities.is_some());
     for a in artefacts(
         data.manifest.event_loss_table,
         data.scenario.botnet.is_some(),
+        with_vulnerabilities,
     ) {
         let path = tmp.path().join(a.file_name());
         let file = File::create(&path).map_err(io(&path))?;

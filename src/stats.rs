@@ -248,6 +248,7 @@ mod tests {
             tally: Tally::new(1),
             elt: vec![],
             botnet,
+            vulnerabilities: vec![],
         };
         // Peaks 10 and 30 (fleet), 110 and 60 (all); last recruitments 12 and 40.
         let runs = [

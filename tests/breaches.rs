@@ -34,8 +34,7 @@ fn botnet_scenario(
 
 fn series(s: &Arc<Scenario>, rep: u32) -> Vec<BotnetSample> {
     let mut world = Replicator::new(Arc::clone(s));
-    let (_, series) = world.run(rep, &mut |_| {});
-    series
+    world.run(rep, &mut |_| {}).botnet
 }
 
 #[test]
@@ -171,7 +170,8 @@ fn patch_adoption_follows_its_curve_and_no_device_is_attacked_once_patched() {
         eprintln!("patch adoption: {t} days after release {patched:.4}, curve {expected:.4}");
         assert!((patched - expected).abs() < share_tolerance(f64::from(n), expected));
     }
-    // Every targeted attack falls in an exploit window: after an exploit, before the patch.
+    // Every targeted attack names its vulnerability and falls in that vulnerability's window
+    // on that device: after the exploit, before the device's own patch.
     let (harms, _) = run(&mut Replicator::new(Arc::clone(&s)), 0);
     let attacks: Vec<_> = harms
         .iter()
@@ -179,12 +179,18 @@ fn patch_adoption_follows_its_curve_and_no_device_is_attacked_once_patched() {
         .collect();
     assert!(attacks.len() > 100, "{} attacks", attacks.len());
     for h in attacks {
+        let k = h
+            .vulnerability
+            .unwrap_or_else(|| panic!("an exploit without its vulnerability"))
+            as usize;
+        let window = vulns[k].exploit_day..patch_day(&streams, h.device, k, &vulns[k], v);
         assert!(
-            exploitable(&streams, h.device, &vulns, v, h.day),
-            "device {} attacked on day {} while not exploitable",
+            window.contains(&h.day),
+            "device {} attacked through {k} on day {} outside {window:?}",
             h.device,
             h.day
         );
+        assert!(exploitable(&streams, h.device, &vulns, v, h.day));
     }
 }
 

@@ -137,7 +137,8 @@ fn run_writes_complete_consistent_results() {
             "harm_kind",
             "root_cause",
             "party",
-            "loss"
+            "loss",
+            "vulnerability"
         ]
     );
     assert!(

@@ -66,5 +66,6 @@ pub fn record_harm(mut harmed: MessageReader<Harmed>, mut log: ResMut<HarmLog>) 
         cause_role: h.incident.cause_role,
         cause_party: h.incident.cause_party,
         loss: h.loss,
+        vulnerability: h.incident.vulnerability,
     }));
 }

@@ -21,6 +21,8 @@ pub struct Incident {
     /// Harm and loss already settled by the mechanism (data theft, DDoS); `None`: drawn from
     /// the consequence.
     pub settled: Option<(HarmKind, f64)>,
+    /// The vulnerability behind an exploit, or behind the breach a data theft came from.
+    pub vulnerability: Option<u32>,
 }
 
 /// An incident that did harm, with its ground-up loss.
@@ -40,4 +42,6 @@ pub struct Breached {
     pub installer: u16,
     /// Keys the breach's own draws (which recruitment, or which vulnerability).
     pub key: u64,
+    /// The vulnerability exploited, for a targeted attack.
+    pub vulnerability: Option<u32>,
 }

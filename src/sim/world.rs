@@ -13,7 +13,7 @@ use bevy_ecs::bundle::NoBundleEffect;
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
 
-use crate::outcome::{BotnetSample, HarmRecord, Tally};
+use crate::outcome::{HarmRecord, RunOutput, Tally, VulnerabilityRecord};
 use crate::scenario::{DAYS_PER_YEAR, DeviceClass, Scenario};
 
 use super::components::{
@@ -167,13 +167,9 @@ impl Replicator {
     }
 
     /// Runs replication `index` from day 0 to the horizon, handing each step's harmful
-    /// incidents to `sink`, and returns the replication's incident counts and the botnet's
-    /// time series (empty without an outbreak).
-    pub fn run(
-        &mut self,
-        index: u32,
-        sink: &mut dyn FnMut(&[HarmRecord]),
-    ) -> (Tally, Vec<BotnetSample>) {
+    /// incidents to `sink`, and returns the replication's incident counts, the botnet's time
+    /// series (empty without an outbreak) and the vulnerabilities disclosed.
+    pub fn run(&mut self, index: u32, sink: &mut dyn FnMut(&[HarmRecord])) -> RunOutput {
         let w = &mut self.world;
         w.insert_resource(Replication {
             index,
@@ -211,6 +207,32 @@ impl Replicator {
             }
             series = std::mem::take(&mut w.resource_mut::<Outbreak>().series);
         }
-        (w.resource::<Counts>().0.clone(), series)
+        let vulnerabilities = w
+            .resource::<Vulns>()
+            .0
+            .iter()
+            .enumerate()
+            .flat_map(|(c, list)| {
+                let support_end = self.scenario.classes[c]
+                    .vulnerabilities
+                    .as_ref()
+                    .map_or(f64::INFINITY, |v| v.support_end_day);
+                list.iter()
+                    .enumerate()
+                    .map(move |(k, v)| VulnerabilityRecord {
+                        class: c as u16,
+                        index: k as u32,
+                        disclosed: v.disclosed,
+                        exploit_day: v.exploit_day,
+                        patch_release: v.patch_release,
+                        within_support: v.disclosed < support_end,
+                    })
+            })
+            .collect();
+        RunOutput {
+            tally: w.resource::<Counts>().0.clone(),
+            botnet: series,
+            vulnerabilities,
+        }
     }
 }

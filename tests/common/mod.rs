@@ -21,7 +21,7 @@ pub fn scenario(text: &str) -> Arc<Scenario> {
 /// Runs replication `rep` and returns its harmful incidents and its counts.
 pub fn run(world: &mut Replicator, rep: u32) -> (Vec<HarmRecord>, Tally) {
     let mut harms = Vec::new();
-    let (tally, _) = world.run(rep, &mut |h| harms.extend_from_slice(h));
+    let tally = world.run(rep, &mut |h| harms.extend_from_slice(h)).tally;
     (harms, tally)
 }
 

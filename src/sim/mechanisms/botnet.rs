@@ -329,6 +329,7 @@ pub fn recruit_bots(
                 class: device.class,
                 installer: device.installer,
                 key: u64::from(recruited.0),
+                vulnerability: None,
             });
             // When and how this infection ends: the sooner of a reboot and a clean-up.
             let security = s.classes[usize::from(device.class)].security.as_ref();
@@ -423,6 +424,7 @@ pub fn launch_ddos_attacks(
                 cause_role,
                 cause_party: Some(party),
                 settled: Some((HarmKind::Downtime, cost * share)),
+                vulnerability: None,
             });
         }
     }

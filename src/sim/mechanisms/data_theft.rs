@@ -60,6 +60,7 @@ fn theft(
         cause_role,
         cause_party: identified.then_some(party),
         settled: Some((HarmKind::RecordsExposed, loss)),
+        vulnerability: None,
     })
 }
 
@@ -79,7 +80,7 @@ pub fn steal_data(
             continue;
         }
         let counter = (b.key & 0xffff_ffff) as u32;
-        if let Some(i) = theft(
+        if let Some(mut i) = theft(
             &mut rng,
             d,
             &d.records,
@@ -91,6 +92,7 @@ pub fn steal_data(
             counter,
             horizon,
         ) {
+            i.vulnerability = b.vulnerability;
             incidents.write(i);
         }
     }

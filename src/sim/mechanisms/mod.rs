@@ -56,5 +56,6 @@ pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
         cause_role,
         cause_party: Some(cause_party),
         settled: None,
+        vulnerability: None,
     }
 }

@@ -204,7 +204,7 @@ pub fn attack_exploitable_devices(
         };
         while due.day < step.end && (!c.retires() || life.in_service_on(due.day)) {
             if let Some(consequence) = &v.consequence {
-                incidents.write(incident(
+                let mut exploit = incident(
                     Occurrence {
                         day: due.day,
                         device: *device,
@@ -214,7 +214,9 @@ pub fn attack_exploitable_devices(
                         counter: due.vulnerability,
                     },
                     consequence,
-                ));
+                );
+                exploit.vulnerability = Some(due.vulnerability);
+                incidents.write(exploit);
             }
             breaches.write(Breached {
                 day: due.day,
@@ -222,6 +224,7 @@ pub fn attack_exploitable_devices(
                 class: device.class,
                 installer: device.installer,
                 key: 1 << 32 | u64::from(due.vulnerability),
+                vulnerability: Some(due.vulnerability),
             });
             *due = next_attack(&run.streams, device.id, &vulns.0[class], v, due.day);
         }
