@@ -66,13 +66,16 @@ pub fn trigger_firmware_bugs(
     mut incidents: MessageWriter<Incident>,
 ) {
     for (device, life, mut due) in &mut devices {
+        // The class is looked up before the due check on purpose: reading every device's
+        // `Device` in storage order streams it from memory, where reading only the few due ones
+        // would miss the cache each time.
+        let c = &scenario.0.classes[usize::from(device.class)];
+        let Some(bug) = &c.firmware_bug else { continue };
         if due.day >= step.end {
             continue;
         }
         // Nothing reads change ticks; skipping them saves a write to another column per event.
         let due = due.bypass_change_detection();
-        let c = &scenario.0.classes[usize::from(device.class)];
-        let Some(bug) = &c.firmware_bug else { continue };
         while due.day < step.end && (!c.retires() || life.in_service_on(due.day)) {
             incidents.write(incident(
                 Occurrence {

@@ -59,12 +59,15 @@ pub fn fail_components(
     mut incidents: MessageWriter<Incident>,
 ) {
     for (device, mut life_state, mut due, mut parts) in &mut devices {
-        if due.day >= step.end {
+        // The class is looked up before the due check on purpose: reading every device's
+        // `Device` in storage order streams it from memory, where reading only the few due ones
+        // would miss the cache each time.
+        let c = &scenario.0.classes[usize::from(device.class)];
+        if c.wear_out.is_empty() || due.day >= step.end {
             continue;
         }
         // Nothing reads change ticks; skipping them saves a write to another column per event.
         let due = due.bypass_change_detection();
-        let c = &scenario.0.classes[usize::from(device.class)];
         while due.day < step.end {
             let (m, day, renewal) = (usize::from(due.model), due.day, due.renewal);
             let w = &c.wear_out[m];
