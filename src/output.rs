@@ -76,23 +76,41 @@ fn money(x: f64) -> String {
     format!("{x:.2}")
 }
 
-fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::Writer::from_writer(out)
+/// A CSV writer over an artefact's output.
+pub type Table<'a> = csv::Writer<&'a mut dyn Write>;
+
+/// A CSV artefact: a file name, a header, and the rows. Opening the writer, writing the header
+/// and flushing are done once, for all of them, by the `Artefact` impl below.
+pub trait CsvTable {
+    const FILE: &'static str;
+    const HEADER: &'static [&'static str];
+    /// Writes the rows below the header.
+    fn rows(&self, data: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error>;
+}
+
+impl<T: CsvTable> Artefact for T {
+    fn file_name(&self) -> &'static str {
+        T::FILE
+    }
+    fn write(
+        &self,
+        data: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(T::HEADER)?;
+        self.rows(data, &mut w)?;
+        w.flush()?;
+        Ok(())
+    }
 }
 
 /// `summary.csv`: party, metric, value.
 pub struct SummaryCsv;
-impl Artefact for SummaryCsv {
-    fn file_name(&self) -> &'static str {
-        "summary.csv"
-    }
-    fn write(
-        &self,
-        d: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let mut w = csv_writer(out);
-        w.write_record(["party", "metric", "value"])?;
+impl CsvTable for SummaryCsv {
+    const FILE: &'static str = "summary.csv";
+    const HEADER: &'static [&'static str] = &["party", "metric", "value"];
+    fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for (col, m) in d.summary.columns.iter().enumerate() {
             let party = d.column_name(col);
             for (metric, value) in metric_rows(m) {
@@ -123,7 +141,6 @@ impl Artefact for SummaryCsv {
                 &c.harmful_per_year.to_string(),
             ])?;
         }
-        w.flush()?;
         Ok(())
     }
 }
@@ -159,17 +176,10 @@ fn metric_rows(m: &Metrics) -> Vec<(String, String)> {
 
 /// `ylt.csv`: replication, year, party, loss — every year of every replication, zeros included.
 pub struct YltCsv;
-impl Artefact for YltCsv {
-    fn file_name(&self) -> &'static str {
-        "ylt.csv"
-    }
-    fn write(
-        &self,
-        d: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let mut w = csv_writer(out);
-        w.write_record(["replication", "year", "party", "loss"])?;
+impl CsvTable for YltCsv {
+    const FILE: &'static str = "ylt.csv";
+    const HEADER: &'static [&'static str] = &["replication", "year", "party", "loss"];
+    fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         let cols = 1 + d.scenario.parties.len();
         for r in d.results {
             for (year, row) in r.year_loss.chunks(cols).enumerate() {
@@ -183,36 +193,28 @@ impl Artefact for YltCsv {
                 }
             }
         }
-        w.flush()?;
         Ok(())
     }
 }
 
 /// `elt.csv`: one row per harmful incident and paying party.
 pub struct EltCsv;
-impl Artefact for EltCsv {
-    fn file_name(&self) -> &'static str {
-        "elt.csv"
-    }
-    fn write(
-        &self,
-        d: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "replication",
-            "year",
-            "day",
-            "device",
-            "device_class",
-            "fault_kind",
-            "harm_kind",
-            "root_cause",
-            "party",
-            "loss",
-            "vulnerability",
-        ])?;
+impl CsvTable for EltCsv {
+    const FILE: &'static str = "elt.csv";
+    const HEADER: &'static [&'static str] = &[
+        "replication",
+        "year",
+        "day",
+        "device",
+        "device_class",
+        "fault_kind",
+        "harm_kind",
+        "root_cause",
+        "party",
+        "loss",
+        "vulnerability",
+    ];
+    fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for r in d.results {
             for e in &r.elt {
                 let i = &e.incident;
@@ -236,32 +238,24 @@ impl Artefact for EltCsv {
                 ])?;
             }
         }
-        w.flush()?;
         Ok(())
     }
 }
 
 /// `vulnerabilities.csv`: every vulnerability disclosed, with its delays, per replication.
 pub struct VulnerabilitiesCsv;
-impl Artefact for VulnerabilitiesCsv {
-    fn file_name(&self) -> &'static str {
-        "vulnerabilities.csv"
-    }
-    fn write(
-        &self,
-        d: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "replication",
-            "device_class",
-            "vulnerability",
-            "disclosed_day",
-            "exploit_day",
-            "patch_release_day",
-            "within_support",
-        ])?;
+impl CsvTable for VulnerabilitiesCsv {
+    const FILE: &'static str = "vulnerabilities.csv";
+    const HEADER: &'static [&'static str] = &[
+        "replication",
+        "device_class",
+        "vulnerability",
+        "disclosed_day",
+        "exploit_day",
+        "patch_release_day",
+        "within_support",
+    ];
+    fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         let day = |x: f64| {
             if x.is_finite() {
                 format!("{x:.3}")
@@ -282,24 +276,16 @@ impl Artefact for VulnerabilitiesCsv {
                 ])?;
             }
         }
-        w.flush()?;
         Ok(())
     }
 }
 
 /// `ep.csv`: party, curve, return period, loss.
 pub struct EpCsv;
-impl Artefact for EpCsv {
-    fn file_name(&self) -> &'static str {
-        "ep.csv"
-    }
-    fn write(
-        &self,
-        d: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let mut w = csv_writer(out);
-        w.write_record(["party", "curve", "return_period", "loss"])?;
+impl CsvTable for EpCsv {
+    const FILE: &'static str = "ep.csv";
+    const HEADER: &'static [&'static str] = &["party", "curve", "return_period", "loss"];
+    fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for (col, m) in d.summary.columns.iter().enumerate() {
             let curves: [(&str, &Curve); 4] = [
                 ("AEP", &m.aep),
@@ -315,34 +301,26 @@ impl Artefact for EpCsv {
                 }
             }
         }
-        w.flush()?;
         Ok(())
     }
 }
 
 /// `botnet.csv`: the outbreak's time series, per replication.
 pub struct BotnetCsv;
-impl Artefact for BotnetCsv {
-    fn file_name(&self) -> &'static str {
-        "botnet.csv"
-    }
-    fn write(
-        &self,
-        d: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "replication",
-            "day",
-            "fleet_infected",
-            "external_infected",
-            "fleet_susceptible",
-            "recruited",
-            "reinfected",
-            "rebooted",
-            "cleaned",
-        ])?;
+impl CsvTable for BotnetCsv {
+    const FILE: &'static str = "botnet.csv";
+    const HEADER: &'static [&'static str] = &[
+        "replication",
+        "day",
+        "fleet_infected",
+        "external_infected",
+        "fleet_susceptible",
+        "recruited",
+        "reinfected",
+        "rebooted",
+        "cleaned",
+    ];
+    fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for r in d.results {
             for b in &r.botnet {
                 w.write_record([
@@ -358,7 +336,6 @@ impl Artefact for BotnetCsv {
                 ])?;
             }
         }
-        w.flush()?;
         Ok(())
     }
 }

@@ -772,12 +772,6 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 ),
             }
         });
-        if (c.vulnerabilities.is_some() || c.data_theft.is_some())
-            && c.security.is_none()
-            && raw.botnet.is_some()
-        {
-            // Allowed: a class may be breached only through exploits; nothing to check.
-        }
         let ddos_culprit = match ddos_role {
             Some(Some(role)) => Some(culprit(
                 &mut ck,

@@ -14,10 +14,9 @@ use super::rng::Streams;
 #[derive(Resource, Debug, Clone)]
 pub struct ScenarioRes(pub Arc<Scenario>);
 
-/// The replication being run and its random streams.
+/// The random streams of the replication being run.
 #[derive(Resource, Debug, Clone, Copy)]
 pub struct Replication {
-    pub index: u32,
     pub streams: Streams,
 }
 

@@ -148,7 +148,6 @@ impl Replicator {
         world.insert_resource(HarmLog::default());
         world.insert_resource(Counts(Tally::new(scenario.parties.len())));
         world.insert_resource(Replication {
-            index: 0,
             streams: Streams::new(scenario.seed, 0),
         });
         let mut first = 0u32;
@@ -172,7 +171,6 @@ impl Replicator {
     pub fn run(&mut self, index: u32, sink: &mut dyn FnMut(&[HarmRecord])) -> RunOutput {
         let w = &mut self.world;
         w.insert_resource(Replication {
-            index,
             streams: Streams::new(self.scenario.seed, index),
         });
         w.resource_mut::<Counts>().0.clear();

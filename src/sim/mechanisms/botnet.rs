@@ -99,16 +99,26 @@ impl Outbreak {
 }
 
 /// The group a device's login puts it in, if any.
-fn credential_group(class: u16, login: Credentials, scenario: &Scenario) -> Option<(usize, f64)> {
+fn credential_group(class: u16, login: Credentials, scenario: &Scenario) -> Option<usize> {
     let security = scenario.classes[usize::from(class)].security.as_ref()?;
     if !security.exposed {
         return None;
     }
     let base = usize::from(class) * GROUPS_PER_CLASS;
     match login {
-        Credentials::UniversalDefault => Some((base, 1.0)),
-        Credentials::Weak if security.weak_guess > 0.0 => Some((base + 1, security.weak_guess)),
+        Credentials::UniversalDefault => Some(base),
+        Credentials::Weak if security.weak_guess > 0.0 => Some(base + 1),
         _ => None,
+    }
+}
+
+/// The chance one attempt succeeds on a member of group `g`: 1 for a universal default or an
+/// exploit, the guess probability for a weak password.
+fn group_success(g: usize, scenario: &Scenario) -> f64 {
+    let security = scenario.classes[g / GROUPS_PER_CLASS].security.as_ref();
+    match (g % GROUPS_PER_CLASS, security) {
+        (1, Some(x)) => x.weak_guess,
+        _ => 1.0,
     }
 }
 
@@ -135,7 +145,7 @@ pub fn seed_outbreak(
         groups: (0..s.classes.len() * GROUPS_PER_CLASS)
             .map(|g| Group {
                 class: (g / GROUPS_PER_CLASS) as u16,
-                success: 1.0,
+                success: group_success(g, s),
                 members: Vec::new(),
             })
             .collect(),
@@ -152,8 +162,7 @@ pub fn seed_outbreak(
         if !life.in_service_on(b.start_day) {
             continue;
         }
-        if let Some((g, p)) = credential_group(device.class, login.0, s) {
-            o.groups[g].success = p;
+        if let Some(g) = credential_group(device.class, login.0, s) {
             join(&mut o.groups, g, entity, &mut slot);
         }
     }
@@ -264,8 +273,7 @@ pub fn clear_infections(
                 }
             }
         }
-        if let Some((g, p)) = credential_group(device.class, login.0, &scenario.0) {
-            o.groups[g].success = p;
+        if let Some(g) = credential_group(device.class, login.0, &scenario.0) {
             join(&mut o.groups, g, entity, &mut slot);
         }
     }
