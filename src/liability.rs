@@ -42,6 +42,8 @@ mod tests {
             cause_party: Some(3),
             loss: 1234.5,
             vulnerability: None,
+            key: 0,
+            facts: Default::default(),
         };
         let mut shares = Vec::new();
         RootCause.allocate(&harm, &mut shares);

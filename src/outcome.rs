@@ -3,6 +3,18 @@
 
 use crate::scenario::{FaultKind, HarmKind, PartyId, Role};
 
+/// Facts about the conduct behind an incident, which negligence and victim-fault rules read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Facts {
+    /// A fix or patch for the cause had been released but the device had not installed it.
+    pub fix_available: bool,
+    /// The device was broken into through a universal default password.
+    pub default_password: bool,
+    /// The device was exploited through a flaw disclosed within its support period that had no
+    /// patch yet.
+    pub unpatched_in_support: bool,
+}
+
 /// One harmful incident with its ground-up loss and its root-cause party.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HarmRecord {
@@ -22,6 +34,9 @@ pub struct HarmRecord {
     pub loss: f64,
     /// The vulnerability (index in its class) behind an exploit or the data theft it led to.
     pub vulnerability: Option<u32>,
+    /// Keys the liability draws of this incident (with its device): unique per incident.
+    pub key: u64,
+    pub facts: Facts,
 }
 
 /// Incident counts of one replication, by fault kind and root-cause party.

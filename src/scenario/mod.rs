@@ -7,6 +7,7 @@
 
 pub mod path;
 pub mod raw;
+pub mod terms;
 pub mod types;
 pub mod validate;
 
@@ -16,6 +17,7 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use toml::de::DeTable;
 
+pub use terms::*;
 pub use types::*;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};

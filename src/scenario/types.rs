@@ -26,6 +26,8 @@ pub enum Role {
     SoftwareVendor,
     NetworkOperator,
     Operator,
+    /// Writes insurance layers; appears in the outputs with what it pays.
+    Insurer,
 }
 
 /// What happens to a device when a wearing component fails.
@@ -116,7 +118,7 @@ names!(Role {
     ComponentSupplier => "component_supplier", Assembler => "assembler",
     Manufacturer => "manufacturer", Importer => "importer", Distributor => "distributor",
     Installer => "installer", SoftwareVendor => "software_vendor",
-    NetworkOperator => "network_operator", Operator => "operator",
+    NetworkOperator => "network_operator", Operator => "operator", Insurer => "insurer",
 });
 names!(OnFailure { Replace => "replace", Retire => "retire" });
 names!(HarmKind {
@@ -149,6 +151,8 @@ pub struct Scenario {
     pub parties: Vec<Party>,
     pub classes: Vec<DeviceClass>,
     pub botnet: Option<Botnet>,
+    /// Liability regime, contracts, insurance, recalls and fines.
+    pub terms: super::terms::Terms,
 }
 
 impl Scenario {
@@ -168,7 +172,12 @@ impl Scenario {
 pub struct Party {
     pub name: String,
     pub role: Role,
+    /// Money the party can pay from its own funds in a year; `None`: unlimited.
     pub capacity: Option<f64>,
+    /// Annual worldwide turnover, the base of turnover-linked fines.
+    pub turnover: Option<f64>,
+    /// Established outside the jurisdiction: victims cannot collect from it directly.
+    pub outside_jurisdiction: bool,
 }
 
 /// A model line with its lineage and fault models.

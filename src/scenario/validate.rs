@@ -187,6 +187,8 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             name: p.name.clone(),
             role: role.unwrap_or(Role::Operator),
             capacity: p.capacity,
+            turnover: None,
+            outside_jurisdiction: false,
         });
     }
     if raw.party.len() > usize::from(PartyId::MAX) {
@@ -819,6 +821,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         parties,
         classes,
         botnet,
+        terms: Default::default(),
     })
 }
 

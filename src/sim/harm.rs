@@ -67,5 +67,8 @@ pub fn record_harm(mut harmed: MessageReader<Harmed>, mut log: ResMut<HarmLog>) 
         cause_party: h.incident.cause_party,
         loss: h.loss,
         vulnerability: h.incident.vulnerability,
+        key: incident_key(h.incident.fault, h.incident.model, h.incident.counter)
+            | u64::from(h.incident.class) << 32,
+        facts: h.incident.facts,
     }));
 }

@@ -2,6 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::outcome::Facts;
 use crate::scenario::{FaultKind, HarmKind, PartyId, Role};
 
 /// Something went wrong on a device and reached the world.
@@ -23,6 +24,8 @@ pub struct Incident {
     pub settled: Option<(HarmKind, f64)>,
     /// The vulnerability behind an exploit, or behind the breach a data theft came from.
     pub vulnerability: Option<u32>,
+    /// What the negligence and victim-fault rules need to know about the incident's cause.
+    pub facts: Facts,
 }
 
 /// An incident that did harm, with its ground-up loss.
@@ -44,4 +47,6 @@ pub struct Breached {
     pub key: u64,
     /// The vulnerability exploited, for a targeted attack.
     pub vulnerability: Option<u32>,
+    /// How the device was broken into, passed on to the data theft it may lead to.
+    pub facts: Facts,
 }

@@ -338,6 +338,7 @@ pub fn recruit_bots(
                 installer: device.installer,
                 key: u64::from(recruited.0),
                 vulnerability: None,
+                facts: Default::default(),
             });
             // When and how this infection ends: the sooner of a reboot and a clean-up.
             let security = s.classes[usize::from(device.class)].security.as_ref();
@@ -433,6 +434,7 @@ pub fn launch_ddos_attacks(
                 cause_party: Some(party),
                 settled: Some((HarmKind::Downtime, cost * share)),
                 vulnerability: None,
+                facts: Default::default(),
             });
         }
     }

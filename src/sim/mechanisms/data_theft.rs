@@ -61,6 +61,7 @@ fn theft(
         cause_party: identified.then_some(party),
         settled: Some((HarmKind::RecordsExposed, loss)),
         vulnerability: None,
+        facts: Default::default(),
     })
 }
 

@@ -57,5 +57,6 @@ pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
         cause_party: Some(cause_party),
         settled: None,
         vulnerability: None,
+        facts: Default::default(),
     }
 }

@@ -225,6 +225,7 @@ pub fn attack_exploitable_devices(
                 installer: device.installer,
                 key: 1 << 32 | u64::from(due.vulnerability),
                 vulnerability: Some(due.vulnerability),
+                facts: Default::default(),
             });
             *due = next_attack(&run.streams, device.id, &vulns.0[class], v, due.day);
         }
