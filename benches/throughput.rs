@@ -12,7 +12,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rayon::prelude::*;
 
 use fleetsim::experiment::{self, Ledger, RunConfig};
-use fleetsim::liability::RootCause;
+use fleetsim::outcome::Layout;
 use fleetsim::reference;
 use fleetsim::scenario::{self, Scenario};
 use fleetsim::sim::Replicator;
@@ -33,6 +33,7 @@ fn one_thread(c: &mut Criterion) {
     g.sample_size(10);
     for years in [1u32, 10] {
         let s = bench_scenario(years, 1);
+        let layout = Layout::new(&s);
         g.throughput(Throughput::Elements(s.device_count() * u64::from(years)));
         let mut world = Replicator::new(Arc::clone(&s));
         let mut rep = 0;
@@ -42,7 +43,7 @@ fn one_thread(c: &mut Criterion) {
             |b, _| {
                 b.iter(|| {
                     rep += 1;
-                    let mut ledger = Ledger::new(&s, rep, &RootCause, false);
+                    let mut ledger = Ledger::new(&s, &layout, rep, false);
                     let output = world.run(rep, &mut |h| ledger.add(h));
                     ledger.finish(output)
                 })
@@ -68,6 +69,7 @@ fn two_threads(c: &mut Criterion) {
     g.sample_size(10);
     for years in [1u32, 10] {
         let s = bench_scenario(years, 10);
+        let layout = Layout::new(&s);
         g.throughput(Throughput::Elements(
             s.device_count() * u64::from(years) * 10,
         ));
@@ -78,7 +80,7 @@ fn two_threads(c: &mut Criterion) {
         g.bench_with_input(
             BenchmarkId::new("ecs_experiment", format!("{years}y")),
             &years,
-            |b, _| b.iter(|| experiment::run(&s, &config, &RootCause, &|| {})),
+            |b, _| b.iter(|| experiment::run(&s, &config, &layout, &|| {})),
         );
         let pool = match rayon::ThreadPoolBuilder::new().num_threads(2).build() {
             Ok(p) => p,

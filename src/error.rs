@@ -77,6 +77,16 @@ pub enum Error {
     },
     #[error("cannot write CSV {path}: {source}")]
     Csv { path: PathBuf, source: csv::Error },
+    #[error(
+        "money is not conserved in scenario {scenario}, replication {replication}, regime {regime}, day {day:.3}: {what}. This is a bug in fleetsim; please report it with the scenario file"
+    )]
+    Invariant {
+        scenario: String,
+        replication: u32,
+        regime: String,
+        day: f64,
+        what: String,
+    },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
     #[error("{0} is not a scenario file or a folder of them (*.toml)")]

@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::liability::Regime;
-use crate::outcome::{EltRow, HarmRecord, ReplicationResult, RunOutput};
-use crate::scenario::{DAYS_PER_YEAR, DriftModel, OnFailure, PartyId, Scenario};
+use crate::liability;
+use crate::outcome::{HarmRecord, Layout, ReplicationResult, RunOutput};
+use crate::scenario::{DriftModel, OnFailure, Scenario};
 use crate::sim::Replicator;
 use crate::sim::mechanisms::drift::exit_time_cdf;
 
@@ -25,7 +25,7 @@ pub struct RunConfig {
 pub fn run(
     scenario: &Arc<Scenario>,
     config: &RunConfig,
-    regime: &dyn Regime,
+    layout: &Layout,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<ReplicationResult>> {
     let threads = config.threads.max(1);
@@ -38,111 +38,84 @@ pub fn run(
         })?;
     // One world per worker thread, built on first use and reset between replications.
     let worlds: Vec<Mutex<Option<Replicator>>> = (0..threads).map(|_| Mutex::new(None)).collect();
-    let results = pool.install(|| {
+    pool.install(|| {
         (0..scenario.replications)
             .into_par_iter()
             .map(|rep| {
                 let slot = rayon::current_thread_index().unwrap_or(0) % threads;
                 let mut guard = worlds[slot].lock().unwrap_or_else(|p| p.into_inner());
                 let world = guard.get_or_insert_with(|| Replicator::new(Arc::clone(scenario)));
-                let mut ledger = Ledger::new(scenario, rep, regime, config.keep_elt);
+                let mut ledger = Ledger::new(scenario, layout, rep, config.keep_elt);
                 let output = world.run(rep, &mut |harms| ledger.add(harms));
                 drop(guard);
+                let result = ledger.finish(output);
                 progress();
-                ledger.finish(output)
+                result
             })
             .collect()
-    });
-    Ok(results)
+    })
 }
 
-/// Accumulates one replication's harms into its per-year record under a liability regime.
+/// Gathers one replication's harms, then settles them under the scenario's regimes.
 pub struct Ledger<'a> {
+    scenario: &'a Scenario,
+    layout: &'a Layout,
     replication: u32,
-    years: usize,
-    cols: usize,
-    regime: &'a dyn Regime,
     keep_elt: bool,
-    year_loss: Vec<f64>,
-    year_max: Vec<f64>,
-    elt: Vec<EltRow>,
-    shares: Vec<(PartyId, f64)>,
+    harms: Vec<HarmRecord>,
 }
 
 impl<'a> Ledger<'a> {
     /// An empty ledger for replication `replication` of `scenario`.
     pub fn new(
-        scenario: &Scenario,
+        scenario: &'a Scenario,
+        layout: &'a Layout,
         replication: u32,
-        regime: &'a dyn Regime,
         keep_elt: bool,
     ) -> Self {
-        let years = scenario.horizon_years as usize;
-        let cols = 1 + scenario.parties.len();
         Self {
+            scenario,
+            layout,
             replication,
-            years,
-            cols,
-            regime,
             keep_elt,
-            year_loss: vec![0.0; years * cols],
-            year_max: vec![0.0; years * cols],
-            elt: Vec::new(),
-            shares: Vec::new(),
+            harms: Vec::new(),
         }
     }
 
-    /// Books harmful incidents: the total, and each party's share under the regime.
+    /// Keeps a step's harmful incidents. They are settled at the end, in time order, because
+    /// a step's harms arrive grouped by mechanism and a data theft may be booked after a later
+    /// step's incidents, while aggregates and caps depend on the order of claims in a year.
     pub fn add(&mut self, harms: &[HarmRecord]) {
-        for harm in harms {
-            let year = ((harm.day / DAYS_PER_YEAR) as usize).min(self.years - 1);
-            let row = year * self.cols;
-            self.year_loss[row] += harm.loss;
-            self.year_max[row] = f64::max(self.year_max[row], harm.loss);
-            self.shares.clear();
-            self.regime.allocate(harm, &mut self.shares);
-            for &(party, amount) in &self.shares {
-                let col = row + 1 + usize::from(party);
-                self.year_loss[col] += amount;
-                self.year_max[col] = f64::max(self.year_max[col], amount);
-            }
-            if self.keep_elt {
-                let row = |party, loss| EltRow {
-                    replication: self.replication,
-                    year: year as u32,
-                    incident: *harm,
-                    party,
-                    loss,
-                };
-                if self.shares.is_empty() {
-                    self.elt.push(row(None, harm.loss));
-                }
-                for &(party, amount) in &self.shares {
-                    self.elt.push(row(Some(party), amount));
-                }
-            }
-        }
+        self.harms.extend_from_slice(harms);
     }
 
-    /// The replication's record, with the event table in time order.
-    pub fn finish(mut self, output: RunOutput) -> ReplicationResult {
-        self.elt.sort_by(|a, b| {
-            let (x, y) = (&a.incident, &b.incident);
-            x.day
-                .total_cmp(&y.day)
-                .then(x.device.cmp(&y.device))
-                .then(x.fault.cmp(&y.fault))
-                .then(a.party.cmp(&b.party))
-        });
-        ReplicationResult {
+    /// Settles the replication and returns its record, with the event table in time order.
+    pub fn finish(mut self, output: RunOutput) -> Result<ReplicationResult> {
+        let books = liability::settle(
+            self.scenario,
+            self.layout,
+            self.replication,
+            &mut self.harms,
+            self.keep_elt,
+        )
+        .map_err(|b| Error::Invariant {
+            scenario: self.scenario.name.clone(),
             replication: self.replication,
-            year_loss: self.year_loss,
-            year_max: self.year_max,
+            regime: b.regime.to_owned(),
+            day: b.violation.day,
+            what: b.violation.what,
+        })?;
+        Ok(ReplicationResult {
+            replication: self.replication,
+            year_loss: books.year_loss,
+            year_max: books.year_max,
+            insolvent_years: books.insolvent_years,
             tally: output.tally,
-            elt: self.elt,
+            elt: books.elt,
+            recalls: books.recalls,
             botnet: output.botnet,
             vulnerabilities: output.vulnerabilities,
-        }
+        })
     }
 }
 
@@ -159,7 +132,7 @@ const BYTES_PER_DEVICE: f64 = 130.0;
 /// Extra bytes per device that can be breached: posture, infection, group slot, next attack.
 const BYTES_PER_BREACHABLE: f64 = 64.0;
 /// Bytes per kept event-loss-table row, in memory.
-const BYTES_PER_ELT_ROW: f64 = 80.0;
+const BYTES_PER_ELT_ROW: f64 = 112.0;
 
 /// Expected harmful incidents per device over the horizon, roughly, to size the event table.
 pub fn expected_harms_per_device(scenario: &Scenario) -> f64 {
@@ -248,17 +221,19 @@ pub fn estimate_memory(scenario: &Scenario, config: &RunConfig) -> MemoryEstimat
         .map(|c| f64::from(c.count))
         .sum();
     let worlds = (devices * BYTES_PER_DEVICE + breachable * BYTES_PER_BREACHABLE) * workers;
-    let cols = 1 + scenario.parties.len();
+    let cols = Layout::new(scenario).len();
     let reps = f64::from(scenario.replications);
     let ylt = reps * f64::from(scenario.horizon_years) * cols as f64 * 16.0;
     let harms = expected_harms_per_device(scenario) * devices;
+    // About eight rows (perspectives and parties) per harm and regime.
+    let rows_per_harm = 8.0 * scenario.terms.liability.regimes.len() as f64;
     let elt = if config.keep_elt {
-        harms * reps * BYTES_PER_ELT_ROW
+        harms * reps * BYTES_PER_ELT_ROW * rows_per_harm
     } else {
         0.0
     };
-    // Each worker holds one step's (one year's) harm log at a time.
-    let logs = harms / f64::from(scenario.horizon_years) * workers * 64.0;
+    // Each worker holds one replication's harms (and their claims) until it settles them.
+    let logs = harms * workers * 160.0;
     let bytes = (worlds + ylt + elt + logs) as u64;
     MemoryEstimate {
         bytes,

@@ -1,8 +1,8 @@
 //! fleetsim: a digital-twin fleet simulator for IoT liability risk.
 //!
 //! A scenario file is read and validated by [`scenario`]; [`experiment`] runs its replications
-//! in parallel, each in a bevy_ecs world ([`sim`]); [`liability`] decides who pays for each
-//! harmful incident; [`stats`] turns the year loss tables into AAL, EP curves and TVaR;
+//! in parallel, each in a bevy_ecs world ([`sim`]); [`liability`] settles each replication's
+//! harms: who pays, after recourse, contracts and insurance, under each regime; [`stats`] turns the year loss tables into AAL, EP curves and TVaR;
 //! [`output`] writes CSV and a manifest. Only `scenario` reads and only `output` writes.
 
 pub mod error;
@@ -75,9 +75,9 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
     };
     experiment::check_memory(&sc, &config, options.memory_limit)?;
     let started = Instant::now();
-    let regime = liability::RootCause;
+    let layout = outcome::Layout::new(&sc);
     progress.start(&sc.name, u64::from(sc.replications));
-    let results = experiment::run(&sc, &config, &regime, &|| progress.advance())?;
+    let results = experiment::run(&sc, &config, &layout, &|| progress.advance())?;
     let summary = stats::summarise(&sc, &results);
     let manifest = output::Manifest {
         fleetsim_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -93,7 +93,13 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
         devices_simulated: sc.device_count() * u64::from(sc.replications),
         device_years: sc.device_count() * u64::from(sc.replications) * u64::from(sc.horizon_years),
         event_loss_table: config.keep_elt,
-        liability_regime: "root_cause".to_owned(),
+        liability_regimes: sc
+            .terms
+            .liability
+            .regimes
+            .iter()
+            .map(|r| r.name().to_owned())
+            .collect(),
     };
     let data = output::RunData {
         scenario: &sc,

@@ -10,6 +10,8 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cli::{Cli, Command};
+use fleetsim::outcome::Perspective;
+use fleetsim::scenario::Role;
 use fleetsim::{RunOptions, output, scenario};
 
 fn main() -> ExitCode {
@@ -132,18 +134,21 @@ impl fleetsim::Progress for Bar {
     }
 }
 
-/// One paragraph per finished scenario: where it went and its headline figures.
+/// One paragraph per finished scenario: where it went and its headline figures, then per
+/// regime what victims were paid and each party's average annual loss from each perspective.
 fn report(run: &fleetsim::RunOutcome) {
     let s = &run.scenario;
-    let total = &run.summary.columns[0];
-    let rp100 = total
-        .aep
-        .iter()
-        .find(|(t, _)| *t == 100.0)
-        .and_then(|(_, v)| *v)
-        .map_or("n/a (run shorter than 100 years)".to_owned(), |v| {
-            format!("{v:.0} {}", s.currency)
-        });
+    let layout = &run.summary.layout;
+    let metric = |col: usize| &run.summary.columns[col];
+    let rp100 = |col: usize| {
+        metric(col)
+            .aep
+            .iter()
+            .find(|(t, _)| *t == 100.0)
+            .and_then(|(_, v)| *v)
+    };
+    let total = metric(layout.total(0, Perspective::GroundUp));
+    let money = |v: Option<f64>| v.map_or("n/a".to_owned(), |v| format!("{v:.0}"));
     println!(
         "{}: {} replications × {} years × {} devices in {:.2} s → {}",
         s.name,
@@ -154,8 +159,14 @@ fn report(run: &fleetsim::RunOutcome) {
         run.folder.display()
     );
     println!(
-        "  total AAL {:.0} {} ± {:.0} (SE), 1-in-100 AEP {}",
-        total.aal, s.currency, total.aal_se, rp100
+        "  ground-up AAL {:.0} {} ± {:.0} (SE), 1-in-100 AEP {}",
+        total.aal,
+        s.currency,
+        total.aal_se,
+        rp100(layout.total(0, Perspective::GroundUp))
+            .map_or("n/a (run shorter than 100 years)".to_owned(), |v| format!(
+                "{v:.0}"
+            ))
     );
     if let Some(b) = &run.summary.botnet {
         println!(
@@ -163,9 +174,48 @@ fn report(run: &fleetsim::RunOutcome) {
             b.peak_fleet_infected, b.peak_total_infected, b.recruited, b.reinfected
         );
     }
-    for (p, m) in s.parties.iter().zip(&run.summary.columns[1..]) {
-        if m.aal > 0.0 {
-            println!("  {:<24} AAL {:>14.0} {}", p.name, m.aal, s.currency);
+    for (r, regime) in s.terms.liability.regimes.iter().enumerate() {
+        println!(
+            "  {}: paid to victims {:.0}, uncompensated {:.0}, recalls {:.0}, fines {:.0} (AAL, {})",
+            regime.name(),
+            metric(layout.total(r, Perspective::Paid)).aal,
+            metric(layout.total(r, Perspective::Uncompensated)).aal,
+            metric(layout.total(r, Perspective::Recall)).aal,
+            metric(layout.total(r, Perspective::Fines)).aal,
+            s.currency
+        );
+        println!(
+            "    {:<22} {:>13} {:>13} {:>13} {:>15}",
+            "party (AAL)", "gross", "net", "retained", "1-in-100 net"
+        );
+        for (p, party) in s.parties.iter().enumerate() {
+            let p = p as u16;
+            if party.role == Role::Insurer {
+                let col = layout.party(r, p, Perspective::Insurer);
+                if metric(col).aal > 0.0 {
+                    println!(
+                        "    {:<22} {:>13} {:>13.0} {:>13} {:>15}",
+                        party.name,
+                        "",
+                        metric(col).aal,
+                        "",
+                        money(rp100(col))
+                    );
+                }
+                continue;
+            }
+            let [g, n, k] = [Perspective::Gross, Perspective::Net, Perspective::Retained]
+                .map(|x| layout.party(r, p, x));
+            if metric(g).aal > 0.0 || metric(n).aal > 0.0 {
+                println!(
+                    "    {:<22} {:>13.0} {:>13.0} {:>13.0} {:>15}",
+                    party.name,
+                    metric(g).aal,
+                    metric(n).aal,
+                    metric(k).aal,
+                    money(rp100(n))
+                );
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Plain data that flows out of a replication: harmful incidents, counts, and the per-year
 //! record that statistics and output use. No ECS types here, by design.
 
-use crate::scenario::{FaultKind, HarmKind, PartyId, Role};
+use crate::scenario::{FaultKind, HarmKind, Line, PartyId, RegimeKind, Role, Scenario};
 
 /// Facts about the conduct behind an incident, which negligence and victim-fault rules read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -81,29 +81,182 @@ impl Tally {
     }
 }
 
-/// One row of the event loss table: a loss borne by one party from one incident.
+/// A way of looking at money: what the victims lost, what they were paid, what each party
+/// paid first, kept after recourse and contracts, and kept after insurance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Perspective {
+    /// Total damages of the harmful incidents.
+    GroundUp,
+    /// Damages paid to victims.
+    Paid,
+    /// Damages left with victims: not covered, barred, unproven, their own fault, or unpaid
+    /// because the liable party was insolvent.
+    Uncompensated,
+    /// Recall campaigns' costs.
+    Recall,
+    /// Regulatory fines.
+    Fines,
+    /// A party's payments as first made (to victims, for recalls, for fines).
+    Gross,
+    /// A party's share after recourse and contracts.
+    Net,
+    /// A party's share after insurance.
+    Retained,
+    /// What an insurer pays.
+    Insurer,
+}
+
+impl Perspective {
+    /// The perspectives of the total column.
+    pub const TOTAL: [Perspective; 5] = [
+        Perspective::GroundUp,
+        Perspective::Paid,
+        Perspective::Uncompensated,
+        Perspective::Recall,
+        Perspective::Fines,
+    ];
+    /// The perspectives of a party that is not an insurer.
+    pub const PARTY: [Perspective; 3] =
+        [Perspective::Gross, Perspective::Net, Perspective::Retained];
+
+    /// The name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Perspective::GroundUp => "ground_up",
+            Perspective::Paid => "paid",
+            Perspective::Uncompensated => "uncompensated",
+            Perspective::Recall => "recall",
+            Perspective::Fines => "fines",
+            Perspective::Gross => "gross",
+            Perspective::Net => "net",
+            Perspective::Retained => "retained",
+            Perspective::Insurer => "insurer",
+        }
+    }
+}
+
+/// One reported series: a regime, the total or a party, and a perspective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Series {
+    pub regime: RegimeKind,
+    /// `None`: the total.
+    pub party: Option<PartyId>,
+    pub perspective: Perspective,
+}
+
+/// Where each series sits in a year's row of the year loss table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub series: Vec<Series>,
+    /// Series per regime.
+    stride: usize,
+    /// `[party]`: offset of the party's first series within a regime's block.
+    party_offset: Vec<usize>,
+}
+
+impl Layout {
+    /// The series of `scenario`: per regime, the total's perspectives, then each party's
+    /// (gross, net, retained; an insurer's own line).
+    pub fn new(scenario: &Scenario) -> Self {
+        let mut party_offset = Vec::new();
+        let mut block = Vec::new();
+        for p in Perspective::TOTAL {
+            block.push((None, p));
+        }
+        for (i, party) in scenario.parties.iter().enumerate() {
+            party_offset.push(block.len());
+            let id = Some(i as PartyId);
+            if party.role == Role::Insurer {
+                block.push((id, Perspective::Insurer));
+            } else {
+                block.extend(Perspective::PARTY.iter().map(|&p| (id, p)));
+            }
+        }
+        let series = scenario
+            .terms
+            .liability
+            .regimes
+            .iter()
+            .flat_map(|&regime| {
+                block.iter().map(move |&(party, perspective)| Series {
+                    regime,
+                    party,
+                    perspective,
+                })
+            })
+            .collect();
+        Self {
+            series,
+            stride: block.len(),
+            party_offset,
+        }
+    }
+
+    /// Series in one year's row.
+    pub fn len(&self) -> usize {
+        self.series.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.series.is_empty()
+    }
+
+    /// The column of the total's perspective `p` under the `r`-th regime.
+    pub fn total(&self, r: usize, p: Perspective) -> usize {
+        r * self.stride + Perspective::TOTAL.iter().position(|&x| x == p).unwrap_or(0)
+    }
+
+    /// The column of party `party`'s perspective `p` under the `r`-th regime (an insurer has
+    /// only its own line, at offset 0).
+    pub fn party(&self, r: usize, party: PartyId, p: Perspective) -> usize {
+        let within = Perspective::PARTY.iter().position(|&x| x == p).unwrap_or(0);
+        r * self.stride + self.party_offset[usize::from(party)] + within
+    }
+}
+
+/// One row of the event loss table: one amount of one claim, seen from one perspective.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EltRow {
     pub replication: u32,
     /// Year within the replication, from 0.
     pub year: u32,
+    /// The incident behind the claim (for a recall, the incident that triggered it).
     pub incident: HarmRecord,
-    /// The party that bears this share; `None`: nobody identified, the victim bears it.
+    pub regime: RegimeKind,
+    pub line: Line,
+    /// `None`: the total.
     pub party: Option<PartyId>,
-    pub loss: f64,
+    pub perspective: Perspective,
+    pub amount: f64,
+}
+
+/// A recall campaign that was triggered in a replication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecallRecord {
+    /// Index of the rule in the scenario's recalls.
+    pub rule: usize,
+    pub day: f64,
+    /// Devices the campaign reached (and fixed, each after its own delay).
+    pub devices: u64,
+    pub cost: f64,
+    /// Harmful incidents it prevented later in the replication.
+    pub prevented: u64,
 }
 
 /// The compact per-year record of one replication.
 #[derive(Debug, Clone)]
 pub struct ReplicationResult {
     pub replication: u32,
-    /// `[year × (1 + parties)]`: column 0 is the total ground-up loss, column 1 + p party p's.
+    /// `[year × series]` in the order of [`Layout`]: each series' yearly total.
     pub year_loss: Vec<f64>,
-    /// Same layout: the largest single incident loss in the year (for OEP).
+    /// Same layout: the largest single claim's amount in the year (for OEP).
     pub year_max: Vec<f64>,
+    /// `[regime × party]`: years in which the party could not pay what it owed.
+    pub insolvent_years: Vec<u32>,
     pub tally: Tally,
     /// The event loss table rows, when asked for.
     pub elt: Vec<EltRow>,
+    pub recalls: Vec<RecallRecord>,
     /// The botnet's time series (empty without an outbreak).
     pub botnet: Vec<BotnetSample>,
     /// Every vulnerability disclosed in the replication, with its delays.

@@ -30,7 +30,7 @@ pub struct Manifest {
     pub devices_simulated: u64,
     pub device_years: u64,
     pub event_loss_table: bool,
-    pub liability_regime: String,
+    pub liability_regimes: Vec<String>,
 }
 
 /// Everything an artefact may draw on.
@@ -49,13 +49,13 @@ impl RunData<'_> {
         })
     }
 
-    /// Column names: "total", then the parties.
-    fn column_name(&self, col: usize) -> &str {
-        if col == 0 {
-            "total"
-        } else {
-            &self.scenario.parties[col - 1].name
-        }
+    /// A series' regime, column ("total" or a party) and perspective names.
+    fn series_names(&self, col: usize) -> [&str; 3] {
+        let s = &self.summary.layout.series[col];
+        let party = s.party.map_or("total", |p| {
+            self.scenario.parties[usize::from(p)].name.as_str()
+        });
+        [s.regime.name(), party, s.perspective.name()]
     }
 }
 
@@ -105,16 +105,45 @@ impl<T: CsvTable> Artefact for T {
     }
 }
 
-/// `summary.csv`: party, metric, value.
+/// `summary.csv`: regime, party, perspective, metric, value. Rows that do not depend on the
+/// regime or perspective (incident counts, the outbreak, recalls) leave those cells empty.
 pub struct SummaryCsv;
 impl CsvTable for SummaryCsv {
     const FILE: &'static str = "summary.csv";
-    const HEADER: &'static [&'static str] = &["party", "metric", "value"];
+    const HEADER: &'static [&'static str] = &["regime", "party", "perspective", "metric", "value"];
     fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for (col, m) in d.summary.columns.iter().enumerate() {
-            let party = d.column_name(col);
+            let [regime, party, perspective] = d.series_names(col);
             for (metric, value) in metric_rows(m) {
-                w.write_record([party, &metric, &value])?;
+                w.write_record([regime, party, perspective, &metric, &value])?;
+            }
+        }
+        for i in &d.summary.insolvency {
+            w.write_record([
+                i.regime.name(),
+                d.party_name(Some(i.party)),
+                "",
+                "insolvency_probability",
+                &i.probability.to_string(),
+            ])?;
+        }
+        for r in &d.summary.recalls {
+            let rule = &d.scenario.terms.recalls[r.rule];
+            let name = format!(
+                "recall.{}.{}",
+                d.scenario.classes[usize::from(rule.class)].name,
+                rule.fault.name()
+            );
+            let mut rows = vec![
+                ("probability", r.probability.to_string()),
+                ("mean_cost", money(r.mean_cost)),
+                ("mean_prevented", r.mean_prevented.to_string()),
+            ];
+            if let Some(day) = r.mean_day {
+                rows.push(("mean_day", format!("{day:.1}")));
+            }
+            for (metric, value) in rows {
+                w.write_record(["", "total", "", &format!("{name}.{metric}"), &value])?;
             }
         }
         if let Some(b) = &d.summary.botnet {
@@ -124,19 +153,23 @@ impl CsvTable for SummaryCsv {
                 ("botnet.recruited", b.recruited),
                 ("botnet.reinfected", b.reinfected),
             ] {
-                w.write_record(["total", metric, &value.to_string()])?;
+                w.write_record(["", "total", "", metric, &value.to_string()])?;
             }
         }
         for c in &d.summary.counts {
             let party = d.party_name(c.party);
             let kind = c.fault.name();
             w.write_record([
+                "",
                 party,
+                "",
                 &format!("incidents_per_year.{kind}"),
                 &c.incidents_per_year.to_string(),
             ])?;
             w.write_record([
+                "",
                 party,
+                "",
                 &format!("harmful_incidents_per_year.{kind}"),
                 &c.harmful_per_year.to_string(),
             ])?;
@@ -174,20 +207,31 @@ fn metric_rows(m: &Metrics) -> Vec<(String, String)> {
     rows
 }
 
-/// `ylt.csv`: replication, year, party, loss — every year of every replication, zeros included.
+/// `ylt.csv`: replication, year, regime, party, perspective, loss — every year of every
+/// replication and every series, zeros included.
 pub struct YltCsv;
 impl CsvTable for YltCsv {
     const FILE: &'static str = "ylt.csv";
-    const HEADER: &'static [&'static str] = &["replication", "year", "party", "loss"];
+    const HEADER: &'static [&'static str] = &[
+        "replication",
+        "year",
+        "regime",
+        "party",
+        "perspective",
+        "loss",
+    ];
     fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
-        let cols = 1 + d.scenario.parties.len();
+        let cols = d.summary.layout.len();
         for r in d.results {
             for (year, row) in r.year_loss.chunks(cols).enumerate() {
                 for (col, &loss) in row.iter().enumerate() {
+                    let [regime, party, perspective] = d.series_names(col);
                     w.write_record([
                         &r.replication.to_string(),
                         &year.to_string(),
-                        d.column_name(col),
+                        regime,
+                        party,
+                        perspective,
                         &money(loss),
                     ])?;
                 }
@@ -197,7 +241,8 @@ impl CsvTable for YltCsv {
     }
 }
 
-/// `elt.csv`: one row per harmful incident and paying party.
+/// `elt.csv`: one row per claim (damages, recall, fine), regime, party and perspective, for
+/// every amount that is not zero.
 pub struct EltCsv;
 impl CsvTable for EltCsv {
     const FILE: &'static str = "elt.csv";
@@ -210,14 +255,21 @@ impl CsvTable for EltCsv {
         "fault_kind",
         "harm_kind",
         "root_cause",
+        "root_cause_party",
+        "regime",
+        "line",
         "party",
-        "loss",
+        "perspective",
+        "amount",
         "vulnerability",
     ];
     fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for r in d.results {
             for e in &r.elt {
                 let i = &e.incident;
+                let party: &str = e.party.map_or("total", |p| {
+                    d.scenario.parties[usize::from(p)].name.as_str()
+                });
                 w.write_record([
                     &e.replication.to_string(),
                     &e.year.to_string(),
@@ -232,8 +284,12 @@ impl CsvTable for EltCsv {
                     i.fault.name(),
                     i.harm.name(),
                     i.cause_role.name(),
-                    d.party_name(e.party),
-                    &money(e.loss),
+                    d.party_name(i.cause_party),
+                    e.regime.name(),
+                    e.line.name(),
+                    party,
+                    e.perspective.name(),
+                    &money(e.amount),
                     &i.vulnerability.map_or(String::new(), |v| v.to_string()),
                 ])?;
             }
@@ -284,7 +340,14 @@ impl CsvTable for VulnerabilitiesCsv {
 pub struct EpCsv;
 impl CsvTable for EpCsv {
     const FILE: &'static str = "ep.csv";
-    const HEADER: &'static [&'static str] = &["party", "curve", "return_period", "loss"];
+    const HEADER: &'static [&'static str] = &[
+        "regime",
+        "party",
+        "perspective",
+        "curve",
+        "return_period",
+        "loss",
+    ];
     fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for (col, m) in d.summary.columns.iter().enumerate() {
             let curves: [(&str, &Curve); 4] = [
@@ -296,7 +359,15 @@ impl CsvTable for EpCsv {
             for (name, curve) in curves {
                 for (t, v) in curve {
                     if let Some(v) = v {
-                        w.write_record([d.column_name(col), name, &t.to_string(), &money(*v)])?;
+                        let [regime, party, perspective] = d.series_names(col);
+                        w.write_record([
+                            regime,
+                            party,
+                            perspective,
+                            name,
+                            &t.to_string(),
+                            &money(*v),
+                        ])?;
                     }
                 }
             }

@@ -2,8 +2,8 @@
 //! AAL with its standard error, EP curves by rank with linear interpolation in return period,
 //! TVaR interpolated the same way, VaR. Pure functions on plain numbers.
 
-use crate::outcome::ReplicationResult;
-use crate::scenario::{FaultKind, Scenario};
+use crate::outcome::{Layout, ReplicationResult};
+use crate::scenario::{FaultKind, RegimeKind, Scenario};
 
 /// z for a two-sided 95 % normal interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -165,12 +165,39 @@ pub fn botnet_summary(results: &[ReplicationResult]) -> Option<BotnetSummary> {
     })
 }
 
+/// How often a party could not pay what it owed, under one regime.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsolvencyRow {
+    pub regime: RegimeKind,
+    pub party: u16,
+    /// Share of simulated years in which the party fell short.
+    pub probability: f64,
+}
+
+/// Recalls of one rule, averaged over replications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecallSummary {
+    pub rule: usize,
+    /// Share of replications in which the recall was triggered.
+    pub probability: f64,
+    /// Mean day of the trigger, over replications that had one.
+    pub mean_day: Option<f64>,
+    /// Mean cost per replication (zero when not triggered).
+    pub mean_cost: f64,
+    /// Mean harmful incidents prevented per replication.
+    pub mean_prevented: f64,
+}
+
 /// The statistics of a whole run.
 #[derive(Debug, Clone)]
 pub struct Summary {
-    /// Column 0 is the total, 1 + p party p, as in the year loss table.
+    /// The series, in the order of the year loss table.
+    pub layout: Layout,
+    /// One per series of `layout`.
     pub columns: Vec<Metrics>,
     pub counts: Vec<CountRow>,
+    pub insolvency: Vec<InsolvencyRow>,
+    pub recalls: Vec<RecallSummary>,
     /// The outbreak's size, when the scenario has one.
     pub botnet: Option<BotnetSummary>,
     /// Simulated years (replications × horizon), the N of the EP curves.
@@ -190,7 +217,8 @@ pub fn column(results: &[ReplicationResult], cols: usize, col: usize, max: bool)
 
 /// Summarises a run's results.
 pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary {
-    let cols = 1 + scenario.parties.len();
+    let layout = Layout::new(scenario);
+    let cols = layout.len();
     let columns = (0..cols)
         .map(|c| {
             metrics(
@@ -220,9 +248,46 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
             }
         }
     }
+    let parties = scenario.parties.len();
+    let mut insolvency = Vec::new();
+    for (r, &regime) in scenario.terms.liability.regimes.iter().enumerate() {
+        for p in 0..parties {
+            let n: u32 = results
+                .iter()
+                .map(|x| x.insolvent_years.get(r * parties + p).copied().unwrap_or(0))
+                .sum();
+            if scenario.parties[p].capacity.is_some() {
+                insolvency.push(InsolvencyRow {
+                    regime,
+                    party: p as u16,
+                    probability: f64::from(n) / years.max(1) as f64,
+                });
+            }
+        }
+    }
+    let reps = results.len().max(1) as f64;
+    let recalls = (0..scenario.terms.recalls.len())
+        .map(|rule| {
+            let hits: Vec<_> = results
+                .iter()
+                .flat_map(|r| r.recalls.iter().filter(move |x| x.rule == rule))
+                .collect();
+            RecallSummary {
+                rule,
+                probability: hits.len() as f64 / reps,
+                mean_day: (!hits.is_empty())
+                    .then(|| hits.iter().map(|x| x.day).sum::<f64>() / hits.len() as f64),
+                mean_cost: hits.iter().map(|x| x.cost).sum::<f64>() / reps,
+                mean_prevented: hits.iter().map(|x| x.prevented as f64).sum::<f64>() / reps,
+            }
+        })
+        .collect();
     Summary {
+        layout,
         columns,
         counts,
+        insolvency,
+        recalls,
         years,
         botnet: botnet_summary(results),
     }
@@ -245,8 +310,10 @@ mod tests {
             replication: 0,
             year_loss: vec![],
             year_max: vec![],
+            insolvent_years: vec![],
             tally: Tally::new(1),
             elt: vec![],
+            recalls: vec![],
             botnet,
             vulnerabilities: vec![],
         };

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use common::{class, header, run, scenario, share_tolerance};
 use fleetsim::experiment::{self, RunConfig};
-use fleetsim::liability::RootCause;
+use fleetsim::outcome::{Layout, Perspective};
 use fleetsim::scenario::FaultKind;
 use fleetsim::sim::Replicator;
 use fleetsim::sim::mechanisms::drift::{exit_time_cdf, exit_time_quantile};
@@ -308,7 +308,7 @@ fn compound_poisson_yearly_loss_has_the_analytic_mean() {
             threads: 2,
             keep_elt: false,
         },
-        &RootCause,
+        &Layout::new(&s),
         &|| {},
     )
     .unwrap_or_else(|e| panic!("{e}"));
@@ -327,7 +327,8 @@ fn compound_poisson_yearly_loss_has_the_analytic_mean() {
         "AAL {aal} vs {mean}"
     );
     // The software vendor is the root cause of every firing and so bears the whole loss.
-    let code = 1 + s.parties.iter().position(|p| p.name == "Code").unwrap_or(0);
+    let code = s.parties.iter().position(|p| p.name == "Code").unwrap_or(0) as u16;
+    let code = summary.layout.party(0, code, Perspective::Net);
     assert!((summary.columns[code].aal - aal).abs() < 1e-6 * aal);
     // Harmful share of incidents: p, within four binomial SEs.
     let row = summary

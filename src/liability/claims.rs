@@ -1,0 +1,223 @@
+//! From harms to claims, before any regime looks at them: the time bars, the proof draw,
+//! recalls (which trigger on harm counts and stop later harms on recalled devices) and fines.
+//! Everything here is the same whatever the regime, so regimes are compared on the same claims.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+
+use crate::outcome::{HarmRecord, RecallRecord};
+use crate::scenario::{FineTarget, Line, PartyId, Role, Scenario};
+use crate::sim::mechanisms::data_theft::NO_DEVICE;
+use crate::sim::rng::{Stream, Streams};
+
+/// Named random streams of the liability pass.
+pub mod streams {
+    use crate::sim::rng::Stream;
+    /// Awareness and claim delays of a damages claim.
+    pub const CLAIM: Stream = Stream::named("claim");
+    /// Whether the victim proves a breach of duty.
+    pub const PROOF: Stream = Stream::named("proof");
+    /// Whether an incident draws a fine (one stream per fine rule, offset by its index).
+    pub const FINE: Stream = Stream::named("fine");
+    /// Whether a recall reaches a device and when it fixes it (offset by the rule's index).
+    pub const RECALL: Stream = Stream::named("recall");
+}
+
+/// One claim on somebody's money.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Claim {
+    /// The incident behind the claim (for a recall, the incident that triggered it).
+    pub incident: HarmRecord,
+    pub line: Line,
+    pub amount: f64,
+    /// Damages: filed after the limitation period or the longstop.
+    pub barred: bool,
+    /// Damages: the victim would prove a breach of duty.
+    pub proven: bool,
+    /// Recall: the manufacturer; fine: the party fined.
+    pub on: Option<PartyId>,
+}
+
+/// The claims of one replication, in time order, and the recalls that happened.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub claims: Vec<Claim>,
+    pub recalls: Vec<RecallRecord>,
+}
+
+/// An offset stream, one per rule.
+fn nth(stream: Stream, n: usize) -> Stream {
+    Stream(stream.0.wrapping_add(n as u64))
+}
+
+/// When a recall fixes `device`, if it reaches it.
+fn fix_day(
+    streams: &Streams,
+    rule: usize,
+    reach: f64,
+    mean_days: f64,
+    trigger: f64,
+    device: u32,
+) -> Option<f64> {
+    let mut rng = streams.rng(nth(streams::RECALL, rule), device, 0);
+    if rng.random::<f64>() >= reach {
+        return None;
+    }
+    let delay = Exp::new(1.0 / mean_days).map_or(0.0, |d| d.sample(&mut rng));
+    Some(trigger + delay)
+}
+
+/// First device number of each class (devices are numbered class by class).
+fn first_devices(scenario: &Scenario) -> Vec<u32> {
+    let mut first = 0;
+    scenario
+        .classes
+        .iter()
+        .map(|c| {
+            let f = first;
+            first += c.count;
+            f
+        })
+        .collect()
+}
+
+/// The recall rules' running state.
+struct Recalls {
+    /// `[rule]`: days of recent harms that count towards the trigger.
+    window: Vec<std::collections::VecDeque<f64>>,
+    /// `[rule]`: the recall's day and record index, once triggered.
+    triggered: Vec<Option<(f64, usize)>>,
+}
+
+/// Sorts `harms` into time order and turns them into claims: each harm's damages claim (unless
+/// a recall prevented it), the fines it draws, and the recalls it triggers.
+pub fn prepare(scenario: &Scenario, streams: &Streams, harms: &mut [HarmRecord]) -> Prepared {
+    harms.sort_by(|a, b| {
+        a.day
+            .total_cmp(&b.day)
+            .then(a.device.cmp(&b.device))
+            .then(a.fault.cmp(&b.fault))
+            .then(a.key.cmp(&b.key))
+    });
+    let terms = &scenario.terms;
+    let lt = &terms.liability;
+    let first = first_devices(scenario);
+    let mut out = Prepared::default();
+    let mut recalls = Recalls {
+        window: vec![Default::default(); terms.recalls.len()],
+        triggered: vec![None; terms.recalls.len()],
+    };
+    // `[fine rule]`: (party, year) pairs already fined, for once-per-year rules.
+    let mut fined: Vec<Vec<(PartyId, u32)>> = vec![Vec::new(); terms.fines.len()];
+    let awareness = Exp::new(1.0 / lt.awareness_delay_days).ok();
+    let filing = Exp::new(1.0 / lt.claim_delay_days).ok();
+    'harms: for h in harms.iter() {
+        // A recalled device whose fix came before the harm has no such harm any more.
+        for (r, rule) in terms.recalls.iter().enumerate() {
+            if let Some((day, record)) = recalls.triggered[r]
+                && rule.class == h.class
+                && rule.fault == h.fault
+                && h.device != NO_DEVICE
+                && fix_day(streams, r, rule.reach, rule.mean_days_to_fix, day, h.device)
+                    .is_some_and(|fixed| fixed <= h.day)
+            {
+                out.recalls[record].prevented += 1;
+                continue 'harms;
+            }
+        }
+        let mut rng = streams.rng(streams::CLAIM, h.device, h.key);
+        let aware = awareness.map_or(0.0, |d| d.sample(&mut rng));
+        let filed = filing.map_or(0.0, |d| d.sample(&mut rng));
+        let barred = lt.limitation_days.is_some_and(|l| filed > l)
+            || lt.longstop_days.is_some_and(|l| h.day + aware + filed > l);
+        let proven =
+            streams.rng(streams::PROOF, h.device, h.key).random::<f64>() < lt.proof_probability;
+        out.claims.push(Claim {
+            incident: *h,
+            line: Line::Damages,
+            amount: h.loss,
+            barred,
+            proven,
+            on: None,
+        });
+        let class = &scenario.classes[usize::from(h.class)];
+        let year = (h.day / crate::scenario::DAYS_PER_YEAR) as u32;
+        for (f, rule) in terms.fines.iter().enumerate() {
+            if !rule.faults.contains(h.fault) || !rule.harms.contains(h.harm) {
+                continue;
+            }
+            let target = match rule.on {
+                FineTarget::RootCause => h.cause_party,
+                FineTarget::Role(role) if role == h.cause_role => h.cause_party,
+                FineTarget::Role(role) => class.lineage.party(role),
+            };
+            let Some(target) = target else { continue };
+            if rule.once_per_year && fined[f].contains(&(target, year)) {
+                continue;
+            }
+            let u: f64 = streams.rng(nth(streams::FINE, f), h.device, h.key).random();
+            if u >= rule.probability {
+                continue;
+            }
+            let turnover = scenario.parties[usize::from(target)]
+                .turnover
+                .unwrap_or(0.0);
+            let mut amount = rule.fixed.max(rule.turnover_share * turnover);
+            if let Some(max) = rule.maximum {
+                amount = amount.min(max);
+            }
+            fined[f].push((target, year));
+            out.claims.push(Claim {
+                incident: *h,
+                line: Line::Fines,
+                amount,
+                barred: false,
+                proven: true,
+                on: Some(target),
+            });
+        }
+        for (r, rule) in terms.recalls.iter().enumerate() {
+            if recalls.triggered[r].is_some() || rule.class != h.class || rule.fault != h.fault {
+                continue;
+            }
+            let window = &mut recalls.window[r];
+            window.push_back(h.day);
+            while window
+                .front()
+                .is_some_and(|&d| d < h.day - rule.window_days)
+            {
+                window.pop_front();
+            }
+            if window.len() < rule.threshold as usize {
+                continue;
+            }
+            let Some(maker) = class.lineage.party(Role::Manufacturer) else {
+                continue;
+            };
+            let from = first[usize::from(h.class)];
+            let devices = (from..from + class.count)
+                .filter(|&d| {
+                    fix_day(streams, r, rule.reach, rule.mean_days_to_fix, h.day, d).is_some()
+                })
+                .count() as u64;
+            let cost = devices as f64 * rule.cost_per_device;
+            recalls.triggered[r] = Some((h.day, out.recalls.len()));
+            out.recalls.push(RecallRecord {
+                rule: r,
+                day: h.day,
+                devices,
+                cost,
+                prevented: 0,
+            });
+            out.claims.push(Claim {
+                incident: *h,
+                line: Line::Recall,
+                amount: cost,
+                barred: false,
+                proven: true,
+                on: Some(maker),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,377 @@
+//! Allocates claims under one regime, in time order, keeping each party's state for the year
+//! (capacity left, insurance aggregates spent, contract caps used), booking every perspective
+//! and checking, claim by claim, that money is conserved.
+
+use crate::outcome::{EltRow, Layout, Perspective};
+use crate::scenario::{Line, PartyId, RegimeKind, Role, Scenario};
+
+use super::claims::Claim;
+use super::contracts::{self, ClaimFacts};
+use super::insurance;
+use super::regime::{self, Liable};
+
+/// Money closer than this is equal: half a cent.
+pub const CENT: f64 = 0.005;
+
+/// A broken conservation rule, found while allocating.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    pub day: f64,
+    pub what: String,
+}
+
+/// How one claim was split: every perspective's amount, per party.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Split {
+    pub line: Option<Line>,
+    pub ground_up: f64,
+    pub paid: f64,
+    pub uncompensated: f64,
+    /// `[party]`
+    pub gross: Vec<f64>,
+    pub net: Vec<f64>,
+    pub retained: Vec<f64>,
+    /// `[party]`: what each insurer pays.
+    pub insurer: Vec<f64>,
+    /// `[party]`: what the party could not pay.
+    pub short: Vec<f64>,
+}
+
+impl Split {
+    fn reset(&mut self, parties: usize) {
+        self.line = None;
+        self.ground_up = 0.0;
+        self.paid = 0.0;
+        self.uncompensated = 0.0;
+        for v in [
+            &mut self.gross,
+            &mut self.net,
+            &mut self.retained,
+            &mut self.insurer,
+            &mut self.short,
+        ] {
+            v.clear();
+            v.resize(parties, 0.0);
+        }
+    }
+}
+
+/// One regime's allocator with its state for the current year.
+pub struct Allocator<'a> {
+    scenario: &'a Scenario,
+    pub regime: RegimeKind,
+    /// `[party]`: own funds left this year.
+    capacity_left: Vec<f64>,
+    /// `[party]`: whether the party fell short this year.
+    pub insolvent: Vec<bool>,
+    /// `[contract]`: cap left this year.
+    cap_left: Vec<f64>,
+    /// `[policy][layer]`: aggregate spent this year.
+    layer_used: Vec<Vec<f64>>,
+    /// `[party]`: the party's policies, in the scenario's order.
+    policies_of: Vec<Vec<usize>>,
+    liable: Liable,
+    scratch: Vec<PartyId>,
+    pub split: Split,
+}
+
+impl<'a> Allocator<'a> {
+    pub fn new(scenario: &'a Scenario, regime: RegimeKind) -> Self {
+        let n = scenario.parties.len();
+        let mut policies_of = vec![Vec::new(); n];
+        for (i, p) in scenario.terms.policies.iter().enumerate() {
+            policies_of[usize::from(p.insured)].push(i);
+        }
+        let mut a = Self {
+            scenario,
+            regime,
+            capacity_left: Vec::new(),
+            insolvent: Vec::new(),
+            cap_left: Vec::new(),
+            layer_used: scenario
+                .terms
+                .policies
+                .iter()
+                .map(|p| vec![0.0; p.layers.len()])
+                .collect(),
+            policies_of,
+            liable: Liable::default(),
+            scratch: Vec::new(),
+            split: Split::default(),
+        };
+        a.new_year();
+        a
+    }
+
+    /// Resets capacities, caps and aggregates for a new year.
+    pub fn new_year(&mut self) {
+        let parties = &self.scenario.parties;
+        self.capacity_left.clear();
+        self.capacity_left
+            .extend(parties.iter().map(|p| p.capacity.unwrap_or(f64::INFINITY)));
+        self.insolvent.clear();
+        self.insolvent.resize(parties.len(), false);
+        contracts::fresh_caps(&self.scenario.terms.contracts, &mut self.cap_left);
+        for used in &mut self.layer_used {
+            used.fill(0.0);
+        }
+    }
+
+    /// Allocates one claim into `self.split`, and checks it.
+    pub fn allocate(&mut self, claim: &Claim) -> Result<(), Violation> {
+        let sc = self.scenario;
+        let n = sc.parties.len();
+        self.split.reset(n);
+        self.split.line = Some(claim.line);
+        let h = &claim.incident;
+        match (claim.line, claim.on) {
+            (Line::Damages, _) => {
+                self.split.ground_up = claim.amount;
+                if claim.barred {
+                    self.liable = Liable::default();
+                } else {
+                    regime::liable_for_damages(
+                        sc,
+                        self.regime,
+                        h,
+                        claim.proven,
+                        &mut self.scratch,
+                        &mut self.liable,
+                    );
+                }
+            }
+            (Line::Recall, Some(maker)) => regime::liable_for_recall(
+                sc,
+                self.regime,
+                maker,
+                h.cause_party,
+                &mut self.scratch,
+                &mut self.liable,
+            ),
+            (Line::Fines, Some(target)) => regime::liable_for_fine(target, &mut self.liable),
+            (_, None) => self.liable = Liable::default(),
+        }
+        let Some(&payer) = self.liable.order.first() else {
+            self.split.uncompensated = self.split.ground_up;
+            return self.check(claim);
+        };
+        // The victim's own fault: not installing a fix that was there (not under the
+        // root-cause baseline, which ignores conduct altogether).
+        let lt = &sc.terms.liability;
+        let award = if claim.line == Line::Damages
+            && self.regime != RegimeKind::RootCause
+            && h.facts.fix_available
+        {
+            claim.amount * lt.comparative_fault.recovered(lt.victim_fault_share)
+        } else {
+            claim.amount
+        };
+        let s = &mut self.split;
+        for &(p, share) in &self.liable.contribution {
+            s.net[usize::from(p)] += share * award;
+        }
+        if claim.line != Line::Fines {
+            contracts::apply(
+                &sc.terms.contracts,
+                &mut self.cap_left,
+                ClaimFacts {
+                    fault: h.fault,
+                    cause: h.cause_party,
+                    payer,
+                },
+                &mut s.net,
+            );
+        }
+        // Insurance first, then the party's own funds; only damages are limited by capacity
+        // (recalls and fines are always paid).
+        for p in 0..n {
+            let due = s.net[p];
+            if due <= 0.0 {
+                continue;
+            }
+            let mut left = due;
+            for &i in &self.policies_of[p] {
+                let policy = &sc.terms.policies[i];
+                if left <= 0.0 || !insurance::responds(policy, claim.line, h.fault) {
+                    continue;
+                }
+                let insurer = &mut s.insurer;
+                left -= insurance::recover(policy, &mut self.layer_used[i], left, &mut |q, x| {
+                    insurer[usize::from(q)] += x
+                });
+            }
+            let own = if claim.line == Line::Damages {
+                left.min(self.capacity_left[p])
+            } else {
+                left
+            };
+            if claim.line == Line::Damages {
+                self.capacity_left[p] -= own;
+            }
+            s.short[p] = left - own;
+            if s.short[p] > 0.0 {
+                self.insolvent[p] = true;
+            }
+            s.retained[p] = own;
+            s.net[p] = due - s.short[p];
+        }
+        // What an insolvent party cannot pay falls on the others jointly liable, in order, as
+        // far as their own funds go; otherwise it stays with the victim.
+        let mut shortfall: f64 = s.short.iter().sum();
+        if self.liable.joint {
+            for &q in &self.liable.order {
+                let q = usize::from(q);
+                if shortfall <= 0.0 {
+                    break;
+                }
+                let take = shortfall.min(self.capacity_left[q]);
+                if take > 0.0 {
+                    self.capacity_left[q] -= take;
+                    s.net[q] += take;
+                    s.retained[q] += take;
+                    shortfall -= take;
+                }
+            }
+        }
+        let paid: f64 = s.net.iter().sum();
+        // The victim is paid by the first party in order that could pay its share.
+        let first = self
+            .liable
+            .order
+            .iter()
+            .copied()
+            .find(|&q| s.short[usize::from(q)] <= 0.0)
+            .unwrap_or(payer);
+        s.gross[usize::from(first)] = paid;
+        if claim.line == Line::Damages {
+            s.paid = paid;
+            s.uncompensated = claim.amount - paid;
+        }
+        self.check(claim)
+    }
+
+    /// The conservation rules, to the cent.
+    fn check(&self, claim: &Claim) -> Result<(), Violation> {
+        let s = &self.split;
+        let fail = |what: String| {
+            Err(Violation {
+                day: claim.incident.day,
+                what,
+            })
+        };
+        let sum = |v: &[f64]| v.iter().sum::<f64>();
+        let (gross, net) = (sum(&s.gross), sum(&s.net));
+        let total = if claim.line == Line::Damages {
+            if (s.ground_up - s.paid - s.uncompensated).abs() > CENT {
+                return fail(format!(
+                    "ground-up {:.2} ≠ paid {:.2} + uncompensated {:.2}",
+                    s.ground_up, s.paid, s.uncompensated
+                ));
+            }
+            if s.uncompensated < -CENT {
+                return fail(format!("uncompensated {:.2} < 0", s.uncompensated));
+            }
+            s.paid
+        } else {
+            claim.amount
+        };
+        if (gross - total).abs() > CENT || (net - total).abs() > CENT {
+            return fail(format!(
+                "{} {:.2}: gross {:.2}, net {:.2} (recourse must sum to zero)",
+                claim.line.name(),
+                total,
+                gross,
+                net
+            ));
+        }
+        let insured = sum(&s.insurer);
+        let kept: f64 = s.net.iter().zip(&s.retained).map(|(n, r)| n - r).sum();
+        if (insured - kept).abs() > CENT {
+            return fail(format!(
+                "insurers pay {insured:.2} but the insured cede {kept:.2}"
+            ));
+        }
+        for (p, party) in self.scenario.parties.iter().enumerate() {
+            if s.net[p] < -CENT || s.retained[p] < -CENT || s.retained[p] > s.net[p] + CENT {
+                return fail(format!(
+                    "{}: net {:.2}, retained {:.2}",
+                    party.name, s.net[p], s.retained[p]
+                ));
+            }
+            if party.role != Role::Insurer && s.insurer[p] != 0.0 {
+                return fail(format!("{} is paid as an insurer", party.name));
+            }
+        }
+        for (i, policy) in self.scenario.terms.policies.iter().enumerate() {
+            for (layer, used) in policy.layers.iter().zip(&self.layer_used[i]) {
+                if *used > layer.aggregate + CENT {
+                    return fail(format!(
+                        "a layer of {}'s {} policy spent {used:.2} of a {:.2} aggregate",
+                        self.scenario.parties[usize::from(policy.insured)].name,
+                        policy.kind,
+                        layer.aggregate
+                    ));
+                }
+            }
+        }
+        if let Some(k) = self.cap_left.iter().position(|&c| c < -CENT) {
+            return fail(format!("contract {k}'s cap is overdrawn"));
+        }
+        Ok(())
+    }
+
+    /// Adds the split to one year's row of the year loss table (sums and largest amounts),
+    /// under regime block `r`, and to the event loss table when asked.
+    pub fn book(
+        &self,
+        layout: &Layout,
+        r: usize,
+        row: &mut [f64],
+        max: &mut [f64],
+        elt: Option<(&mut Vec<EltRow>, EltRow)>,
+    ) {
+        let s = &self.split;
+        let line = s.line.unwrap_or(Line::Damages);
+        let mut cells: Vec<(Option<PartyId>, Perspective, f64)> = Vec::with_capacity(8);
+        match line {
+            Line::Damages => {
+                cells.push((None, Perspective::GroundUp, s.ground_up));
+                cells.push((None, Perspective::Paid, s.paid));
+                cells.push((None, Perspective::Uncompensated, s.uncompensated));
+            }
+            Line::Recall => cells.push((None, Perspective::Recall, s.net.iter().sum())),
+            Line::Fines => cells.push((None, Perspective::Fines, s.net.iter().sum())),
+        }
+        for (p, party) in self.scenario.parties.iter().enumerate() {
+            let id = Some(p as PartyId);
+            if party.role == Role::Insurer {
+                cells.push((id, Perspective::Insurer, s.insurer[p]));
+            } else {
+                cells.push((id, Perspective::Gross, s.gross[p]));
+                cells.push((id, Perspective::Net, s.net[p]));
+                cells.push((id, Perspective::Retained, s.retained[p]));
+            }
+        }
+        let mut elt = elt;
+        for (party, perspective, amount) in cells {
+            if amount == 0.0 {
+                continue;
+            }
+            let col = match party {
+                None => layout.total(r, perspective),
+                Some(p) => layout.party(r, p, perspective),
+            };
+            row[col] += amount;
+            max[col] = max[col].max(amount);
+            if let Some((rows, template)) = elt.as_mut() {
+                rows.push(EltRow {
+                    line,
+                    party,
+                    perspective,
+                    amount,
+                    ..*template
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Insurance: what a policy's tower of layers pays for one occurrence, within each layer's
+//! per-occurrence limit and what is left of its annual aggregate.
+
+use crate::scenario::{FaultKind, Line, PartyId, Policy};
+
+/// Whether `policy` answers for a loss of `line` caused by `fault`.
+pub fn responds(policy: &Policy, line: Line, fault: FaultKind) -> bool {
+    policy.lines.contains(&line) && policy.covers.contains(fault)
+}
+
+/// Recovers one occurrence of `loss` from `policy`'s layers, in order of attachment.
+///
+/// `used[i]` is how much of layer i's annual aggregate (at 100 %) is spent so far this year;
+/// it grows by what the layer pays. Each insurer's payment (its share of the layer's part) is
+/// handed to `pay`. Returns the insured total; the insured keeps `loss` minus that: the
+/// deductible, the parts of layers placed with nobody, and anything above the tower or beyond
+/// an exhausted aggregate.
+pub fn recover(
+    policy: &Policy,
+    used: &mut [f64],
+    loss: f64,
+    pay: &mut dyn FnMut(PartyId, f64),
+) -> f64 {
+    let mut insured = 0.0;
+    for (layer, used) in policy.layers.iter().zip(used.iter_mut()) {
+        if loss <= layer.attachment {
+            break;
+        }
+        let part = (loss - layer.attachment)
+            .min(layer.limit)
+            .min((layer.aggregate - *used).max(0.0));
+        if part <= 0.0 {
+            continue;
+        }
+        *used += part;
+        let paid = part * layer.share;
+        insured += paid;
+        pay(layer.insurer, paid);
+    }
+    insured
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{FaultSet, Layer};
+
+    /// Deductible 100; layer A 900 xs 100 (aggregate 1,500, 100 %); layer B 4,000 xs 1,000
+    /// (no aggregate, 50 % placed).
+    fn tower() -> Policy {
+        Policy {
+            insured: 0,
+            kind: "product_liability".into(),
+            covers: FaultSet::all(),
+            lines: vec![Line::Damages],
+            deductible: 100.0,
+            layers: vec![
+                Layer {
+                    insurer: 1,
+                    attachment: 100.0,
+                    limit: 900.0,
+                    aggregate: 1500.0,
+                    share: 1.0,
+                },
+                Layer {
+                    insurer: 2,
+                    attachment: 1000.0,
+                    limit: 4000.0,
+                    aggregate: f64::INFINITY,
+                    share: 0.5,
+                },
+            ],
+        }
+    }
+
+    fn run(policy: &Policy, used: &mut [f64], loss: f64) -> (f64, Vec<(PartyId, f64)>) {
+        let mut paid = Vec::new();
+        let insured = recover(policy, used, loss, &mut |p, x| paid.push((p, x)));
+        (insured, paid)
+    }
+
+    #[test]
+    fn below_the_deductible_nothing_is_paid() {
+        let p = tower();
+        let mut used = [0.0, 0.0];
+        assert_eq!(run(&p, &mut used, 80.0), (0.0, vec![]));
+        assert_eq!(used, [0.0, 0.0]);
+    }
+
+    #[test]
+    fn layers_attach_and_exhaust_in_order() {
+        let p = tower();
+        let mut used = [0.0, 0.0];
+        // 600: layer A pays 500 (600 − 100); B does not attach.
+        assert_eq!(run(&p, &mut used, 600.0), (500.0, vec![(1, 500.0)]));
+        // 3,000: A pays its full limit 900, but only 1,000 of aggregate is left → 900;
+        // B pays 50 % of 2,000 = 1,000.
+        assert_eq!(
+            run(&p, &mut used, 3000.0),
+            (1900.0, vec![(1, 900.0), (2, 1000.0)])
+        );
+        assert_eq!(used, [1400.0, 2000.0]);
+        // 700: A has 100 of aggregate left and pays that; the insured keeps 600.
+        assert_eq!(run(&p, &mut used, 700.0), (100.0, vec![(1, 100.0)]));
+        // 700 again: A is exhausted for the year.
+        assert_eq!(run(&p, &mut used, 700.0), (0.0, vec![]));
+        // 10,000: B pays 50 % of its 4,000 limit; above 5,000 stays with the insured.
+        assert_eq!(run(&p, &mut used, 10_000.0), (2000.0, vec![(2, 2000.0)]));
+        assert_eq!(used[0], 1500.0);
+    }
+
+    #[test]
+    fn lines_and_causes_filter_the_cover() {
+        let mut p = tower();
+        p.covers = FaultSet::of(&[FaultKind::DataTheft]);
+        assert!(responds(&p, Line::Damages, FaultKind::DataTheft));
+        assert!(!responds(&p, Line::Damages, FaultKind::WearOut));
+        assert!(!responds(&p, Line::Recall, FaultKind::DataTheft));
+    }
+}

@@ -1,0 +1,102 @@
+//! Who pays. A replication's harms become claims ([`claims`]: time bars, proof, recalls,
+//! fines), and each claim is allocated under every regime of the scenario ([`engine`]): the
+//! parties liable to the victim in order ([`regime`]), recourse between them by contribution,
+//! contracts ([`contracts`]), insurance ([`insurance`]) and each party's capacity to pay.
+//!
+//! Pure functions on plain data, free of ECS types and I/O; every draw comes from a named
+//! stream keyed by the incident, so the allocation is the same whatever the thread count.
+
+pub mod claims;
+pub mod contracts;
+pub mod engine;
+pub mod insurance;
+pub mod regime;
+
+use crate::outcome::{EltRow, HarmRecord, Layout, Perspective, RecallRecord};
+use crate::scenario::{DAYS_PER_YEAR, Scenario};
+use crate::sim::rng::Streams;
+
+pub use engine::{Allocator, CENT, Violation};
+
+/// One replication's money, per year and series.
+#[derive(Debug, Clone, Default)]
+pub struct Books {
+    /// `[year × series]`, as in [`Layout`].
+    pub year_loss: Vec<f64>,
+    pub year_max: Vec<f64>,
+    /// `[regime × party]`: years in which the party fell short.
+    pub insolvent_years: Vec<u32>,
+    pub elt: Vec<EltRow>,
+    pub recalls: Vec<RecallRecord>,
+}
+
+/// A violation together with the regime it happened under.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broken {
+    pub regime: &'static str,
+    pub violation: Violation,
+}
+
+/// Settles one replication's harms (in any order) under every regime of the scenario.
+pub fn settle(
+    scenario: &Scenario,
+    layout: &Layout,
+    replication: u32,
+    harms: &mut [HarmRecord],
+    keep_elt: bool,
+) -> Result<Books, Broken> {
+    let streams = Streams::new(scenario.seed, replication);
+    let prepared = claims::prepare(scenario, &streams, harms);
+    let years = scenario.horizon_years as usize;
+    let cols = layout.len();
+    let parties = scenario.parties.len();
+    let regimes = &scenario.terms.liability.regimes;
+    let mut books = Books {
+        year_loss: vec![0.0; years * cols],
+        year_max: vec![0.0; years * cols],
+        insolvent_years: vec![0; regimes.len() * parties],
+        elt: Vec::new(),
+        recalls: prepared.recalls,
+    };
+    for (r, &regime) in regimes.iter().enumerate() {
+        let mut alloc = Allocator::new(scenario, regime);
+        let mut year = 0usize;
+        let close_year = |alloc: &Allocator<'_>, books: &mut Books| {
+            for (p, &short) in alloc.insolvent.iter().enumerate() {
+                books.insolvent_years[r * parties + p] += u32::from(short);
+            }
+        };
+        for claim in &prepared.claims {
+            let y = ((claim.incident.day / DAYS_PER_YEAR) as usize).min(years - 1);
+            while year < y {
+                close_year(&alloc, &mut books);
+                alloc.new_year();
+                year += 1;
+            }
+            alloc.allocate(claim).map_err(|violation| Broken {
+                regime: regime.name(),
+                violation,
+            })?;
+            let row = y * cols..(y + 1) * cols;
+            let template = EltRow {
+                replication,
+                year: y as u32,
+                incident: claim.incident,
+                regime,
+                line: claim.line,
+                party: None,
+                perspective: Perspective::GroundUp,
+                amount: 0.0,
+            };
+            alloc.book(
+                layout,
+                r,
+                &mut books.year_loss[row.clone()],
+                &mut books.year_max[row],
+                keep_elt.then_some((&mut books.elt, template)),
+            );
+        }
+        close_year(&alloc, &mut books);
+    }
+    Ok(books)
+}
