@@ -10,8 +10,7 @@ use assert_cmd::Command;
 use serde_json::Value as Json;
 
 const BP: &str = "scenarios/bp_monitors.toml";
-/// bp_monitors declares 7 parties and 5 years; the ylt has a "total" column besides them.
-const BP_PARTIES: usize = 7;
+/// bp_monitors runs 5 years.
 const BP_YEARS: usize = 5;
 
 /// The binary, run from the crate root so that relative scenario paths resolve.
@@ -97,32 +96,66 @@ fn run_writes_complete_consistent_results() {
         ])
     );
 
-    // ylt.csv: every year of every replication for the total and each party, zeros included.
+    // ylt.csv: every year of every replication for every series, zeros included; within each
+    // (replication, year, regime) money is conserved from every perspective.
     let ylt = dir.join("ylt.csv");
     let (header, rows) = read_csv(&ylt);
-    assert_eq!(header, ["replication", "year", "party", "loss"]);
-    assert_eq!(rows.len(), 20 * BP_YEARS * (1 + BP_PARTIES));
-    let mut ylt_total = 0.0;
-    for block in rows.chunks(1 + BP_PARTIES) {
-        assert_eq!(block[0][2], "total");
-        let (rep, year) = (num(&ylt, &block[0][0]), num(&ylt, &block[0][1]));
+    assert_eq!(
+        header,
+        [
+            "replication",
+            "year",
+            "regime",
+            "party",
+            "perspective",
+            "loss"
+        ]
+    );
+    let mut years: BTreeMap<(String, String, String), BTreeMap<(String, String), f64>> =
+        BTreeMap::new();
+    let mut series: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut ylt_sum: BTreeMap<(String, String, String), f64> = BTreeMap::new();
+    for r in &rows {
+        let loss = num(&ylt, &r[5]);
+        assert!(loss >= 0.0, "{r:?}");
+        let (rep, year) = (num(&ylt, &r[0]), num(&ylt, &r[1]));
         assert!((0.0..20.0).contains(&rep) && (0.0..BP_YEARS as f64).contains(&year));
-        let losses: Vec<f64> = block.iter().map(|r| num(&ylt, &r[3])).collect();
-        for r in block {
-            assert_eq!((num(&ylt, &r[0]), num(&ylt, &r[1])), (rep, year));
-        }
-        assert!(losses.iter().all(|&l| l >= 0.0), "{block:?}");
-        // The root-cause regime gives every loss to one party, so the parties add up to the
-        // total, up to each figure's rounding to the cent.
-        let parties: f64 = losses[1..].iter().sum();
+        let key = (r[2].clone(), r[3].clone(), r[4].clone());
+        series.insert(key.clone());
+        *ylt_sum.entry(key).or_default() += loss;
+        let cell = years
+            .entry((r[0].clone(), r[1].clone(), r[2].clone()))
+            .or_default()
+            .insert((r[3].clone(), r[4].clone()), loss);
+        assert!(cell.is_none(), "duplicate row {r:?}");
+    }
+    assert_eq!(rows.len(), 20 * BP_YEARS * series.len());
+    for ((rep, year, regime), cells) in &years {
+        let at = |party: &str, p: &str| cells[&(party.to_owned(), p.to_owned())];
+        let sum = |p: &str| -> f64 {
+            cells
+                .iter()
+                .filter(|((party, q), _)| party != "total" && q == p)
+                .map(|(_, v)| v)
+                .sum()
+        };
+        let tol = 0.01 * cells.len() as f64;
+        let what = format!("replication {rep}, year {year}, {regime}");
+        let (ground, paid) = (at("total", "ground_up"), at("total", "paid"));
         assert!(
-            (parties - losses[0]).abs() <= 0.01 * BP_PARTIES as f64,
-            "{block:?}"
+            (ground - paid - at("total", "uncompensated")).abs() <= tol,
+            "{what}: ground-up ≠ paid + uncompensated"
         );
-        ylt_total += losses[0];
+        let spent = paid + at("total", "recall") + at("total", "fines");
+        assert!((sum("gross") - spent).abs() <= tol, "{what}: gross");
+        assert!((sum("net") - spent).abs() <= tol, "{what}: net");
+        assert!(
+            (sum("insurer") - (sum("net") - sum("retained"))).abs() <= tol,
+            "{what}: insurers"
+        );
     }
 
-    // elt.csv: one row per harmful incident, adding up to the year loss table.
+    // elt.csv: one row per claim, regime, party and perspective, adding up to the ylt.
     let elt = dir.join("elt.csv");
     let (header, rows) = read_csv(&elt);
     assert_eq!(
@@ -136,8 +169,12 @@ fn run_writes_complete_consistent_results() {
             "fault_kind",
             "harm_kind",
             "root_cause",
+            "root_cause_party",
+            "regime",
+            "line",
             "party",
-            "loss",
+            "perspective",
+            "amount",
             "vulnerability"
         ]
     );
@@ -145,40 +182,71 @@ fn run_writes_complete_consistent_results() {
         !rows.is_empty(),
         "20 runs of 20,000 monitors have incidents"
     );
-    let mut elt_total = 0.0;
+    let mut elt_sum: BTreeMap<(String, String, String), f64> = BTreeMap::new();
     for r in &rows {
-        for i in [0, 1, 2, 3, 9] {
+        for i in [0, 1, 2, 3, 13] {
             num(&elt, &r[i]);
         }
         let day = num(&elt, &r[2]);
         assert!((0.0..=365.0).contains(&day), "day within its year: {r:?}");
         assert_eq!(r[4], "bp_monitor_v2");
-        elt_total += num(&elt, &r[9]);
-    }
-    assert!(
-        (elt_total - ylt_total).abs() <= 1e-6 * ylt_total.max(1.0) + 0.01 * rows.len() as f64,
-        "elt {elt_total} vs ylt {ylt_total}"
-    );
-
-    // summary.csv: tidy party, metric, value rows.
-    let summary = dir.join("summary.csv");
-    let (header, rows) = read_csv(&summary);
-    assert_eq!(header, ["party", "metric", "value"]);
-    let mut metrics: BTreeMap<(String, String), f64> = BTreeMap::new();
-    for r in &rows {
-        let v = num(&summary, &r[2]);
         assert!(
-            metrics.insert((r[0].clone(), r[1].clone()), v).is_none(),
-            "duplicate row {r:?}"
+            ["damages", "recall", "fines"].contains(&r[10].as_str()),
+            "{r:?}"
+        );
+        *elt_sum
+            .entry((r[9].clone(), r[11].clone(), r[12].clone()))
+            .or_default() += num(&elt, &r[13]);
+    }
+    for (key, total) in &ylt_sum {
+        let e = elt_sum.get(key).copied().unwrap_or(0.0);
+        assert!(
+            (e - total).abs() <= 1e-6 * total.max(1.0) + 0.01 * rows.len() as f64,
+            "{key:?}: elt {e} vs ylt {total}"
         );
     }
-    let get = |party: &str, metric: &str| -> f64 {
+
+    // summary.csv: tidy regime, party, perspective, metric, value rows for every series.
+    let summary = dir.join("summary.csv");
+    let (header, rows) = read_csv(&summary);
+    assert_eq!(
+        header,
+        ["regime", "party", "perspective", "metric", "value"]
+    );
+    let mut metrics: BTreeMap<(String, String, String, String), f64> = BTreeMap::new();
+    for r in &rows {
+        let v = num(&summary, &r[4]);
+        let key = (r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone());
+        assert!(metrics.insert(key, v).is_none(), "duplicate row {r:?}");
+    }
+    let get = |(regime, party, p): &(String, String, String), metric: &str| -> f64 {
         *metrics
-            .get(&(party.to_owned(), metric.to_owned()))
-            .unwrap_or_else(|| panic!("summary.csv has no {party} {metric}"))
+            .get(&(regime.clone(), party.clone(), p.clone(), metric.to_owned()))
+            .unwrap_or_else(|| panic!("summary.csv has no {regime} {party} {p} {metric}"))
     };
-    let parties = [
-        "total",
+    for s in &series {
+        for metric in ["aal", "aal_se", "aal_ci95_low", "aal_ci95_high", "sd"] {
+            get(s, metric);
+        }
+        let (low, aal, high) = (
+            get(s, "aal_ci95_low"),
+            get(s, "aal"),
+            get(s, "aal_ci95_high"),
+        );
+        assert!(low <= aal && aal <= high, "{s:?}: {low} ≤ {aal} ≤ {high}");
+        assert!(get(s, "aal_se") >= 0.0 && get(s, "sd") >= 0.0);
+        // The AAL is the mean of the year loss table's column.
+        let mean = ylt_sum[s] / (20 * BP_YEARS) as f64;
+        assert!((get(s, "aal") - mean).abs() <= 0.01, "{s:?}: {mean}");
+    }
+    let total = (
+        "root_cause".to_owned(),
+        "total".to_owned(),
+        "ground_up".to_owned(),
+    );
+    assert!(get(&total, "aal") > 0.0);
+    // Every party of the scenario has its gross, net and retained series.
+    for party in [
         "MediSense",
         "PressureTech",
         "PumpWorks",
@@ -186,64 +254,67 @@ fn run_writes_complete_consistent_results() {
         "ClinicNorth",
         "ClinicSouth",
         "MedSupply",
-    ];
-    for party in parties {
-        for metric in ["aal", "aal_se", "aal_ci95_low", "aal_ci95_high", "sd"] {
-            get(party, metric);
+    ] {
+        for p in ["gross", "net", "retained"] {
+            assert!(
+                series.contains(&("root_cause".to_owned(), party.to_owned(), p.to_owned())),
+                "no {party} {p}"
+            );
         }
-        let (low, aal, high) = (
-            get(party, "aal_ci95_low"),
-            get(party, "aal"),
-            get(party, "aal_ci95_high"),
-        );
-        assert!(low <= aal && aal <= high, "{party}: {low} ≤ {aal} ≤ {high}");
-        assert!(get(party, "aal_se") >= 0.0 && get(party, "sd") >= 0.0);
     }
-    assert!(get("total", "aal") > 0.0);
-    // The AAL is the mean of the year loss table's totals.
-    let mean = ylt_total / (20 * BP_YEARS) as f64;
-    assert!((get("total", "aal") - mean).abs() <= 0.01, "{mean}");
 
     // ep.csv: four curves, only at return periods the 100 simulated years can support.
     let ep = dir.join("ep.csv");
     let (header, rows) = read_csv(&ep);
-    assert_eq!(header, ["party", "curve", "return_period", "loss"]);
-    let mut curves: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
+    assert_eq!(
+        header,
+        [
+            "regime",
+            "party",
+            "perspective",
+            "curve",
+            "return_period",
+            "loss"
+        ]
+    );
+    type Key = (String, String, String, String);
+    let mut curves: BTreeMap<Key, Vec<(f64, f64)>> = BTreeMap::new();
     for r in &rows {
-        let (t, loss) = (num(&ep, &r[2]), num(&ep, &r[3]));
+        let (t, loss) = (num(&ep, &r[4]), num(&ep, &r[5]));
         assert!(
             (1.0..=(20 * BP_YEARS) as f64).contains(&t),
             "return period {t} beyond the run: {r:?}"
         );
         curves
-            .entry((r[0].clone(), r[1].clone()))
+            .entry((r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()))
             .or_default()
             .push((t, loss));
     }
-    let kinds: BTreeSet<&str> = curves.keys().map(|(_, c)| c.as_str()).collect();
+    let kinds: BTreeSet<&str> = curves.keys().map(|k| k.3.as_str()).collect();
     assert_eq!(
         kinds,
         BTreeSet::from(["AEP", "OEP", "AEP-TVaR", "OEP-TVaR"])
     );
-    for party in parties {
-        let curve = |name: &str| &curves[&(party.to_owned(), name.to_owned())];
+    for (regime, party, p) in &series {
+        let curve =
+            |name: &str| &curves[&(regime.clone(), party.clone(), p.clone(), name.to_owned())];
         let aep = curve("AEP");
         // The scenario's return periods up to the 100 simulated years, and no others.
         let periods: Vec<f64> = aep.iter().map(|p| p.0).collect();
-        assert_eq!(periods, [2.0, 5.0, 10.0, 50.0, 100.0], "{party}");
+        assert_eq!(periods, [2.0, 5.0, 10.0, 50.0, 100.0], "{party} {p}");
         for w in aep.windows(2) {
             assert!(
                 w[0].0 < w[1].0 && w[0].1 <= w[1].1,
-                "{party}: AEP decreases {w:?}"
+                "{party} {p}: AEP decreases {w:?}"
             );
         }
         // A year's largest loss is at most its sum, and TVaR, a mean of the worst years, is never below the loss.
         for (i, &(t, a)) in aep.iter().enumerate() {
             let (o, at) = (curve("OEP")[i], curve("AEP-TVaR")[i]);
             assert_eq!((o.0, at.0), (t, t));
-            assert!(o.1 <= a, "{party} RP {t}: OEP {} > AEP {a}", o.1);
-            assert!(at.1 >= a, "{party} RP {t}: AEP-TVaR {} < AEP {a}", at.1);
-            assert!(curve("OEP-TVaR")[i].1 >= o.1, "{party} RP {t}");
+            assert!(o.1 <= a, "{party} {p} RP {t}: OEP {} > AEP {a}", o.1);
+            assert!(at.1 >= a, "{party} {p} RP {t}: AEP-TVaR {} < AEP {a}", at.1);
+            assert!(curve("OEP-TVaR")[i].1 >= o.1, "{party} {p} RP {t}");
         }
     }
 
