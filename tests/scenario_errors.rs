@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use fleetsim::Error;
 use fleetsim::error::Diagnostics;
-use fleetsim::scenario;
+use fleetsim::scenario::{self, *};
 
 /// How many diagnostics each refused fixture yields. Every fixture in `invalid/` and
 /// `malformed/` must be listed, so that a new fixture cannot go unchecked.
@@ -16,6 +16,12 @@ const EXPECTED: &[(&str, usize)] = &[
     // invalid/: well-formed TOML, wrong meaning.
     ("duplicate_names", 4),
     ("installer_shares", 4),
+    // A lineage entry, a supplier, a root cause and the DDoS root cause naming an insurer
+    // (the last reported once, not per class), and a layer's insurer misspelt.
+    ("insurer_roles", 5),
+    // Problems in every section of the money terms at once: [liability], [[contract]],
+    // [[insurance]] with its layers, [[recall]] and [[fine]].
+    ("money_terms_errors", 36),
     ("out_of_range", 9),
     ("root_cause_role", 4),
     ("severity_pairs", 4),
@@ -29,6 +35,7 @@ const EXPECTED: &[(&str, usize)] = &[
     // walking the document, so the missing field does not hide them.
     ("unknown_keys", 4),
     ("unknown_keys_optional", 3),
+    ("unknown_keys_terms", 4),
     ("wrong_role", 4),
     // malformed/: TOML syntax or type errors.
     ("duplicate_key", 3),
@@ -38,6 +45,7 @@ const EXPECTED: &[(&str, usize)] = &[
     ("unclosed_string", 1),
     ("wrong_type", 1),
     ("wrong_type_inline", 1),
+    ("wrong_type_regime", 1),
 ];
 
 /// The `*.toml` files of a fixture folder, by relative path in name order. Relative paths keep
@@ -293,6 +301,34 @@ fn every_problem_in_a_file_is_reported() {
         assert!(got.iter().any(|f| f == want), "{want} not in {got:?}");
     }
 
+    let got = fields("money_terms_errors");
+    for want in [
+        "party[0].turnover",
+        "liability.regime[1]",
+        "liability.regime[2]",
+        "liability.comparative_fault",
+        "liability.limitation_years",
+        "contract[0].party",
+        "contract[0].cap_fee_multiple",
+        "contract[1].annual_fee",
+        "contract[1].counterparty",
+        "contract[2].counterparty",
+        "insurance[0].insured",
+        "insurance[0].layer[0].insurer",
+        "insurance[0].layer[1].share",
+        "insurance[1].layer",
+        "recall[0].class",
+        "recall[0].fault",
+        "recall[1].fault",
+        "recall[2].class",
+        "fine[0].faults",
+        "fine[0].on",
+        "fine[1].name",
+        "fine[1].on",
+    ] {
+        assert!(got.iter().any(|f| f == want), "{want} not in {got:?}");
+    }
+
     let got = fields("unknown_enums");
     for want in [
         "party[0].role",
@@ -440,4 +476,258 @@ fn no_follow_on_errors() {
     assert!(!text.contains("with role operator"), "{text}");
     let text = refused(Path::new("tests/fixtures/invalid/undeclared_party.toml")).to_string();
     assert!(!text.contains("add lineage.manufacturer"), "{text}");
+}
+
+/// Every money-terms section parses into the validated types, with the derived values: a
+/// two-layer tower's attachments, a cap from a fee multiple, limitation periods in days, a list
+/// of regimes, and each default left in place.
+#[test]
+fn money_terms_parse_to_their_values() {
+    let s = scenario::load(Path::new("tests/fixtures/valid/money_terms.toml"))
+        .unwrap_or_else(|e| panic!("should load:\n{e}"))
+        .scenario;
+    let id = |name: &str| -> PartyId {
+        let i = s.parties.iter().position(|p| p.name == name);
+        PartyId::try_from(i.unwrap_or_else(|| panic!("no party {name}"))).expect("small id")
+    };
+    let (maker, sensor, code, allianz, munich) = (
+        id("Maker"),
+        id("Sensor"),
+        id("Code"),
+        id("Allianz"),
+        id("Munich"),
+    );
+
+    let party = |i: PartyId| &s.parties[usize::from(i)];
+    assert_eq!(party(maker).turnover, Some(300_000_000.0));
+    assert!(!party(maker).outside_jurisdiction);
+    assert_eq!(party(sensor).turnover, Some(20_000_000.0));
+    assert!(party(sensor).outside_jurisdiction);
+    assert_eq!(party(code).turnover, None);
+    assert!(!party(code).outside_jurisdiction, "default false");
+    assert_eq!(party(allianz).role, Role::Insurer);
+    assert_eq!(party(munich).role, Role::Insurer);
+    assert_eq!(party(munich).capacity, Some(1_000_000_000.0));
+
+    use FaultKind::*;
+    let t = &s.terms;
+    assert_eq!(
+        t.liability,
+        LiabilityTerms {
+            regimes: vec![RegimeKind::Strict, RegimeKind::JointAndSeveral],
+            covered_harms: HarmSet::of(&[
+                HarmKind::Death,
+                HarmKind::Injury,
+                HarmKind::WrongTreatment
+            ]),
+            covered_faults: FaultSet::of(&[SensorDrift, Exploit, DataTheft]),
+            defects: FaultSet::of(&[SensorDrift, Exploit]),
+            negligent: FaultSet::of(&[InstallationError, DataTheft]),
+            default_password_negligent: false,
+            unpatched_negligent: false,
+            proof_probability: 0.7,
+            victim_fault_share: 0.3,
+            comparative_fault: ComparativeFault::Modified51,
+            cause_contribution: 0.8,
+            awareness_delay_days: 90.0,
+            claim_delay_days: 365.0,
+            // Years × 365.
+            limitation_days: Some(1095.0),
+            longstop_days: Some(3650.0),
+        }
+    );
+
+    assert_eq!(
+        t.contracts,
+        vec![
+            Contract {
+                party: sensor,
+                counterparty: maker,
+                indemnity: FaultSet::of(&[SensorDrift]),
+                indemnity_any_cause: true,
+                // 1.5 × the annual fee of 400,000.
+                cap: Some(600_000.0),
+                carve_outs: FaultSet::of(&[DataTheft]),
+            },
+            Contract {
+                party: code,
+                counterparty: maker,
+                indemnity: FaultSet::default(),
+                indemnity_any_cause: false,
+                cap: Some(2_000_000.0),
+                carve_outs: FaultSet::default(),
+            },
+        ]
+    );
+
+    assert_eq!(
+        t.policies,
+        vec![
+            Policy {
+                insured: maker,
+                kind: "product_liability".into(),
+                covers: FaultSet::of(&[SensorDrift, Exploit]),
+                lines: vec![Line::Damages, Line::Fines],
+                deductible: 100_000.0,
+                layers: vec![
+                    // The first layer attaches at the deductible, the second where the first
+                    // ends (100,000 + 5,000,000).
+                    Layer {
+                        insurer: allianz,
+                        attachment: 100_000.0,
+                        limit: 5_000_000.0,
+                        aggregate: 10_000_000.0,
+                        share: 1.0,
+                    },
+                    Layer {
+                        insurer: munich,
+                        attachment: 5_100_000.0,
+                        limit: 20_000_000.0,
+                        aggregate: f64::INFINITY,
+                        share: 0.5,
+                    },
+                ],
+            },
+            // Kind "recall" defaults to the recall line; the deductible to 0 and covers to
+            // every fault.
+            Policy {
+                insured: maker,
+                kind: "recall".into(),
+                covers: FaultSet::all(),
+                lines: vec![Line::Recall],
+                deductible: 0.0,
+                layers: vec![Layer {
+                    insurer: allianz,
+                    attachment: 0.0,
+                    limit: 1_000_000.0,
+                    aggregate: f64::INFINITY,
+                    share: 1.0,
+                }],
+            },
+        ]
+    );
+
+    assert_eq!(
+        t.recalls,
+        vec![RecallRule {
+            class: 0,
+            fault: SensorDrift,
+            threshold: 25,
+            window_days: 365.0,
+            cost_per_device: 120.0,
+            reach: 0.85,
+            mean_days_to_fix: 60.0,
+        }]
+    );
+
+    assert_eq!(
+        t.fines,
+        vec![
+            FineRule {
+                name: "gdpr".into(),
+                faults: FaultSet::of(&[DataTheft]),
+                harms: HarmSet::of(&[HarmKind::RecordsExposed]),
+                probability: 0.1,
+                on: FineTarget::RootCause,
+                fixed: 1_000_000.0,
+                turnover_share: 0.02,
+                maximum: Some(10_000_000.0),
+                once_per_year: true,
+            },
+            FineRule {
+                name: "device_safety".into(),
+                faults: FaultSet::of(&[SensorDrift, Exploit]),
+                harms: HarmSet::all(),
+                probability: 0.05,
+                on: FineTarget::Role(Role::Manufacturer),
+                fixed: 50_000.0,
+                turnover_share: 0.0,
+                maximum: None,
+                once_per_year: false,
+            },
+        ]
+    );
+}
+
+/// A scenario without the money-terms sections keeps the root-cause baseline and no terms.
+#[test]
+fn without_money_terms_the_baseline_applies() {
+    let s = scenario::load(Path::new("tests/fixtures/valid/minimal.toml"))
+        .expect("minimal loads")
+        .scenario;
+    assert_eq!(s.terms, Terms::default());
+    assert_eq!(s.terms.liability.regimes, vec![RegimeKind::RootCause]);
+    assert_eq!(s.parties[0].turnover, None);
+    assert!(!s.parties[0].outside_jurisdiction);
+}
+
+/// `regime` may be one name rather than a list; an empty [liability] table changes nothing.
+#[test]
+fn a_single_regime_may_be_a_string() {
+    let minimal = fs::read_to_string("tests/fixtures/valid/minimal.toml").expect("readable");
+    let with = |extra: &str| -> Scenario {
+        scenario::parse(&format!("{minimal}\n{extra}\n"), Path::new("inline.toml"))
+            .unwrap_or_else(|d| panic!("{extra}:\n{d}"))
+    };
+    assert_eq!(
+        with("[liability]\nregime = \"negligence\"")
+            .terms
+            .liability
+            .regimes,
+        vec![RegimeKind::Negligence]
+    );
+    assert_eq!(
+        with("[liability]").terms.liability,
+        LiabilityTerms::default()
+    );
+    let d = scenario::parse(
+        &format!("{minimal}\n[liability]\nregime = []\n"),
+        Path::new("inline.toml"),
+    )
+    .expect_err("an empty list is refused");
+    assert_eq!(d.items.len(), 1, "{d}");
+    assert_eq!(d.items[0].field, "liability.regime");
+    assert!(d.items[0].message.contains("\"joint_and_several\""), "{d}");
+}
+
+/// `fleetsim schema` describes the money terms too, with the names the validator accepts.
+#[test]
+fn schema_describes_the_money_terms() {
+    let schema = serde_json::to_value(scenario::schema()).expect("schema serialises");
+    let props = &schema["properties"];
+    for section in ["liability", "contract", "insurance", "recall", "fine"] {
+        assert!(props[section].is_object(), "no {section} in {schema}");
+    }
+    let defs = &schema["$defs"];
+    for key in ["turnover", "outside_jurisdiction"] {
+        assert!(defs["RawParty"]["properties"][key].is_object(), "{key}");
+    }
+    assert!(defs["RawInsurance"]["properties"]["layer"].is_object());
+    // The names a schema node allows: an enum, a const, or the alternatives of a oneOf.
+    fn allowed(node: &serde_json::Value, out: &mut Vec<String>) {
+        for v in node["enum"].as_array().into_iter().flatten() {
+            out.extend(v.as_str().map(str::to_owned));
+        }
+        out.extend(node["const"].as_str().map(str::to_owned));
+        for alt in node["oneOf"].as_array().into_iter().flatten() {
+            allowed(alt, out);
+        }
+    }
+    let names = |def: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        allowed(&defs[def], &mut out);
+        out
+    };
+    let regimes: Vec<String> = RegimeKind::ALL.iter().map(|r| r.name().into()).collect();
+    assert_eq!(names("RegimeKind"), regimes);
+    let lines: Vec<String> = Line::ALL.iter().map(|l| l.name().into()).collect();
+    assert_eq!(names("Line"), lines);
+    let fault: Vec<String> = ComparativeFault::ALL
+        .iter()
+        .map(|c| c.name().into())
+        .collect();
+    assert_eq!(names("ComparativeFault"), fault);
+    let faults: Vec<String> = FaultKind::ALL.iter().map(|f| f.name().into()).collect();
+    assert_eq!(names("FaultKind"), faults);
+    assert!(names("Role").contains(&"insurer".to_owned()));
 }

@@ -5,10 +5,14 @@
 //! validator, so that a misspelt role is one error among many rather than the first and only
 //! one; the JSON Schema still lists the allowed values through `schemars(with = …)`.
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use std::borrow::Cow;
 
-use super::types::{Credentials, HarmKind, OnFailure, Role};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+
+use super::terms::{ComparativeFault, Line, RegimeKind};
+use super::types::{Credentials, FaultKind, HarmKind, OnFailure, Role};
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -25,6 +29,21 @@ pub struct RawScenario {
     /// A Mirai-like botnet outbreak scanning the fleet and the rest of the internet.
     #[serde(default)]
     pub botnet: Option<RawBotnet>,
+    /// The liability regime and the rules of the law (default: the root-cause baseline).
+    #[serde(default)]
+    pub liability: Option<RawLiability>,
+    /// Contracts between parties: indemnities and liability caps.
+    #[serde(default)]
+    pub contract: Vec<RawContract>,
+    /// Insurance policies: a deductible and a tower of layers.
+    #[serde(default)]
+    pub insurance: Vec<RawInsurance>,
+    /// Recall campaigns and what triggers them.
+    #[serde(default)]
+    pub recall: Vec<RawRecall>,
+    /// Regulatory fines that incidents may draw.
+    #[serde(default)]
+    pub fine: Vec<RawFine>,
 }
 
 /// `[simulation]`: what to run and how often.
@@ -62,6 +81,13 @@ pub struct RawParty {
     /// Capacity to pay per year, in the scenario currency (used by the liability issue).
     #[serde(default)]
     pub capacity: Option<f64>,
+    /// Annual worldwide turnover, the base of turnover-linked fines.
+    #[serde(default)]
+    pub turnover: Option<f64>,
+    /// Established outside the jurisdiction: victims cannot collect from it directly (default
+    /// false).
+    #[serde(default)]
+    pub outside_jurisdiction: Option<bool>,
 }
 
 /// `[[device_class]]`: one model line.
@@ -416,3 +442,279 @@ pub struct RawDdos {
     #[schemars(with = "Option<Role>")]
     pub root_cause: Option<String>,
 }
+
+/// `[liability]`: the regime and the rules of the law. Every field is optional; the defaults are
+/// the root-cause baseline.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawLiability {
+    /// The regime, or a list of distinct regimes to allocate the same incidents under, in
+    /// order (default root_cause).
+    #[serde(default)]
+    pub regime: Option<RawRegimes>,
+    /// Harm kinds the law compensates (default: all).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<HarmKind>>")]
+    pub covered_harms: Option<Vec<String>>,
+    /// Fault kinds the law compensates (default: all).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<FaultKind>>")]
+    pub covered_faults: Option<Vec<String>>,
+    /// Strict and joint-and-several: faults that are product defects (default wear_out,
+    /// firmware_bug, sensor_drift, exploit, data_theft).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<FaultKind>>")]
+    pub defects: Option<Vec<String>>,
+    /// Negligence: faults whose occurrence is itself a breach of duty (default
+    /// installation_error).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<FaultKind>>")]
+    pub negligent: Option<Vec<String>>,
+    /// Negligence: a breach through a universal default password is a breach of duty (default
+    /// true).
+    #[serde(default)]
+    pub default_password_negligent: Option<bool>,
+    /// Negligence: exploiting a flaw disclosed within the support period and still unpatched is
+    /// a breach of duty (default true).
+    #[serde(default)]
+    pub unpatched_negligent: Option<bool>,
+    /// Probability that the victim proves a breach of duty, in [0, 1] (default 1).
+    #[serde(default)]
+    pub proof_probability: Option<f64>,
+    /// The victim's share of fault when it had not installed an available fix, in [0, 1]
+    /// (default 0).
+    #[serde(default)]
+    pub victim_fault_share: Option<f64>,
+    /// How the victim's own fault changes the award (default pure).
+    #[serde(default)]
+    #[schemars(with = "Option<ComparativeFault>")]
+    pub comparative_fault: Option<String>,
+    /// Recourse: the root-cause party's share of the contribution, in [0, 1] (default 1).
+    #[serde(default)]
+    pub cause_contribution: Option<f64>,
+    /// Mean days from the incident to the victim's awareness (exponential; default 0: at once).
+    #[serde(default)]
+    pub awareness_delay_days: Option<f64>,
+    /// Mean days from awareness to the claim (exponential; default 0: at once).
+    #[serde(default)]
+    pub claim_delay_days: Option<f64>,
+    /// Years after awareness within which a claim must be filed (default: no limit).
+    #[serde(default)]
+    pub limitation_years: Option<f64>,
+    /// Years after the product is placed on the market (day 0) after which every claim is
+    /// barred (default: no long-stop).
+    #[serde(default)]
+    pub longstop_years: Option<f64>,
+}
+
+/// A regime name or a list of them, as written.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+pub enum RawRegimes {
+    /// One regime.
+    One(#[schemars(with = "RegimeKind")] String),
+    /// Several distinct regimes, each allocating the same incidents.
+    Many(#[schemars(with = "Vec<RegimeKind>")] Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for RawRegimes {
+    /// By hand rather than `untagged`, so that a wrong type is answered with what is expected
+    /// instead of "data did not match any variant".
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawRegimes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a regime name or a list of regime names")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawRegimes, E> {
+                Ok(RawRegimes::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawRegimes, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(RawRegimes::Many(names))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// `[[contract]]`: `party` owes `counterparty` an indemnity and pays it up to a cap.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawContract {
+    /// The party that owes (the indemnitor, whose payments the cap limits); not an insurer.
+    pub party: String,
+    /// The party it owes, another party than `party`; not an insurer.
+    pub counterparty: String,
+    /// Fault kinds for which `party` holds `counterparty` harmless (default: none).
+    #[serde(default)]
+    #[schemars(with = "Vec<FaultKind>")]
+    pub indemnity: Vec<String>,
+    /// Whether the indemnity covers every cause; default false: only claims where `party` is
+    /// the root cause.
+    #[serde(default)]
+    pub indemnity_any_cause: Option<bool>,
+    /// The most `party` pays `counterparty` in a year, recourse and indemnity together (not
+    /// with `cap_fee_multiple`).
+    #[serde(default)]
+    pub cap: Option<f64>,
+    /// The cap as a multiple of `annual_fee` (not with `cap`).
+    #[serde(default)]
+    pub cap_fee_multiple: Option<f64>,
+    /// What `counterparty` pays `party` a year under the contract.
+    #[serde(default)]
+    pub annual_fee: Option<f64>,
+    /// Fault kinds whose payments are outside the cap (default: none).
+    #[serde(default)]
+    #[schemars(with = "Vec<FaultKind>")]
+    pub carve_outs: Vec<String>,
+}
+
+/// `[[insurance]]`: one party's policy, a deductible and a tower of layers.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawInsurance {
+    /// The insured party; not an insurer.
+    pub insured: String,
+    /// A label such as product_liability, cyber or recall (default liability).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Fault kinds whose losses the policy answers for (default: all).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<FaultKind>>")]
+    pub covers: Option<Vec<String>>,
+    /// Loss lines the policy answers for (default recall for kind "recall", else damages).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<Line>>")]
+    pub lines: Option<Vec<String>>,
+    /// Per-occurrence deductible, the first layer's attachment (default 0).
+    #[serde(default)]
+    pub deductible: Option<f64>,
+    /// The layers, from the lowest up; at least one.
+    #[serde(default)]
+    pub layer: Vec<RawLayer>,
+}
+
+/// `[[insurance.layer]]`: one layer of the tower, attaching where the one below ends.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawLayer {
+    /// The party that writes the layer (role `insurer`).
+    pub insurer: String,
+    /// Per-occurrence limit of the layer (100 %).
+    pub limit: f64,
+    /// Annual aggregate of the layer (100 %; default unlimited).
+    #[serde(default)]
+    pub aggregate: Option<f64>,
+    /// The insurer's share of the layer, in (0, 1] (default 1); the rest stays with the insured.
+    #[serde(default)]
+    pub share: Option<f64>,
+}
+
+/// `[[recall]]`: a recall campaign, triggered by harmful incidents of one fault in one class.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawRecall {
+    /// The device class recalled (a `[[device_class]]` name; its lineage needs a manufacturer,
+    /// who bears the cost).
+    pub class: String,
+    /// The device-level fault that triggers it (wear_out, firmware_bug, sensor_drift,
+    /// installation_error or exploit); the class must have that mechanism.
+    #[schemars(with = "FaultKind")]
+    pub fault: String,
+    /// Harmful incidents within `window_days` that trigger the recall (at least 1).
+    pub threshold: i64,
+    /// Days over which incidents are counted.
+    pub window_days: f64,
+    /// Cost per device of the class.
+    pub cost_per_device: f64,
+    /// Share of devices the campaign fixes, in [0, 1].
+    pub reach: f64,
+    /// Mean days from the trigger to a reached device's fix (exponential).
+    pub mean_days_to_fix: f64,
+}
+
+/// `[[fine]]`: a regulatory fine that harmful incidents may draw.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawFine {
+    /// Unique name of the rule (e.g. gdpr).
+    pub name: String,
+    /// Fault kinds whose incidents may draw it; at least one.
+    #[schemars(with = "Vec<FaultKind>")]
+    pub faults: Vec<String>,
+    /// Harm kinds that may draw it (default: all).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<HarmKind>>")]
+    pub harms: Option<Vec<String>>,
+    /// Probability per harmful incident of those kinds, in [0, 1].
+    pub probability: f64,
+    /// Who is fined: `root_cause`, or a role, meaning the class's party in that role.
+    #[schemars(schema_with = "fine_target")]
+    pub on: String,
+    /// Fixed amount (default 0); the fine is max(fixed, turnover_share × turnover).
+    #[serde(default)]
+    pub fixed: Option<f64>,
+    /// Share of the fined party's turnover, in [0, 1] (default 0).
+    #[serde(default)]
+    pub turnover_share: Option<f64>,
+    /// Largest fine (default: none).
+    #[serde(default)]
+    pub maximum: Option<f64>,
+    /// At most one fine of this rule per party and year (default true).
+    #[serde(default)]
+    pub once_per_year: Option<bool>,
+}
+
+/// The schema of a fine's `on`: `root_cause` or a role.
+fn fine_target(generator: &mut SchemaGenerator) -> Schema {
+    let role = generator.subschema_for::<Role>();
+    object(json!({
+        "anyOf": [
+            { "description": "The incident's root-cause party.", "const": "root_cause" },
+            role,
+        ]
+    }))
+}
+
+/// A schema from a JSON object.
+fn object(value: Json) -> Schema {
+    match value {
+        Json::Object(map) => Schema::from(map),
+        _ => Schema::default(),
+    }
+}
+
+/// JSON Schemas for the name enums of the money terms, listing the names they parse, so the
+/// schema cannot drift from the validator.
+macro_rules! names_schema {
+    ($ty:ident, $description:literal) => {
+        impl JsonSchema for $ty {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($ty).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                let names: Vec<&str> = $ty::ALL.iter().map(|v| v.name()).collect();
+                object(json!({ "description": $description, "type": "string", "enum": names }))
+            }
+        }
+    };
+}
+
+names_schema!(RegimeKind, "How the law decides who answers to the victim.");
+names_schema!(
+    ComparativeFault,
+    "How the victim's own fault changes the award: pure (shrinks by its share), modified_50 \
+     (barred at 50 % or more), modified_51 (barred above 50 %), contributory (barred by any)."
+);
+names_schema!(
+    Line,
+    "What a loss is: damages to a victim, a recall's cost, or a regulator's fine."
+);

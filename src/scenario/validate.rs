@@ -9,6 +9,7 @@ use rand_distr::{Exp, LogNormal, Pareto, Weibull};
 
 use super::path::FieldPath;
 use super::raw::*;
+use super::terms::*;
 use super::types::*;
 
 /// Return periods reported when a scenario names none.
@@ -183,12 +184,15 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         if let Some(c) = p.capacity {
             ck.positive(&pp.key("capacity"), c, "money per year");
         }
+        if let Some(t) = p.turnover {
+            ck.positive(&pp.key("turnover"), t, "money per year");
+        }
         parties.push(Party {
             name: p.name.clone(),
             role: role.unwrap_or(Role::Operator),
             capacity: p.capacity,
-            turnover: None,
-            outside_jurisdiction: false,
+            turnover: p.turnover,
+            outside_jurisdiction: p.outside_jurisdiction.unwrap_or(false),
         });
     }
     if raw.party.len() > usize::from(PartyId::MAX) {
@@ -208,14 +212,18 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                    name: &str,
                    roles: &[Role]|
      -> Option<PartyId> {
-        let role_names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
+        let wanted = if roles == chain_roles().as_slice() {
+            "any role but insurer".to_owned()
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
+            format!("role {}", names.join(" or "))
+        };
         match party_index.get(name) {
             None => {
                 ck.report(
                     path,
                     format!(
-                        "no party named \"{name}\", expected a declared [[party]] with role {}{}",
-                        role_names.join(" or "),
+                        "no party named \"{name}\", expected a declared [[party]] with {wanted}{}",
                         did_you_mean(name, raw.party.iter().map(|p| p.name.as_str()))
                     ),
                 );
@@ -226,10 +234,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 if known_roles[usize::from(id)].is_some() && !roles.contains(&role) {
                     ck.report(
                         path,
-                        format!(
-                            "found party \"{name}\" with role {role}, expected a party with role {}",
-                            role_names.join(" or ")
-                        ),
+                        format!("found party \"{name}\" with role {role}, expected a party with {wanted}"),
                     );
                 }
                 Some(id)
@@ -242,16 +247,19 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         .as_ref()
         .map(|b| botnet(&mut ck, &root.key("botnet"), b));
     let ddos_role = raw.botnet.as_ref().and_then(|b| b.ddos.as_ref()).map(|d| {
-        d.root_cause
+        let path = root.key("botnet").key("ddos").key("root_cause");
+        let role = d
+            .root_cause
             .as_deref()
             .map_or(Some(Role::Manufacturer), |r| {
-                ck.parse(
-                    &root.key("botnet").key("ddos").key("root_cause"),
-                    r,
-                    Role::parse,
-                    Role::expected,
-                )
-            })
+                ck.parse(&path, r, Role::parse, chain_expected)
+            });
+        // Reported once here, rather than once per class by the culprit below.
+        if role == Some(Role::Insurer) {
+            ck.report(&path, not_in_lineage());
+            return None;
+        }
+        role
     });
     let mut classes = Vec::new();
     let mut class_names: BTreeMap<&str, usize> = BTreeMap::new();
@@ -412,7 +420,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     default,
                     format!("{default} (the default root cause of this fault)"),
                 ),
-                Some(s) => match ck.parse(path, s, Role::parse, Role::expected) {
+                Some(s) => match ck.parse(path, s, Role::parse, chain_expected) {
                     Some(c) => (c, c.to_string()),
                     None => return Culprit::DeviceInstaller,
                 },
@@ -428,6 +436,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                         Culprit::DeviceInstaller
                     }
                 },
+                Role::Insurer => {
+                    ck.report(path, not_in_lineage());
+                    Culprit::DeviceInstaller
+                }
                 Role::Installer => {
                     if !named.contains(&Role::Installer) {
                         ck.report(path, format!("found {what}, expected lineage.installer or lineage.installers to name one"));
@@ -807,6 +819,8 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         );
     }
 
+    let terms = terms(&mut ck, raw, &resolve, &classes);
+
     if !ck.problems.is_empty() {
         return Err(ck.problems);
     }
@@ -821,7 +835,501 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         parties,
         classes,
         botnet,
-        terms: Default::default(),
+        terms,
+    })
+}
+
+/// The message for an insurer named where a lineage role is expected.
+fn not_in_lineage() -> String {
+    format!(
+        "found \"insurer\", expected a role of the supply chain (an insurer writes insurance layers and is in no lineage): {}",
+        chain_expected()
+    )
+}
+
+/// The roles of the supply chain: every role but insurer.
+fn chain_roles() -> Vec<Role> {
+    Role::ALL
+        .iter()
+        .copied()
+        .filter(|&r| r != Role::Insurer)
+        .collect()
+}
+
+/// The roles of the supply chain, for error messages.
+fn chain_expected() -> String {
+    let names: Vec<String> = chain_roles().iter().map(|r| format!("\"{r}\"")).collect();
+    format!("one of {}", names.join(", "))
+}
+
+/// Resolves a party name that must have one of the given roles, reporting an unknown name or
+/// a wrong role.
+type Resolve<'a> = dyn Fn(&mut Checker, &FieldPath, &str, &[Role]) -> Option<PartyId> + 'a;
+
+/// Reads a list of names, each parsed and none twice.
+fn names<T>(
+    ck: &mut Checker,
+    path: &FieldPath,
+    list: &[String],
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for (i, s) in list.iter().enumerate() {
+        let at = path.index(i);
+        if list[..i].contains(s) {
+            ck.report(&at, format!("found \"{s}\" again, expected each name once"));
+        } else if let Some(v) = ck.parse(&at, s, parse, expected) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn faults(ck: &mut Checker, path: &FieldPath, list: &[String]) -> FaultSet {
+    FaultSet::of(&names(
+        ck,
+        path,
+        list,
+        FaultKind::parse,
+        FaultKind::expected,
+    ))
+}
+
+fn harms(ck: &mut Checker, path: &FieldPath, list: &[String]) -> HarmSet {
+    HarmSet::of(&names(ck, path, list, HarmKind::parse, HarmKind::expected))
+}
+
+/// A share in [0, 1].
+fn share(ck: &mut Checker, path: &FieldPath, v: f64) -> f64 {
+    if !(0.0..=1.0).contains(&v) {
+        ck.report(path, format!("found {v}, expected a share in [0, 1]"));
+    }
+    v
+}
+
+/// Reads the money terms: `[liability]`, `[[contract]]`, `[[insurance]]`, `[[recall]]` and
+/// `[[fine]]`.
+fn terms(
+    ck: &mut Checker,
+    raw: &RawScenario,
+    resolve: &Resolve<'_>,
+    classes: &[DeviceClass],
+) -> Terms {
+    let root = FieldPath::root();
+    let chain = chain_roles();
+    let liability = raw
+        .liability
+        .as_ref()
+        .map_or_else(LiabilityTerms::default, |l| {
+            liability(ck, &root.key("liability"), l)
+        });
+
+    let mut contracts = Vec::new();
+    for (i, c) in raw.contract.iter().enumerate() {
+        let cp = root.key("contract").index(i);
+        let party = resolve(ck, &cp.key("party"), &c.party, &chain);
+        let counterparty = resolve(ck, &cp.key("counterparty"), &c.counterparty, &chain);
+        if c.party == c.counterparty {
+            ck.report(
+                &cp.key("counterparty"),
+                format!(
+                    "found \"{}\", the contract's own party, expected another party",
+                    c.counterparty
+                ),
+            );
+        }
+        let indemnity = faults(ck, &cp.key("indemnity"), &c.indemnity);
+        let carve_outs = faults(ck, &cp.key("carve_outs"), &c.carve_outs);
+        if let Some(cap) = c.cap {
+            ck.positive(&cp.key("cap"), cap, "money per year");
+        }
+        if let Some(m) = c.cap_fee_multiple {
+            ck.positive(&cp.key("cap_fee_multiple"), m, "multiple of the annual fee");
+        }
+        if let Some(fee) = c.annual_fee {
+            ck.positive(&cp.key("annual_fee"), fee, "money per year");
+        }
+        let cap = match (c.cap, c.cap_fee_multiple, c.annual_fee) {
+            (Some(_), Some(_), _) => {
+                ck.report(
+                    &cp.key("cap_fee_multiple"),
+                    "found both cap and cap_fee_multiple, expected at most one of them",
+                );
+                None
+            }
+            (Some(cap), None, _) => Some(cap),
+            (None, Some(m), Some(fee)) => Some(m * fee),
+            (None, Some(_), None) => {
+                ck.report(
+                    &cp.key("annual_fee"),
+                    "found nothing, expected annual_fee alongside cap_fee_multiple (the cap is the multiple × the fee)",
+                );
+                None
+            }
+            (None, None, _) => None,
+        };
+        if let (Some(party), Some(counterparty)) = (party, counterparty) {
+            contracts.push(Contract {
+                party,
+                counterparty,
+                indemnity,
+                indemnity_any_cause: c.indemnity_any_cause.unwrap_or(false),
+                cap,
+                carve_outs,
+            });
+        }
+    }
+
+    let mut policies = Vec::new();
+    for (i, x) in raw.insurance.iter().enumerate() {
+        let ip = root.key("insurance").index(i);
+        let insured = resolve(ck, &ip.key("insured"), &x.insured, &chain);
+        let kind = x.kind.clone().unwrap_or_else(|| "liability".to_owned());
+        if kind.trim().is_empty() {
+            ck.report(
+                &ip.key("kind"),
+                "found an empty kind, expected a label such as product_liability, cyber or recall",
+            );
+        }
+        let covers = x
+            .covers
+            .as_ref()
+            .map_or_else(FaultSet::all, |l| faults(ck, &ip.key("covers"), l));
+        let lines = match &x.lines {
+            Some(l) => names(ck, &ip.key("lines"), l, Line::parse, Line::expected),
+            None if kind == "recall" => vec![Line::Recall],
+            None => vec![Line::Damages],
+        };
+        let deductible = ck.non_negative(
+            &ip.key("deductible"),
+            x.deductible.unwrap_or(0.0),
+            "money per occurrence",
+        );
+        if x.layer.is_empty() {
+            ck.report(
+                &ip.key("layer"),
+                "found no [[insurance.layer]], expected at least one layer",
+            );
+        }
+        // Each layer attaches where the one below it ends; the first at the deductible.
+        let mut attachment = deductible;
+        let mut layers = Vec::new();
+        for (j, l) in x.layer.iter().enumerate() {
+            let lp = ip.key("layer").index(j);
+            let insurer = resolve(ck, &lp.key("insurer"), &l.insurer, &[Role::Insurer]);
+            let limit = ck.positive(&lp.key("limit"), l.limit, "money per occurrence");
+            let aggregate = l.aggregate.map_or(f64::INFINITY, |a| {
+                ck.positive(&lp.key("aggregate"), a, "money per year")
+            });
+            let share = l.share.unwrap_or(1.0);
+            if !(share > 0.0 && share <= 1.0) {
+                ck.report(
+                    &lp.key("share"),
+                    format!("found {share}, expected a share in (0, 1]"),
+                );
+            }
+            layers.push(Layer {
+                insurer: insurer.unwrap_or(0),
+                attachment,
+                limit,
+                aggregate,
+                share,
+            });
+            attachment += limit;
+        }
+        policies.push(Policy {
+            insured: insured.unwrap_or(0),
+            kind,
+            covers,
+            lines,
+            deductible,
+            layers,
+        });
+    }
+
+    let recalls = raw
+        .recall
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| recall(ck, &root.key("recall").index(i), r, raw, classes))
+        .collect();
+
+    let mut fines: Vec<FineRule> = Vec::new();
+    for (i, f) in raw.fine.iter().enumerate() {
+        let fp = root.key("fine").index(i);
+        if f.name.trim().is_empty() {
+            ck.report(&fp.key("name"), "found an empty name, expected a fine name");
+        } else if raw.fine[..i].iter().any(|g| g.name == f.name) {
+            ck.report(
+                &fp.key("name"),
+                format!(
+                    "found \"{}\" again, expected fine names to be unique",
+                    f.name
+                ),
+            );
+        }
+        if f.faults.is_empty() {
+            ck.report(
+                &fp.key("faults"),
+                "found an empty list, expected at least one fault kind",
+            );
+        }
+        let on = if f.on == "root_cause" {
+            FineTarget::RootCause
+        } else {
+            match Role::parse(&f.on) {
+                Some(Role::Insurer) => {
+                    ck.report(&fp.key("on"), not_in_lineage());
+                    FineTarget::RootCause
+                }
+                Some(role) => FineTarget::Role(role),
+                None => {
+                    ck.report(
+                        &fp.key("on"),
+                        format!(
+                            "found \"{}\", expected \"root_cause\" or a role: {}",
+                            f.on,
+                            chain_expected()
+                        ),
+                    );
+                    FineTarget::RootCause
+                }
+            }
+        };
+        fines.push(FineRule {
+            name: f.name.clone(),
+            faults: faults(ck, &fp.key("faults"), &f.faults),
+            harms: f
+                .harms
+                .as_ref()
+                .map_or_else(HarmSet::all, |l| harms(ck, &fp.key("harms"), l)),
+            probability: ck.probability(&fp.key("probability"), f.probability),
+            on,
+            fixed: ck.non_negative(&fp.key("fixed"), f.fixed.unwrap_or(0.0), "money"),
+            turnover_share: share(
+                ck,
+                &fp.key("turnover_share"),
+                f.turnover_share.unwrap_or(0.0),
+            ),
+            maximum: f
+                .maximum
+                .map(|m| ck.positive(&fp.key("maximum"), m, "money")),
+            once_per_year: f.once_per_year.unwrap_or(true),
+        });
+    }
+
+    Terms {
+        liability,
+        contracts,
+        policies,
+        recalls,
+        fines,
+    }
+}
+
+/// Reads `[liability]`; what it leaves out keeps the root-cause baseline's value.
+fn liability(ck: &mut Checker, lp: &FieldPath, l: &RawLiability) -> LiabilityTerms {
+    let mut t = LiabilityTerms::default();
+    match &l.regime {
+        None => {}
+        Some(RawRegimes::One(s)) => {
+            if let Some(r) = ck.parse(
+                &lp.key("regime"),
+                s,
+                RegimeKind::parse,
+                RegimeKind::expected,
+            ) {
+                t.regimes = vec![r];
+            }
+        }
+        Some(RawRegimes::Many(list)) => {
+            if list.is_empty() {
+                ck.report(
+                    &lp.key("regime"),
+                    format!(
+                        "found an empty list, expected at least one regime: {}",
+                        RegimeKind::expected()
+                    ),
+                );
+            }
+            let regimes = names(
+                ck,
+                &lp.key("regime"),
+                list,
+                RegimeKind::parse,
+                RegimeKind::expected,
+            );
+            if !regimes.is_empty() {
+                t.regimes = regimes;
+            }
+        }
+    }
+    if let Some(list) = &l.covered_harms {
+        t.covered_harms = harms(ck, &lp.key("covered_harms"), list);
+    }
+    if let Some(list) = &l.covered_faults {
+        t.covered_faults = faults(ck, &lp.key("covered_faults"), list);
+    }
+    if let Some(list) = &l.defects {
+        t.defects = faults(ck, &lp.key("defects"), list);
+    }
+    if let Some(list) = &l.negligent {
+        t.negligent = faults(ck, &lp.key("negligent"), list);
+    }
+    if let Some(b) = l.default_password_negligent {
+        t.default_password_negligent = b;
+    }
+    if let Some(b) = l.unpatched_negligent {
+        t.unpatched_negligent = b;
+    }
+    if let Some(p) = l.proof_probability {
+        t.proof_probability = ck.probability(&lp.key("proof_probability"), p);
+    }
+    if let Some(v) = l.victim_fault_share {
+        t.victim_fault_share = share(ck, &lp.key("victim_fault_share"), v);
+    }
+    if let Some(c) = &l.comparative_fault
+        && let Some(c) = ck.parse(
+            &lp.key("comparative_fault"),
+            c,
+            ComparativeFault::parse,
+            ComparativeFault::expected,
+        )
+    {
+        t.comparative_fault = c;
+    }
+    if let Some(v) = l.cause_contribution {
+        t.cause_contribution = share(ck, &lp.key("cause_contribution"), v);
+    }
+    if let Some(d) = l.awareness_delay_days {
+        t.awareness_delay_days = ck.non_negative(&lp.key("awareness_delay_days"), d, "mean days");
+    }
+    if let Some(d) = l.claim_delay_days {
+        t.claim_delay_days = ck.non_negative(&lp.key("claim_delay_days"), d, "mean days");
+    }
+    t.limitation_days = l
+        .limitation_years
+        .map(|y| ck.positive(&lp.key("limitation_years"), y, "years") * DAYS_PER_YEAR);
+    t.longstop_days = l
+        .longstop_years
+        .map(|y| ck.positive(&lp.key("longstop_years"), y, "years") * DAYS_PER_YEAR);
+    t
+}
+
+/// The faults a recall can follow: those of a device.
+const DEVICE_FAULTS: [FaultKind; 5] = [
+    FaultKind::WearOut,
+    FaultKind::FirmwareBug,
+    FaultKind::SensorDrift,
+    FaultKind::InstallationError,
+    FaultKind::Exploit,
+];
+
+/// Reads one `[[recall]]`; `None` when its class or fault does not resolve (reported).
+fn recall(
+    ck: &mut Checker,
+    rp: &FieldPath,
+    r: &RawRecall,
+    raw: &RawScenario,
+    classes: &[DeviceClass],
+) -> Option<RecallRule> {
+    let quoted = |faults: &mut dyn Iterator<Item = FaultKind>| -> String {
+        faults
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let class = classes.iter().position(|c| c.name == r.class);
+    if class.is_none() {
+        ck.report(
+            &rp.key("class"),
+            format!(
+                "no device class named \"{}\", expected a [[device_class]] name{}",
+                r.class,
+                did_you_mean(&r.class, classes.iter().map(|c| c.name.as_str()))
+            ),
+        );
+    }
+    let fault = ck
+        .parse(
+            &rp.key("fault"),
+            &r.fault,
+            FaultKind::parse,
+            FaultKind::expected,
+        )
+        .and_then(|f| {
+            if DEVICE_FAULTS.contains(&f) {
+                return Some(f);
+            }
+            ck.report(
+                &rp.key("fault"),
+                format!(
+                    "found \"{f}\", expected a fault of a device: one of {}",
+                    quoted(&mut DEVICE_FAULTS.into_iter())
+                ),
+            );
+            None
+        });
+    if let Some(ci) = class {
+        let c = &classes[ci];
+        if let Some(f) = fault
+            && c.consequence(f, 0).is_none()
+        {
+            let modelled: Vec<FaultKind> = DEVICE_FAULTS
+                .into_iter()
+                .filter(|&g| c.consequence(g, 0).is_some())
+                .collect();
+            let expected = if modelled.is_empty() {
+                "and it models none (exploit counts with a harm in [device_class.vulnerabilities])"
+                    .to_owned()
+            } else {
+                format!("one of {}", quoted(&mut modelled.into_iter()))
+            };
+            ck.report(
+                &rp.key("fault"),
+                format!(
+                    "found \"{f}\", which class \"{}\" does not model, expected a fault it models: {expected}",
+                    c.name
+                ),
+            );
+        }
+        // An unresolved manufacturer was reported in the lineage.
+        if raw.device_class[ci].lineage.manufacturer.is_none() {
+            ck.report(
+                &rp.key("class"),
+                format!(
+                    "found class \"{}\" with no manufacturer, expected a class whose lineage names one (it bears the recall's cost)",
+                    c.name
+                ),
+            );
+        }
+    }
+    if !(1..=i64::from(u32::MAX)).contains(&r.threshold) {
+        ck.report(
+            &rp.key("threshold"),
+            format!(
+                "found {}, expected a whole number of incidents ≥ 1",
+                r.threshold
+            ),
+        );
+    }
+    ck.positive(&rp.key("window_days"), r.window_days, "days");
+    ck.non_negative(
+        &rp.key("cost_per_device"),
+        r.cost_per_device,
+        "money per device",
+    );
+    share(ck, &rp.key("reach"), r.reach);
+    ck.non_negative(&rp.key("mean_days_to_fix"), r.mean_days_to_fix, "mean days");
+    Some(RecallRule {
+        class: u16::try_from(class?).unwrap_or(u16::MAX),
+        fault: fault?,
+        threshold: u32::try_from(r.threshold).unwrap_or(1),
+        window_days: r.window_days,
+        cost_per_device: r.cost_per_device,
+        reach: r.reach,
+        mean_days_to_fix: r.mean_days_to_fix,
     })
 }
 
