@@ -111,10 +111,12 @@ fn run_writes_complete_consistent_results() {
             "loss"
         ]
     );
-    let mut years: BTreeMap<(String, String, String), BTreeMap<(String, String), f64>> =
-        BTreeMap::new();
-    let mut series: BTreeSet<(String, String, String)> = BTreeSet::new();
-    let mut ylt_sum: BTreeMap<(String, String, String), f64> = BTreeMap::new();
+    // (replication, year, regime) → (party, perspective) → loss.
+    type Cells = BTreeMap<(String, String), f64>;
+    type Triple = (String, String, String);
+    let mut years: BTreeMap<Triple, Cells> = BTreeMap::new();
+    let mut series: BTreeSet<Triple> = BTreeSet::new();
+    let mut ylt_sum: BTreeMap<Triple, f64> = BTreeMap::new();
     for r in &rows {
         let loss = num(&ylt, &r[5]);
         assert!(loss >= 0.0, "{r:?}");
