@@ -999,21 +999,39 @@ fn joint_and_several_shifts_an_insolvent_share_to_the_next_liable_party() {
 }
 
 #[test]
-fn strict_leaves_an_insolvent_share_uncompensated() {
+fn strict_defendant_carries_an_insolvent_recourse_debtor() {
     let mut s = world(RegimeKind::Strict);
     s.parties[usize::from(PARTS)].capacity = Some(500.0);
     let b = settle(
         &s,
         &[harm(1, 10.0, 0, FaultKind::WearOut, Some(PARTS), 1000.0)],
     );
-    // Parts owes 700 in recourse but has 500: 200 stays with the victim (several liability).
+    // Parts owes 700 in recourse but has 500: the Maker, liable to the victim for the whole,
+    // carries the 200 it cannot recover (300 + 200 = 500); the victim is paid in full.
     money(b.party(0, 0, PARTS, Perspective::Net), 500.0);
-    money(b.party(0, 0, MAKER, Perspective::Net), 300.0);
-    money(b.party(0, 0, MAKER, Perspective::Gross), 800.0); // 300 + 500
-    money(b.total(0, 0, Perspective::Paid), 800.0);
-    money(b.total(0, 0, Perspective::Uncompensated), 200.0);
+    money(b.party(0, 0, MAKER, Perspective::Net), 500.0);
+    money(b.party(0, 0, MAKER, Perspective::Gross), 1000.0);
+    money(b.total(0, 0, Perspective::Paid), 1000.0);
+    money(b.total(0, 0, Perspective::Uncompensated), 0.0);
     assert_eq!(b.insolvent_years(0, PARTS), 1);
     assert_eq!(b.insolvent_years(0, MAKER), 0);
+}
+
+#[test]
+fn strict_leaves_an_insolvent_defendants_share_with_the_victim() {
+    let mut s = world(RegimeKind::Strict);
+    s.parties[usize::from(MAKER)].capacity = Some(100.0);
+    let b = settle(
+        &s,
+        &[harm(1, 10.0, 0, FaultKind::WearOut, Some(PARTS), 1000.0)],
+    );
+    // The Maker owes 300 after recourse but has 100; under several liability nobody else
+    // answers the victim for it: 200 stays uncompensated. Parts pays its 700.
+    money(b.party(0, 0, PARTS, Perspective::Net), 700.0);
+    money(b.party(0, 0, MAKER, Perspective::Net), 100.0);
+    money(b.total(0, 0, Perspective::Paid), 800.0);
+    money(b.total(0, 0, Perspective::Uncompensated), 200.0);
+    assert_eq!(b.insolvent_years(0, MAKER), 1);
 }
 
 #[test]

@@ -215,10 +215,21 @@ impl<'a> Allocator<'a> {
             s.retained[p] = own;
             s.net[p] = due - s.short[p];
         }
-        // What an insolvent party cannot pay falls on the others jointly liable, in order, as
-        // far as their own funds go; otherwise it stays with the victim.
-        let mut shortfall: f64 = s.short.iter().sum();
-        if self.liable.joint {
+        // Who carries what an insolvent party cannot pay. A party that owed only recourse or a
+        // contract payment (not liable to the victim) leaves its shortfall with the parties
+        // that answered the victim: the victim was owed the whole by them. The shortfall of a
+        // party liable to the victim falls on the others only when liability is joint;
+        // otherwise it stays with the victim. Either way the others pay from their own funds,
+        // in order, as far as those go.
+        let liable_to_victim = |p: usize| self.liable.order.iter().any(|&q| usize::from(q) == p);
+        let mut shortfall: f64 = s
+            .short
+            .iter()
+            .enumerate()
+            .filter(|&(p, _)| self.liable.joint || !liable_to_victim(p))
+            .map(|(_, x)| x)
+            .sum();
+        if shortfall > 0.0 {
             for &q in &self.liable.order {
                 let q = usize::from(q);
                 if shortfall <= 0.0 {
