@@ -9,12 +9,12 @@ mod common;
 use std::sync::Arc;
 
 use common::{class, header, run, scenario, share_tolerance};
-use fleetsim::outcome::BotnetSample;
+use fleetsim::outcome::{BotnetSample, Facts, HarmRecord};
 use fleetsim::scenario::{FaultKind, RecordSize, Scenario};
 use fleetsim::sim::Replicator;
 use fleetsim::sim::mechanisms::data_theft::records;
-use fleetsim::sim::mechanisms::vulnerabilities::{disclose, exploitable, patch_day};
-use fleetsim::sim::rng::Streams;
+use fleetsim::sim::mechanisms::vulnerabilities::{Vulnerability, disclose, exploitable, patch_day};
+use fleetsim::sim::rng::{Streams, streams};
 
 /// A fleet of `n` exposed devices with `credentials`, reboots at `reboot` per day, and a botnet
 /// table of its own; horizon one year.
@@ -257,4 +257,269 @@ fn ddos_and_data_theft_reach_the_loss_tables() {
     // Every theft is booked after its breach, inside the horizon, and the tally counts it.
     assert!(thefts.iter().all(|h| h.day > 5.0 && h.day < 365.0));
     assert_eq!(tally.harmful.iter().sum::<u64>(), harms.len() as u64);
+}
+
+/// The data-theft and DDoS harms of an outbreak on a fleet with `security`, with every breach
+/// leaking (identified) data: thefts booked within the year.
+fn outbreak_harms(security: &str, seed: u64) -> (Arc<Scenario>, Vec<HarmRecord>) {
+    let s = scenario(&format!(
+        "{}{}[device_class.security]\n{security}\nreboot_per_day = 0.2\n[device_class.data_theft]\nprobability_per_breach = 1.0\nrecords = {{ median = 10, p99 = 100 }}\ncost_per_record = 100\nidentified_probability = 1.0\ndetection_days = 5\ncontainment_days = 5\n[botnet]\nstart_day = 5\nduration_days = 5\nscans_per_second = 20\ninitial_bots = 100\nexternal_vulnerable = 10000\n[botnet.ddos]\nattacks_per_day = 4\ncost_curve = [[0, 0], [10000, 1000000]]\n",
+        header("facts", 1, 1, seed),
+        class("c", 5_000)
+    ));
+    let (harms, _) = run(&mut Replicator::new(Arc::clone(&s)), 0);
+    (s, harms)
+}
+
+#[test]
+fn botnet_breaches_through_a_universal_default_carry_the_default_password_fact() {
+    // A universal default: every recruitment goes through it, so every theft it leads to and
+    // every DDoS the class answers for names it, and nothing else.
+    let (_, harms) = outbreak_harms("credentials = \"universal_default\"", 3);
+    let of = |k| harms.iter().filter(move |h| h.fault == k);
+    let thefts = of(FaultKind::DataTheft).count();
+    let ddos = of(FaultKind::Ddos).count();
+    assert!(thefts > 100 && ddos > 0, "{thefts} thefts, {ddos} DDoS");
+    let flagged = |k| of(k).filter(|h| h.facts.default_password).count();
+    assert_eq!(
+        flagged(FaultKind::DataTheft),
+        thefts,
+        "every theft after a recruitment through a universal default names it"
+    );
+    assert_eq!(
+        flagged(FaultKind::Ddos),
+        ddos,
+        "every DDoS by a class shipping a universal default names it"
+    );
+    assert!(
+        harms
+            .iter()
+            .all(|h| !h.facts.fix_available && !h.facts.unpatched_in_support),
+        "no exploit is involved, so no patch fact may be set"
+    );
+
+    // Weak passwords, with the installer leaving the universal default on 30 % of the devices:
+    // a theft names the default password exactly when its device was left on it, and the
+    // class's DDoS never does (it does not ship a universal default).
+    let (s, harms) = outbreak_harms(
+        "credentials = \"weak\"\nweak_guess_probability = 0.5\ninstaller_leaves_default = { Fitter = 0.3 }",
+        5,
+    );
+    let streams = Streams::new(s.seed, 0);
+    let left_on_default = |device: u32| {
+        use rand::RngExt;
+        let u: f64 = streams.rng(streams::SECURITY, device, 0).random();
+        u < 0.3
+    };
+    let thefts: Vec<_> = harms
+        .iter()
+        .filter(|h| h.fault == FaultKind::DataTheft)
+        .collect();
+    let by_default = thefts.iter().filter(|h| h.facts.default_password).count();
+    eprintln!(
+        "weak passwords, 30 % left on default: {by_default} of {} thefts through the default",
+        thefts.len()
+    );
+    assert!(
+        by_default > 20 && thefts.len() - by_default > 20,
+        "both ways in must occur: {by_default} of {} through the default",
+        thefts.len()
+    );
+    for h in &thefts {
+        assert_eq!(
+            h.facts.default_password,
+            left_on_default(h.device),
+            "device {}: the theft's default_password must say whether its login was the \
+             universal default",
+            h.device
+        );
+    }
+    let ddos: Vec<_> = harms
+        .iter()
+        .filter(|h| h.fault == FaultKind::Ddos)
+        .collect();
+    assert!(!ddos.is_empty(), "no DDoS");
+    assert!(
+        ddos.iter().all(|h| !h.facts.default_password),
+        "a class with weak passwords does not ship a universal default"
+    );
+}
+
+#[test]
+fn firmware_harms_name_a_released_fix_only_from_its_release_day() {
+    let bug = |fix: &str| {
+        scenario(&format!(
+            "{}{}[device_class.firmware_bug]\nrate_per_device_year = 2\n{fix}harm = {{ probability = 1.0, kind = \"injury\", severity = {{ mu = 5.0, sigma = 1.0 }} }}\n",
+            header("firmware", 1, 1, 11),
+            class("c", 5_000)
+        ))
+    };
+    // Released on day 180 and installed slowly, so firings continue after the release.
+    let s = bug("fix = { release_after_days = 180, adoption_per_day = 0.01 }\n");
+    let (harms, _) = run(&mut Replicator::new(Arc::clone(&s)), 0);
+    let firings: Vec<_> = harms
+        .iter()
+        .filter(|h| h.fault == FaultKind::FirmwareBug)
+        .collect();
+    let (before, after): (Vec<&HarmRecord>, Vec<&HarmRecord>) =
+        firings.iter().partition(|h| h.day < 180.0);
+    eprintln!(
+        "firmware: {} harms before the fix release, {} after",
+        before.len(),
+        after.len()
+    );
+    assert!(before.len() > 100 && after.len() > 100);
+    assert_eq!(
+        before.iter().filter(|h| h.facts.fix_available).count(),
+        0,
+        "no harm before the fix release may name an available fix"
+    );
+    assert_eq!(
+        after.iter().filter(|h| h.facts.fix_available).count(),
+        after.len(),
+        "every harm after the release happened on a device that had not installed the fix"
+    );
+    assert!(
+        firings
+            .iter()
+            .all(|h| { !h.facts.default_password && !h.facts.unpatched_in_support })
+    );
+    // Without a fix there is nothing to have installed.
+    let (harms, _) = run(&mut Replicator::new(bug("")), 0);
+    assert!(harms.len() > 100);
+    assert!(harms.iter().all(|h| h.facts == Facts::default()));
+}
+
+#[test]
+fn targeted_exploits_and_their_thefts_say_whether_a_patch_was_out_within_support() {
+    // Flaws disclosed in the first year are patched after 60 days on average, later ones never;
+    // attacks come often enough to fall before, after and outside patch releases.
+    let s = scenario(&format!(
+        "{}{}[device_class.vulnerabilities]\nper_year = 6\nexploit_delay_days = 10\npatch_delay_days = 60\nadoption_per_day = 0.01\nsupport_years = 1\ntargeted_attacks_per_device_year = 2\nharm = {{ probability = 1.0, kind = \"injury\", severity = {{ mu = 5.0, sigma = 1.0 }} }}\n[device_class.data_theft]\nprobability_per_breach = 1.0\nrecords = {{ median = 10, p99 = 100 }}\ncost_per_record = 100\nidentified_probability = 1.0\ndetection_days = 5\ncontainment_days = 5\n",
+        header("exploit", 2, 1, 21),
+        class("c", 3_000)
+    ));
+    let streams = Streams::new(s.seed, 0);
+    let v = s.classes[0]
+        .vulnerabilities
+        .as_ref()
+        .unwrap_or_else(|| panic!("no vulnerabilities"));
+    let vulns = disclose(&streams, 0, v, s.horizon_days());
+    let (harms, _) = run(&mut Replicator::new(Arc::clone(&s)), 0);
+    let mut by_attack = std::collections::HashMap::new();
+    let (mut unpatched, mut released, mut unsupported) = (0, 0, 0);
+    for h in harms.iter().filter(|h| h.fault == FaultKind::Exploit) {
+        let k = h
+            .vulnerability
+            .unwrap_or_else(|| panic!("an exploit without its vulnerability"))
+            as usize;
+        let out = vulns[k].patch_release <= h.day;
+        let supported = vulns[k].disclosed < v.support_end_day;
+        assert_eq!(
+            (h.facts.fix_available, h.facts.unpatched_in_support),
+            (out, supported && !out),
+            "device {} exploited through {k} on day {}: disclosed {}, patch released {}",
+            h.device,
+            h.day,
+            vulns[k].disclosed,
+            vulns[k].patch_release
+        );
+        assert!(!h.facts.default_password);
+        match (out, supported) {
+            (true, _) => released += 1,
+            (false, true) => unpatched += 1,
+            (false, false) => unsupported += 1,
+        }
+        // At most one attack per device and vulnerability.
+        assert!(by_attack.insert((h.device, k), h.facts).is_none());
+    }
+    eprintln!(
+        "exploits: {unpatched} unpatched within support, {released} after the patch release, \
+         {unsupported} out of support"
+    );
+    assert!(
+        unpatched > 50 && released > 50 && unsupported > 50,
+        "every case must occur: {unpatched} unpatched in support, {released} patch released, \
+         {unsupported} out of support"
+    );
+    // Each theft comes from one targeted attack and carries its facts.
+    let thefts: Vec<_> = harms
+        .iter()
+        .filter(|h| h.fault == FaultKind::DataTheft)
+        .collect();
+    assert!(thefts.len() > 100, "{} thefts", thefts.len());
+    for h in thefts {
+        let k = h
+            .vulnerability
+            .unwrap_or_else(|| panic!("a theft without its vulnerability"))
+            as usize;
+        assert_eq!(
+            by_attack.get(&(h.device, k)),
+            Some(&h.facts),
+            "device {}: the theft through {k} must carry its attack's facts",
+            h.device
+        );
+    }
+}
+
+#[test]
+fn botnet_recruitment_through_an_exploit_carries_the_exploit_facts() {
+    // Strong passwords: the botnet gets in only through exploits. Flaws disclosed after half a
+    // year are never patched. A device open through several flaws is recruited through the
+    // first (oldest) of them, so patches are installed fast (a few days) to leave room for
+    // recruitments through flaws not yet patched.
+    let s = scenario(&format!(
+        "{}{}[device_class.security]\ncredentials = \"strong\"\nreboot_per_day = 0.5\n[device_class.vulnerabilities]\nper_year = 12\nexploit_delay_days = 5\npatch_delay_days = 60\nadoption_per_day = 0.2\nsupport_years = 0.5\n[device_class.data_theft]\nprobability_per_breach = 1.0\nrecords = {{ median = 10, p99 = 100 }}\ncost_per_record = 100\nidentified_probability = 1.0\ndetection_days = 2\ncontainment_days = 2\n[botnet]\nstart_day = 30\nduration_days = 320\nstep_minutes = 60\nscans_per_second = 20\ninitial_bots = 100\nexternal_vulnerable = 10000\n",
+        header("recruit", 1, 1, 8),
+        class("c", 3_000)
+    ));
+    let (harms, _) = run(&mut Replicator::new(Arc::clone(&s)), 0);
+    let thefts: Vec<_> = harms
+        .iter()
+        .filter(|h| h.fault == FaultKind::DataTheft)
+        .collect();
+    let count = |f: fn(&Facts) -> bool| thefts.iter().filter(|h| f(&h.facts)).count();
+    let released = count(|f| f.fix_available);
+    let unpatched = count(|f| f.unpatched_in_support);
+    let neither = count(|f| !f.fix_available && !f.unpatched_in_support);
+    eprintln!(
+        "recruitments through exploits: {} thefts, {unpatched} unpatched in support, \
+         {released} patch released, {neither} out of support",
+        thefts.len()
+    );
+    assert_eq!(count(|f| f.default_password), 0, "no default password here");
+    assert_eq!(
+        count(|f| f.fix_available && f.unpatched_in_support),
+        0,
+        "a patch cannot be both released and still to come"
+    );
+    assert!(
+        unpatched > 20 && released > 20 && neither > 20,
+        "every case must occur among {} thefts",
+        thefts.len()
+    );
+    // A theft is booked after its breach, so the flaw it names was open before the booking day.
+    let streams = Streams::new(s.seed, 0);
+    let v = s.classes[0]
+        .vulnerabilities
+        .as_ref()
+        .unwrap_or_else(|| panic!("no vulnerabilities"));
+    let vulns = disclose(&streams, 0, v, s.horizon_days());
+    for h in &thefts {
+        let f = h.facts;
+        let fits = |x: &Vulnerability| {
+            x.exploit_day < h.day
+                && match (f.fix_available, f.unpatched_in_support) {
+                    (true, _) => x.patch_release < h.day,
+                    (false, true) => x.disclosed < v.support_end_day,
+                    (false, false) => x.disclosed >= v.support_end_day,
+                }
+        };
+        assert!(
+            vulns.iter().any(fits),
+            "device {}: no flaw open before day {} fits {f:?}",
+            h.device,
+            h.day
+        );
+    }
 }

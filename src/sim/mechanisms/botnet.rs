@@ -18,7 +18,7 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Exp, Poisson};
 
-use crate::outcome::BotnetSample;
+use crate::outcome::{BotnetSample, Facts};
 use crate::scenario::{Credentials, FaultKind, HarmKind, Scenario};
 use crate::sim::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
 use crate::sim::messages::{Breached, Incident};
@@ -27,7 +27,7 @@ use crate::sim::rng::streams;
 
 use super::data_theft::NO_DEVICE;
 use super::resolve;
-use super::vulnerabilities::exploitable;
+use super::vulnerabilities::{self, exploitable, exploitable_through};
 
 /// Groups per class: universal default, weak password, exploit.
 const GROUPS_PER_CLASS: usize = 3;
@@ -67,6 +67,8 @@ pub struct Outbreak {
     recoveries: Vec<Vec<(Entity, Recovery)>>,
     /// The outbreak day the exploit groups were built for.
     exploit_day: Option<u64>,
+    /// The time they were built at: every member was exploitable then.
+    exploit_built: f64,
     next_record: f64,
     pub series: Vec<BotnetSample>,
 }
@@ -198,6 +200,7 @@ pub fn regroup_exploitable(
         return;
     }
     let day = o.day();
+    o.exploit_built = day;
     for (c, _) in s
         .classes
         .iter()
@@ -283,10 +286,43 @@ pub fn clear_infections(
     o.recoveries[o.step as usize] = due;
 }
 
+/// How a member of group `g` recruited on `day` was broken into: through the universal default
+/// password, a weak password (no fact to record), or an exploit, whose facts are those of the
+/// first vulnerability open on the device that day (or, if its patch came in since the group
+/// was built, when it joined). Pure: no draw but the device's own patch days.
+fn recruitment_facts(
+    streams: &crate::sim::rng::Streams,
+    scenario: &Scenario,
+    vulns: &Vulns,
+    g: usize,
+    device: &Device,
+    day: f64,
+    built: f64,
+) -> Facts {
+    match g % GROUPS_PER_CLASS {
+        0 => Facts {
+            default_password: true,
+            ..Facts::default()
+        },
+        2 => {
+            let c = usize::from(device.class);
+            let Some(v) = &scenario.classes[c].vulnerabilities else {
+                return Facts::default();
+            };
+            let list = &vulns.0[c];
+            exploitable_through(streams, device.id, list, v, day)
+                .or_else(|| exploitable_through(streams, device.id, list, v, built))
+                .map_or_else(Facts::default, |k| vulnerabilities::facts(&list[k], v, day))
+        }
+        _ => Facts::default(),
+    }
+}
+
 /// Recruits fleet devices: per group, a binomial number of the susceptible, picked at random.
 pub fn recruit_bots(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
+    vulns: Res<Vulns>,
     mut outbreak: ResMut<Outbreak>,
     mut devices: Query<(
         &Device,
@@ -338,7 +374,7 @@ pub fn recruit_bots(
                 installer: device.installer,
                 key: u64::from(recruited.0),
                 vulnerability: None,
-                facts: Default::default(),
+                facts: recruitment_facts(&run.streams, s, &vulns, g, device, day, o.exploit_built),
             });
             // When and how this infection ends: the sooner of a reboot and a clean-up.
             let security = s.classes[usize::from(device.class)].security.as_ref();
@@ -423,6 +459,10 @@ pub fn launch_ddos_attacks(
                 continue;
             }
             let (cause_role, party) = resolve(culprit, class, 0);
+            let default_password = class
+                .security
+                .as_ref()
+                .is_some_and(|x| x.credentials == Credentials::UniversalDefault);
             incidents.write(Incident {
                 day: o.day(),
                 device: NO_DEVICE,
@@ -434,7 +474,10 @@ pub fn launch_ddos_attacks(
                 cause_party: Some(party),
                 settled: Some((HarmKind::Downtime, cost * share)),
                 vulnerability: None,
-                facts: Default::default(),
+                facts: Facts {
+                    default_password,
+                    ..Facts::default()
+                },
             });
         }
     }

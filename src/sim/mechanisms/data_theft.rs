@@ -94,6 +94,7 @@ pub fn steal_data(
             horizon,
         ) {
             i.vulnerability = b.vulnerability;
+            i.facts = b.facts;
             incidents.write(i);
         }
     }

@@ -4,6 +4,7 @@
 use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
+use crate::outcome::Facts;
 use crate::scenario::{FaultKind, FirmwareBug};
 use crate::sim::components::{Device, FirmwareDue, Lifecycle};
 use crate::sim::messages::Incident;
@@ -27,6 +28,15 @@ pub fn fix_day(streams: &Streams, device: u32, bug: &FirmwareBug) -> f64 {
                 d.sample(&mut streams.rng(streams::FIRMWARE_FIX, device, 0))
             })
     })
+}
+
+/// What a firing on `day` tells about its cause: whether the fix had been released by then. A
+/// device fires only before its own fix day, so a released fix is one it had not installed.
+pub fn facts(bug: &FirmwareBug, day: f64) -> Facts {
+    Facts {
+        fix_available: bug.fix.is_some_and(|fix| fix.release_day <= day),
+        ..Facts::default()
+    }
 }
 
 /// Draws each device's first firing before its fix.
@@ -77,7 +87,7 @@ pub fn trigger_firmware_bugs(
         // Nothing reads change ticks; skipping them saves a write to another column per event.
         let due = due.bypass_change_detection();
         while due.day < step.end && (!c.retires() || life.in_service_on(due.day)) {
-            incidents.write(incident(
+            let mut firing = incident(
                 Occurrence {
                     day: due.day,
                     device: *device,
@@ -87,7 +97,9 @@ pub fn trigger_firmware_bugs(
                     counter: due.firings,
                 },
                 &bug.consequence,
-            ));
+            );
+            firing.facts = facts(bug, due.day);
+            incidents.write(firing);
             due.firings += 1;
             let next = due.day + gap(&run.streams, device.id, due.firings, bug);
             due.day = before_fix(&run.streams, device.id, next, bug);

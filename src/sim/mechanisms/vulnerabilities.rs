@@ -11,6 +11,7 @@
 use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
+use crate::outcome::Facts;
 use crate::scenario::{FaultKind, Vulnerabilities};
 use crate::sim::components::{Device, ExploitDue, Lifecycle};
 use crate::sim::messages::{Breached, Incident};
@@ -90,10 +91,34 @@ pub fn exploitable(
     v: &Vulnerabilities,
     day: f64,
 ) -> bool {
+    exploitable_through(streams, device, vulns, v, day).is_some()
+}
+
+/// The first vulnerability (by index) through which `device` is exploitable on `day`.
+pub fn exploitable_through(
+    streams: &Streams,
+    device: u32,
+    vulns: &[Vulnerability],
+    v: &Vulnerabilities,
+    day: f64,
+) -> Option<usize> {
     vulns
         .iter()
         .enumerate()
-        .any(|(k, x)| x.exploit_day <= day && day < patch_day(streams, device, k, x, v))
+        .position(|(k, x)| x.exploit_day <= day && day < patch_day(streams, device, k, x, v))
+}
+
+/// What an exploit of `vuln` on `day` tells about its cause, on a device that had not installed
+/// its patch (which holds whenever the device is exploitable): the patch had been released
+/// (`fix_available`), or the flaw was disclosed within the support period and its patch was
+/// still to come (`unpatched_in_support`).
+pub fn facts(vuln: &Vulnerability, v: &Vulnerabilities, day: f64) -> Facts {
+    let released = vuln.patch_release <= day;
+    Facts {
+        fix_available: released,
+        unpatched_in_support: !released && vuln.disclosed < v.support_end_day,
+        ..Facts::default()
+    }
 }
 
 /// The first targeted attack on `device` through vulnerability `k`, if it comes before the
@@ -203,6 +228,7 @@ pub fn attack_exploitable_devices(
             continue;
         };
         while due.day < step.end && (!c.retires() || life.in_service_on(due.day)) {
+            let cause = facts(&vulns.0[class][due.vulnerability as usize], v, due.day);
             if let Some(consequence) = &v.consequence {
                 let mut exploit = incident(
                     Occurrence {
@@ -216,6 +242,7 @@ pub fn attack_exploitable_devices(
                     consequence,
                 );
                 exploit.vulnerability = Some(due.vulnerability);
+                exploit.facts = cause;
                 incidents.write(exploit);
             }
             breaches.write(Breached {
@@ -225,7 +252,7 @@ pub fn attack_exploitable_devices(
                 installer: device.installer,
                 key: 1 << 32 | u64::from(due.vulnerability),
                 vulnerability: Some(due.vulnerability),
-                facts: Default::default(),
+                facts: cause,
             });
             *due = next_attack(&run.streams, device.id, &vulns.0[class], v, due.day);
         }
