@@ -96,6 +96,7 @@ impl<'a> Ledger<'a> {
             self.layout,
             self.replication,
             &mut self.harms,
+            &output.vulnerabilities,
             self.keep_elt,
         )
         .map_err(|b| Error::Invariant {

@@ -170,7 +170,7 @@ fn settle(s: &Scenario, harms: &[HarmRecord]) -> Settled {
     let layout = Layout::new(s);
     let mut harms = harms.to_vec();
     let books =
-        liability::settle(s, &layout, 0, &mut harms, true).unwrap_or_else(|b| panic!("{b:?}"));
+        liability::settle(s, &layout, 0, &mut harms, &[], true).unwrap_or_else(|b| panic!("{b:?}"));
     Settled {
         layout,
         books,
@@ -1800,7 +1800,7 @@ mod properties {
             let s = scenario_of(&case);
             let layout = Layout::new(&s);
             let mut harms = case.harms.clone();
-            let books = liability::settle(&s, &layout, 0, &mut harms, true);
+            let books = liability::settle(&s, &layout, 0, &mut harms, &[], true);
             prop_assert!(books.is_ok(), "settle failed: {:?}", books.err());
             let b = Settled {
                 layout,
@@ -1890,8 +1890,8 @@ mod properties {
                 let n = turn % b.len();
                 b.rotate_left(n);
             }
-            let x = liability::settle(&s, &layout, 0, &mut a, true);
-            let y = liability::settle(&s, &layout, 0, &mut b, true);
+            let x = liability::settle(&s, &layout, 0, &mut a, &[], true);
+            let y = liability::settle(&s, &layout, 0, &mut b, &[], true);
             prop_assert!(x.is_ok() && y.is_ok());
             let (x, y) = (x.unwrap_or_default(), y.unwrap_or_default());
             prop_assert_eq!(x.year_loss, y.year_loss);

@@ -5,8 +5,8 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
-use crate::outcome::{HarmRecord, RecallRecord};
-use crate::scenario::{FineTarget, Line, PartyId, Role, Scenario};
+use crate::outcome::{HarmRecord, RecallRecord, VulnerabilityRecord};
+use crate::scenario::{FaultKind, FineTarget, Line, PartyId, Role, Scenario};
 use crate::sim::mechanisms::data_theft::NO_DEVICE;
 use crate::sim::rng::{Stream, Streams};
 
@@ -91,7 +91,24 @@ struct Recalls {
 
 /// Sorts `harms` into time order and turns them into claims: each harm's damages claim (unless
 /// a recall prevented it), the fines it draws, and the recalls it triggers.
-pub fn prepare(scenario: &Scenario, streams: &Streams, harms: &mut [HarmRecord]) -> Prepared {
+///
+/// A recall fixes its cause on the devices it reaches, from each device's fix day on. For
+/// exploits the cause is a flaw: the recall patches the flaws disclosed by its trigger day
+/// (found in `vulnerabilities`), not those found later.
+pub fn prepare(
+    scenario: &Scenario,
+    streams: &Streams,
+    harms: &mut [HarmRecord],
+    vulnerabilities: &[VulnerabilityRecord],
+) -> Prepared {
+    let disclosed = |class: u16, index: Option<u32>| {
+        index.and_then(|k| {
+            vulnerabilities
+                .iter()
+                .find(|v| v.class == class && v.index == k)
+                .map(|v| v.disclosed)
+        })
+    };
     harms.sort_by(|a, b| {
         a.day
             .total_cmp(&b.day)
@@ -118,6 +135,8 @@ pub fn prepare(scenario: &Scenario, streams: &Streams, harms: &mut [HarmRecord])
                 && rule.class == h.class
                 && rule.fault == h.fault
                 && h.device != NO_DEVICE
+                && (h.fault != FaultKind::Exploit
+                    || disclosed(h.class, h.vulnerability).is_some_and(|d| d <= day))
                 && fix_day(streams, r, rule.reach, rule.mean_days_to_fix, day, h.device)
                     .is_some_and(|fixed| fixed <= h.day)
             {

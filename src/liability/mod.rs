@@ -12,7 +12,7 @@ pub mod engine;
 pub mod insurance;
 pub mod regime;
 
-use crate::outcome::{EltRow, HarmRecord, Layout, Perspective, RecallRecord};
+use crate::outcome::{EltRow, HarmRecord, Layout, Perspective, RecallRecord, VulnerabilityRecord};
 use crate::scenario::{DAYS_PER_YEAR, Scenario};
 use crate::sim::rng::Streams;
 
@@ -38,15 +38,18 @@ pub struct Broken {
 }
 
 /// Settles one replication's harms (in any order) under every regime of the scenario.
+/// `vulnerabilities` are those disclosed in the replication: a recall of exploits fixes only
+/// the flaws disclosed by the time it is triggered.
 pub fn settle(
     scenario: &Scenario,
     layout: &Layout,
     replication: u32,
     harms: &mut [HarmRecord],
+    vulnerabilities: &[VulnerabilityRecord],
     keep_elt: bool,
 ) -> Result<Books, Broken> {
     let streams = Streams::new(scenario.seed, replication);
-    let prepared = claims::prepare(scenario, &streams, harms);
+    let prepared = claims::prepare(scenario, &streams, harms, vulnerabilities);
     let years = scenario.horizon_years as usize;
     let cols = layout.len();
     let parties = scenario.parties.len();
