@@ -10,7 +10,8 @@ use assert_cmd::Command;
 use serde_json::Value as Json;
 
 const BP: &str = "scenarios/bp_monitors.toml";
-/// bp_monitors runs 5 years.
+/// bp_monitors runs 5 years under the joint-and-several regime.
+const BP_REGIME: &str = "joint_and_several";
 const BP_YEARS: usize = 5;
 
 /// The binary, run from the crate root so that relative scenario paths resolve.
@@ -242,7 +243,7 @@ fn run_writes_complete_consistent_results() {
         assert!((get(s, "aal") - mean).abs() <= 0.01, "{s:?}: {mean}");
     }
     let total = (
-        "root_cause".to_owned(),
+        BP_REGIME.to_owned(),
         "total".to_owned(),
         "ground_up".to_owned(),
     );
@@ -259,7 +260,7 @@ fn run_writes_complete_consistent_results() {
     ] {
         for p in ["gross", "net", "retained"] {
             assert!(
-                series.contains(&("root_cause".to_owned(), party.to_owned(), p.to_owned())),
+                series.contains(&(BP_REGIME.to_owned(), party.to_owned(), p.to_owned())),
                 "no {party} {p}"
             );
         }

@@ -13,7 +13,7 @@ use common::{class, header, scenario};
 use fleetsim::liability::claims::Claim;
 use fleetsim::liability::engine::Split;
 use fleetsim::liability::{self, Allocator, Books, CENT};
-use fleetsim::outcome::{Facts, HarmRecord, Layout, Perspective};
+use fleetsim::outcome::{Facts, HarmRecord, Layout, Perspective, VulnerabilityRecord};
 use fleetsim::scenario::{
     ComparativeFault, Contract, FaultKind, FaultSet, FineRule, FineTarget, HarmKind, HarmSet,
     Layer, Line, PartyId, Policy, RecallRule, RegimeKind, Role, Scenario,
@@ -1171,6 +1171,43 @@ fn recall_triggers_prevents_later_harms_and_is_recovered_from_the_root_cause() {
             .elt
             .iter()
             .all(|e| e.line != Line::Recall || e.incident.key == 3)
+    );
+}
+
+#[test]
+fn an_exploit_recall_patches_only_the_flaws_disclosed_by_its_day() {
+    let mut s = recall_world(vec![RegimeKind::Strict]);
+    s.terms.recalls[0].fault = FaultKind::Exploit;
+    let exploit = |key, day, device, flaw| HarmRecord {
+        vulnerability: Some(flaw),
+        ..harm(key, day, device, FaultKind::Exploit, Some(CODE), 100.0)
+    };
+    // Flaw 0 was disclosed on day 1 and flaw 1 on day 100, after the recall of day 14.
+    let flaw = |index, disclosed| VulnerabilityRecord {
+        class: 0,
+        index,
+        disclosed,
+        exploit_day: disclosed,
+        patch_release: f64::INFINITY,
+        within_support: true,
+    };
+    let vulns = [flaw(0, 1.0), flaw(1, 100.0)];
+    let mut harms = vec![
+        exploit(1, 10.0, 0, 0),
+        exploit(2, 12.0, 1, 0),
+        exploit(3, 14.0, 2, 0),  // the third within 30 days: recall on day 14
+        exploit(4, 20.0, 3, 0),  // flaw 0 on a recalled device: prevented
+        exploit(5, 120.0, 4, 1), // flaw 1, found after the recall: not patched by it
+    ];
+    let layout = Layout::new(&s);
+    let books = liability::settle(&s, &layout, 0, &mut harms, &vulns, true)
+        .unwrap_or_else(|b| panic!("{b:?}"));
+    assert_eq!(books.recalls.len(), 1);
+    assert_eq!(books.recalls[0].prevented, 1);
+    // Damages claims of keys 1, 2, 3 and 5 remain: 4 × 100 of ground-up loss.
+    money(
+        books.year_loss[layout.total(0, Perspective::GroundUp)],
+        400.0,
     );
 }
 
