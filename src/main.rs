@@ -2,6 +2,7 @@
 
 mod cli;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -137,6 +138,15 @@ impl fleetsim::Progress for Bar {
 /// One paragraph per finished scenario: where it went and its headline figures, then per
 /// regime what victims were paid and each party's average annual loss from each perspective.
 fn report(run: &fleetsim::RunOutcome) {
+    // A reader that went away (`fleetsim run … | head`) is no error: stop writing quietly.
+    let mut out = std::io::stdout().lock();
+    macro_rules! say {
+        ($($arg:tt)*) => {
+            if writeln!(out, $($arg)*).is_err() {
+                return;
+            }
+        };
+    }
     let s = &run.scenario;
     let layout = &run.summary.layout;
     let metric = |col: usize| &run.summary.columns[col];
@@ -149,7 +159,7 @@ fn report(run: &fleetsim::RunOutcome) {
     };
     let total = metric(layout.total(0, Perspective::GroundUp));
     let money = |v: Option<f64>| v.map_or("n/a".to_owned(), |v| format!("{v:.0}"));
-    println!(
+    say!(
         "{}: {} replications × {} years × {} devices in {:.2} s → {}",
         s.name,
         s.replications,
@@ -158,7 +168,7 @@ fn report(run: &fleetsim::RunOutcome) {
         run.manifest.wall_time_seconds,
         run.folder.display()
     );
-    println!(
+    say!(
         "  ground-up AAL {:.0} {} ± {:.0} (SE), 1-in-100 AEP {}",
         total.aal,
         s.currency,
@@ -169,13 +179,16 @@ fn report(run: &fleetsim::RunOutcome) {
             ))
     );
     if let Some(b) = &run.summary.botnet {
-        println!(
+        say!(
             "  botnet: peak {:.0} fleet devices ({:.0} bots in all), {:.0} recruitments of which {:.0} reinfections (means per outbreak)",
-            b.peak_fleet_infected, b.peak_total_infected, b.recruited, b.reinfected
+            b.peak_fleet_infected,
+            b.peak_total_infected,
+            b.recruited,
+            b.reinfected
         );
     }
     for (r, regime) in s.terms.liability.regimes.iter().enumerate() {
-        println!(
+        say!(
             "  {}: paid to victims {:.0}, uncompensated {:.0}, recalls {:.0}, fines {:.0} (AAL, {})",
             regime.name(),
             metric(layout.total(r, Perspective::Paid)).aal,
@@ -184,16 +197,20 @@ fn report(run: &fleetsim::RunOutcome) {
             metric(layout.total(r, Perspective::Fines)).aal,
             s.currency
         );
-        println!(
+        say!(
             "    {:<22} {:>13} {:>13} {:>13} {:>15}",
-            "party (AAL)", "gross", "net", "retained", "1-in-100 net"
+            "party (AAL)",
+            "gross",
+            "net",
+            "retained",
+            "1-in-100 net"
         );
         for (p, party) in s.parties.iter().enumerate() {
             let p = p as u16;
             if party.role == Role::Insurer {
                 let col = layout.party(r, p, Perspective::Insurer);
                 if metric(col).aal > 0.0 {
-                    println!(
+                    say!(
                         "    {:<22} {:>13} {:>13.0} {:>13} {:>15}",
                         party.name,
                         "",
@@ -207,7 +224,7 @@ fn report(run: &fleetsim::RunOutcome) {
             let [g, n, k] = [Perspective::Gross, Perspective::Net, Perspective::Retained]
                 .map(|x| layout.party(r, p, x));
             if metric(g).aal > 0.0 || metric(n).aal > 0.0 {
-                println!(
+                say!(
                     "    {:<22} {:>13.0} {:>13.0} {:>13.0} {:>15}",
                     party.name,
                     metric(g).aal,
