@@ -73,12 +73,14 @@ impl<'a> Ledger<'a> {
         replication: u32,
         keep_elt: bool,
     ) -> Self {
+        // Room for the harms expected, so that the buffer is not copied as it grows.
+        let expected = expected_harms_per_device(scenario) * scenario.device_count() as f64;
         Self {
             scenario,
             layout,
             replication,
             keep_elt,
-            harms: Vec::new(),
+            harms: Vec::with_capacity((expected * 1.1).min(1e8) as usize),
         }
     }
 

@@ -38,13 +38,6 @@ pub struct Claim {
     pub on: Option<PartyId>,
 }
 
-/// The claims of one replication, in time order, and the recalls that happened.
-#[derive(Debug, Clone, Default)]
-pub struct Prepared {
-    pub claims: Vec<Claim>,
-    pub recalls: Vec<RecallRecord>,
-}
-
 /// An offset stream, one per rule.
 fn nth(stream: Stream, n: usize) -> Stream {
     Stream(stream.0.wrapping_add(n as u64))
@@ -81,77 +74,113 @@ fn first_devices(scenario: &Scenario) -> Vec<u32> {
         .collect()
 }
 
-/// The recall rules' running state.
-struct Recalls {
-    /// `[rule]`: days of recent harms that count towards the trigger.
-    window: Vec<std::collections::VecDeque<f64>>,
-    /// `[rule]`: the recall's day and record index, once triggered.
-    triggered: Vec<Option<(f64, usize)>>,
-}
-
-/// Sorts `harms` into time order and turns them into claims: each harm's damages claim (unless
-/// a recall prevented it), the fines it draws, and the recalls it triggers.
+/// Turns a replication's harms, taken in time order, into claims: each harm's damages claim
+/// (unless a recall prevented it), the fines it draws, and the recalls it triggers. It keeps the
+/// state that depends on the order (recall windows, fines already imposed this year), and the
+/// recalls that happened.
 ///
 /// A recall fixes its cause on the devices it reaches, from each device's fix day on. For
 /// exploits the cause is a flaw: the recall patches the flaws disclosed by its trigger day
 /// (found in `vulnerabilities`), not those found later.
-pub fn prepare(
-    scenario: &Scenario,
-    streams: &Streams,
-    harms: &mut [HarmRecord],
-    vulnerabilities: &[VulnerabilityRecord],
-) -> Prepared {
-    let disclosed = |class: u16, index: Option<u32>| {
-        index.and_then(|k| {
-            vulnerabilities
-                .iter()
-                .find(|v| v.class == class && v.index == k)
-                .map(|v| v.disclosed)
-        })
-    };
-    harms.sort_by(|a, b| {
+pub struct Claimant<'a> {
+    scenario: &'a Scenario,
+    streams: &'a Streams,
+    vulnerabilities: &'a [VulnerabilityRecord],
+    /// First device number of each class.
+    first: Vec<u32>,
+    /// `[rule]`: days of recent harms that count towards the trigger.
+    window: Vec<std::collections::VecDeque<f64>>,
+    /// `[rule]`: the recall's day and record index, once triggered.
+    triggered: Vec<Option<(f64, usize)>>,
+    /// `[fine rule]`: (party, year) pairs already fined, for once-per-year rules.
+    fined: Vec<Vec<(PartyId, u32)>>,
+    awareness: Option<Exp<f64>>,
+    filing: Option<Exp<f64>>,
+    /// Recalls triggered so far.
+    pub recalls: Vec<RecallRecord>,
+}
+
+/// Sorts harms into the order claims are settled in: day, then device, fault and incident.
+pub fn sort(harms: &mut [HarmRecord]) {
+    harms.sort_unstable_by(|a, b| {
         a.day
             .total_cmp(&b.day)
             .then(a.device.cmp(&b.device))
             .then(a.fault.cmp(&b.fault))
             .then(a.key.cmp(&b.key))
     });
-    let terms = &scenario.terms;
-    let lt = &terms.liability;
-    let first = first_devices(scenario);
-    let mut out = Prepared::default();
-    let mut recalls = Recalls {
-        window: vec![Default::default(); terms.recalls.len()],
-        triggered: vec![None; terms.recalls.len()],
-    };
-    // `[fine rule]`: (party, year) pairs already fined, for once-per-year rules.
-    let mut fined: Vec<Vec<(PartyId, u32)>> = vec![Vec::new(); terms.fines.len()];
-    let awareness = Exp::new(1.0 / lt.awareness_delay_days).ok();
-    let filing = Exp::new(1.0 / lt.claim_delay_days).ok();
-    'harms: for h in harms.iter() {
+}
+
+impl<'a> Claimant<'a> {
+    pub fn new(
+        scenario: &'a Scenario,
+        streams: &'a Streams,
+        vulnerabilities: &'a [VulnerabilityRecord],
+    ) -> Self {
+        let terms = &scenario.terms;
+        let lt = &terms.liability;
+        // A zero mean is no delay at all: no draw.
+        let delay = |mean: f64| (mean > 0.0).then(|| Exp::new(1.0 / mean).ok()).flatten();
+        Self {
+            scenario,
+            streams,
+            vulnerabilities,
+            first: first_devices(scenario),
+            window: vec![Default::default(); terms.recalls.len()],
+            triggered: vec![None; terms.recalls.len()],
+            fined: vec![Vec::new(); terms.fines.len()],
+            awareness: delay(lt.awareness_delay_days),
+            filing: delay(lt.claim_delay_days),
+            recalls: Vec::new(),
+        }
+    }
+
+    /// The day the vulnerability behind an exploit was disclosed.
+    fn disclosed(&self, class: u16, index: Option<u32>) -> Option<f64> {
+        index.and_then(|k| {
+            self.vulnerabilities
+                .iter()
+                .find(|v| v.class == class && v.index == k)
+                .map(|v| v.disclosed)
+        })
+    }
+
+    /// Replaces `out` with the claims of harm `h`, the next in time order.
+    pub fn claims(&mut self, h: &HarmRecord, out: &mut Vec<Claim>) {
+        out.clear();
+        let (scenario, streams) = (self.scenario, self.streams);
+        let terms = &scenario.terms;
+        let lt = &terms.liability;
         // A recalled device whose fix came before the harm has no such harm any more.
         for (r, rule) in terms.recalls.iter().enumerate() {
-            if let Some((day, record)) = recalls.triggered[r]
+            if let Some((day, record)) = self.triggered[r]
                 && rule.class == h.class
                 && rule.fault == h.fault
                 && h.device != NO_DEVICE
                 && (h.fault != FaultKind::Exploit
-                    || disclosed(h.class, h.vulnerability).is_some_and(|d| d <= day))
+                    || self
+                        .disclosed(h.class, h.vulnerability)
+                        .is_some_and(|d| d <= day))
                 && fix_day(streams, r, rule.reach, rule.mean_days_to_fix, day, h.device)
                     .is_some_and(|fixed| fixed <= h.day)
             {
-                out.recalls[record].prevented += 1;
-                continue 'harms;
+                self.recalls[record].prevented += 1;
+                return;
             }
         }
-        let mut rng = streams.rng(streams::CLAIM, h.device, h.key);
-        let aware = awareness.map_or(0.0, |d| d.sample(&mut rng));
-        let filed = filing.map_or(0.0, |d| d.sample(&mut rng));
-        let barred = lt.limitation_days.is_some_and(|l| filed > l)
-            || lt.longstop_days.is_some_and(|l| h.day + aware + filed > l);
-        let proven =
-            streams.rng(streams::PROOF, h.device, h.key).random::<f64>() < lt.proof_probability;
-        out.claims.push(Claim {
+        let barred = if self.awareness.is_some() || self.filing.is_some() {
+            let mut rng = streams.rng(streams::CLAIM, h.device, h.key);
+            let aware = self.awareness.map_or(0.0, |d| d.sample(&mut rng));
+            let filed = self.filing.map_or(0.0, |d| d.sample(&mut rng));
+            lt.limitation_days.is_some_and(|l| filed > l)
+                || lt.longstop_days.is_some_and(|l| h.day + aware + filed > l)
+        } else {
+            lt.longstop_days.is_some_and(|l| h.day > l)
+        };
+        // Certain proof needs no draw.
+        let proven = lt.proof_probability >= 1.0
+            || streams.rng(streams::PROOF, h.device, h.key).random::<f64>() < lt.proof_probability;
+        out.push(Claim {
             incident: *h,
             line: Line::Damages,
             amount: h.loss,
@@ -171,7 +200,7 @@ pub fn prepare(
                 FineTarget::Role(role) => class.lineage.party(role),
             };
             let Some(target) = target else { continue };
-            if rule.once_per_year && fined[f].contains(&(target, year)) {
+            if rule.once_per_year && self.fined[f].contains(&(target, year)) {
                 continue;
             }
             let u: f64 = streams.rng(nth(streams::FINE, f), h.device, h.key).random();
@@ -185,8 +214,8 @@ pub fn prepare(
             if let Some(max) = rule.maximum {
                 amount = amount.min(max);
             }
-            fined[f].push((target, year));
-            out.claims.push(Claim {
+            self.fined[f].push((target, year));
+            out.push(Claim {
                 incident: *h,
                 line: Line::Fines,
                 amount,
@@ -196,10 +225,10 @@ pub fn prepare(
             });
         }
         for (r, rule) in terms.recalls.iter().enumerate() {
-            if recalls.triggered[r].is_some() || rule.class != h.class || rule.fault != h.fault {
+            if self.triggered[r].is_some() || rule.class != h.class || rule.fault != h.fault {
                 continue;
             }
-            let window = &mut recalls.window[r];
+            let window = &mut self.window[r];
             window.push_back(h.day);
             while window
                 .front()
@@ -213,22 +242,22 @@ pub fn prepare(
             let Some(maker) = class.lineage.party(Role::Manufacturer) else {
                 continue;
             };
-            let from = first[usize::from(h.class)];
+            let from = self.first[usize::from(h.class)];
             let devices = (from..from + class.count)
                 .filter(|&d| {
                     fix_day(streams, r, rule.reach, rule.mean_days_to_fix, h.day, d).is_some()
                 })
                 .count() as u64;
             let cost = devices as f64 * rule.cost_per_device;
-            recalls.triggered[r] = Some((h.day, out.recalls.len()));
-            out.recalls.push(RecallRecord {
+            self.triggered[r] = Some((h.day, self.recalls.len()));
+            self.recalls.push(RecallRecord {
                 rule: r,
                 day: h.day,
                 devices,
                 cost,
                 prevented: 0,
             });
-            out.claims.push(Claim {
+            out.push(Claim {
                 incident: *h,
                 line: Line::Recall,
                 amount: cost,
@@ -238,5 +267,4 @@ pub fn prepare(
             });
         }
     }
-    out
 }

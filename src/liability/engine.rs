@@ -343,30 +343,10 @@ impl<'a> Allocator<'a> {
     ) {
         let s = &self.split;
         let line = s.line.unwrap_or(Line::Damages);
-        let mut cells: Vec<(Option<PartyId>, Perspective, f64)> = Vec::with_capacity(8);
-        match line {
-            Line::Damages => {
-                cells.push((None, Perspective::GroundUp, s.ground_up));
-                cells.push((None, Perspective::Paid, s.paid));
-                cells.push((None, Perspective::Uncompensated, s.uncompensated));
-            }
-            Line::Recall => cells.push((None, Perspective::Recall, s.net.iter().sum())),
-            Line::Fines => cells.push((None, Perspective::Fines, s.net.iter().sum())),
-        }
-        for (p, party) in self.scenario.parties.iter().enumerate() {
-            let id = Some(p as PartyId);
-            if party.role == Role::Insurer {
-                cells.push((id, Perspective::Insurer, s.insurer[p]));
-            } else {
-                cells.push((id, Perspective::Gross, s.gross[p]));
-                cells.push((id, Perspective::Net, s.net[p]));
-                cells.push((id, Perspective::Retained, s.retained[p]));
-            }
-        }
         let mut elt = elt;
-        for (party, perspective, amount) in cells {
+        let mut put = |party: Option<PartyId>, perspective: Perspective, amount: f64| {
             if amount == 0.0 {
-                continue;
+                return;
             }
             let col = match party {
                 None => layout.total(r, perspective),
@@ -382,6 +362,25 @@ impl<'a> Allocator<'a> {
                     amount,
                     ..*template
                 });
+            }
+        };
+        match line {
+            Line::Damages => {
+                put(None, Perspective::GroundUp, s.ground_up);
+                put(None, Perspective::Paid, s.paid);
+                put(None, Perspective::Uncompensated, s.uncompensated);
+            }
+            Line::Recall => put(None, Perspective::Recall, s.net.iter().sum()),
+            Line::Fines => put(None, Perspective::Fines, s.net.iter().sum()),
+        }
+        for (p, party) in self.scenario.parties.iter().enumerate() {
+            let id = Some(p as PartyId);
+            if party.role == Role::Insurer {
+                put(id, Perspective::Insurer, s.insurer[p]);
+            } else {
+                put(id, Perspective::Gross, s.gross[p]);
+                put(id, Perspective::Net, s.net[p]);
+                put(id, Perspective::Retained, s.retained[p]);
             }
         }
     }

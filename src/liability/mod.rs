@@ -49,7 +49,8 @@ pub fn settle(
     keep_elt: bool,
 ) -> Result<Books, Broken> {
     let streams = Streams::new(scenario.seed, replication);
-    let prepared = claims::prepare(scenario, &streams, harms, vulnerabilities);
+    claims::sort(harms);
+    let mut claimant = claims::Claimant::new(scenario, &streams, vulnerabilities);
     let years = scenario.horizon_years as usize;
     let cols = layout.len();
     let parties = scenario.parties.len();
@@ -59,47 +60,64 @@ pub fn settle(
         year_max: vec![0.0; years * cols],
         insolvent_years: vec![0; regimes.len() * parties],
         elt: Vec::new(),
-        recalls: prepared.recalls,
+        recalls: Vec::new(),
     };
-    for (r, &regime) in regimes.iter().enumerate() {
-        let mut alloc = Allocator::new(scenario, regime);
-        let mut year = 0usize;
-        let close_year = |alloc: &Allocator<'_>, books: &mut Books| {
+    let mut allocators: Vec<Allocator<'_>> = regimes
+        .iter()
+        .map(|&regime| Allocator::new(scenario, regime))
+        .collect();
+    // Counts the parties that fell short in the year just closed, under every regime.
+    let close_year = |allocators: &[Allocator<'_>], books: &mut Books| {
+        for (r, alloc) in allocators.iter().enumerate() {
             for (p, &short) in alloc.insolvent.iter().enumerate() {
                 books.insolvent_years[r * parties + p] += u32::from(short);
             }
-        };
-        for claim in &prepared.claims {
-            let y = ((claim.incident.day / DAYS_PER_YEAR) as usize).min(years - 1);
-            while year < y {
-                close_year(&alloc, &mut books);
-                alloc.new_year();
-                year += 1;
-            }
-            alloc.allocate(claim).map_err(|violation| Broken {
-                regime: regime.name(),
-                violation,
-            })?;
-            let row = y * cols..(y + 1) * cols;
-            let template = EltRow {
-                replication,
-                year: y as u32,
-                incident: claim.incident,
-                regime,
-                line: claim.line,
-                party: None,
-                perspective: Perspective::GroundUp,
-                amount: 0.0,
-            };
-            alloc.book(
-                layout,
-                r,
-                &mut books.year_loss[row.clone()],
-                &mut books.year_max[row],
-                keep_elt.then_some((&mut books.elt, template)),
-            );
         }
-        close_year(&alloc, &mut books);
+    };
+    let mut year = 0usize;
+    let mut batch = Vec::new();
+    for harm in harms.iter() {
+        let y = ((harm.day / DAYS_PER_YEAR) as usize).min(years - 1);
+        while year < y {
+            close_year(&allocators, &mut books);
+            allocators.iter_mut().for_each(Allocator::new_year);
+            year += 1;
+        }
+        claimant.claims(harm, &mut batch);
+        let row = y * cols..(y + 1) * cols;
+        for claim in &batch {
+            for (r, alloc) in allocators.iter_mut().enumerate() {
+                alloc.allocate(claim).map_err(|violation| Broken {
+                    regime: alloc.regime.name(),
+                    violation,
+                })?;
+                let template = EltRow {
+                    replication,
+                    year: y as u32,
+                    incident: claim.incident,
+                    regime: alloc.regime,
+                    line: claim.line,
+                    party: None,
+                    perspective: Perspective::GroundUp,
+                    amount: 0.0,
+                };
+                alloc.book(
+                    layout,
+                    r,
+                    &mut books.year_loss[row.clone()],
+                    &mut books.year_max[row.clone()],
+                    keep_elt.then_some((&mut books.elt, template)),
+                );
+            }
+        }
+    }
+    close_year(&allocators, &mut books);
+    books.recalls = claimant.recalls;
+    if keep_elt {
+        // Regime by regime, each in time order, as a reader filters them.
+        books
+            .elt
+            .sort_by_key(|e| regimes.iter().position(|&r| r == e.regime));
     }
     Ok(books)
 }
