@@ -3,12 +3,14 @@
 //!
 //! `cargo bench --bench throughput`. Groups: one replication on one thread (ECS vs loop, the
 //! ratio of the two is the ECS overhead), and ten replications on two threads through the
-//! whole experiment (world building, ledger and all), at horizons of 1 and 10 years.
+//! whole experiment (world building, ledger and all), at horizons of 1 and 10 years; and the
+//! liability step alone (sorting and settling one replication's harms), which the ECS runs
+//! include and the hand loop does not.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
 
 use fleetsim::experiment::{self, Ledger, RunConfig};
@@ -36,6 +38,7 @@ fn one_thread(c: &mut Criterion) {
         let layout = Layout::new(&s);
         g.throughput(Throughput::Elements(s.device_count() * u64::from(years)));
         let mut world = Replicator::new(Arc::clone(&s));
+        let mut buffer = Ledger::buffer(&s);
         let mut rep = 0;
         g.bench_with_input(
             BenchmarkId::new("ecs", format!("{years}y")),
@@ -43,7 +46,7 @@ fn one_thread(c: &mut Criterion) {
             |b, _| {
                 b.iter(|| {
                     rep += 1;
-                    let mut ledger = Ledger::new(&s, &layout, rep, false);
+                    let mut ledger = Ledger::new(&s, &layout, rep, false, &mut buffer);
                     let output = world.run(rep, &mut |h| ledger.add(h));
                     ledger.finish(output)
                 })
@@ -104,5 +107,30 @@ fn two_threads(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_thread, two_threads);
+fn settlement(c: &mut Criterion) {
+    let mut g = c.benchmark_group("faults_1M_settle_one_replication");
+    g.sample_size(10);
+    for years in [1u32, 10] {
+        let s = bench_scenario(years, 1);
+        let layout = Layout::new(&s);
+        let mut world = Replicator::new(Arc::clone(&s));
+        let mut harms = Vec::new();
+        world.run(1, &mut |h| harms.extend_from_slice(h));
+        g.throughput(Throughput::Elements(harms.len() as u64));
+        g.bench_with_input(
+            BenchmarkId::new("settle_harms", format!("{years}y")),
+            &years,
+            |b, _| {
+                b.iter_batched(
+                    || harms.clone(),
+                    |mut h| fleetsim::liability::settle(&s, &layout, 1, &mut h, &[], false),
+                    BatchSize::LargeInput,
+                )
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, one_thread, two_threads, settlement);
 criterion_main!(benches);

@@ -36,19 +36,26 @@ pub fn run(
             threads,
             message: e.to_string(),
         })?;
-    // One world per worker thread, built on first use and reset between replications.
-    let worlds: Vec<Mutex<Option<Replicator>>> = (0..threads).map(|_| Mutex::new(None)).collect();
+    // One world per worker thread, built on first use and reset between replications, with
+    // the buffer its replications' harms are gathered in (reused, so its pages stay mapped).
+    type Slot = Option<(Replicator, Vec<HarmRecord>)>;
+    let worlds: Vec<Mutex<Slot>> = (0..threads).map(|_| Mutex::new(None)).collect();
     pool.install(|| {
         (0..scenario.replications)
             .into_par_iter()
             .map(|rep| {
                 let slot = rayon::current_thread_index().unwrap_or(0) % threads;
                 let mut guard = worlds[slot].lock().unwrap_or_else(|p| p.into_inner());
-                let world = guard.get_or_insert_with(|| Replicator::new(Arc::clone(scenario)));
-                let mut ledger = Ledger::new(scenario, layout, rep, config.keep_elt);
+                let (world, buffer) = guard.get_or_insert_with(|| {
+                    (
+                        Replicator::new(Arc::clone(scenario)),
+                        Ledger::buffer(scenario),
+                    )
+                });
+                let mut ledger = Ledger::new(scenario, layout, rep, config.keep_elt, buffer);
                 let output = world.run(rep, &mut |harms| ledger.add(harms));
-                drop(guard);
                 let result = ledger.finish(output);
+                drop(guard);
                 progress();
                 result
             })
@@ -62,25 +69,33 @@ pub struct Ledger<'a> {
     layout: &'a Layout,
     replication: u32,
     keep_elt: bool,
-    harms: Vec<HarmRecord>,
+    harms: &'a mut Vec<HarmRecord>,
 }
 
 impl<'a> Ledger<'a> {
-    /// An empty ledger for replication `replication` of `scenario`.
+    /// A buffer with room for a replication's expected harms, so that it is not copied as it
+    /// grows.
+    pub fn buffer(scenario: &Scenario) -> Vec<HarmRecord> {
+        let expected = expected_harms_per_device(scenario) * scenario.device_count() as f64;
+        Vec::with_capacity((expected * 1.1).min(1e8) as usize)
+    }
+
+    /// An empty ledger for replication `replication` of `scenario`, gathering into `harms`
+    /// (cleared first).
     pub fn new(
         scenario: &'a Scenario,
         layout: &'a Layout,
         replication: u32,
         keep_elt: bool,
+        harms: &'a mut Vec<HarmRecord>,
     ) -> Self {
-        // Room for the harms expected, so that the buffer is not copied as it grows.
-        let expected = expected_harms_per_device(scenario) * scenario.device_count() as f64;
+        harms.clear();
         Self {
             scenario,
             layout,
             replication,
             keep_elt,
-            harms: Vec::with_capacity((expected * 1.1).min(1e8) as usize),
+            harms,
         }
     }
 
@@ -92,12 +107,12 @@ impl<'a> Ledger<'a> {
     }
 
     /// Settles the replication and returns its record, with the event table in time order.
-    pub fn finish(mut self, output: RunOutput) -> Result<ReplicationResult> {
+    pub fn finish(self, output: RunOutput) -> Result<ReplicationResult> {
         let books = liability::settle(
             self.scenario,
             self.layout,
             self.replication,
-            &mut self.harms,
+            self.harms,
             &output.vulnerabilities,
             self.keep_elt,
         )
