@@ -302,16 +302,7 @@ fn compound_poisson_yearly_loss_has_the_analytic_mean() {
         header("compound", 4, 100, 17),
         class("c", n)
     ));
-    let results = experiment::run(
-        &s,
-        &RunConfig {
-            threads: 2,
-            keep_elt: false,
-        },
-        &Layout::new(&s),
-        &|| {},
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let results = run_all(&s);
     let summary = stats::summarise(&s, &results);
     let lambda = f64::from(n) * r * p;
     let mean = lambda * (mu + sigma * sigma / 2.0f64).exp();
@@ -423,16 +414,7 @@ limit = 3_000
 share = 0.5
 "#
     ));
-    let results = experiment::run(
-        &s,
-        &RunConfig {
-            threads: 2,
-            keep_elt: false,
-        },
-        &Layout::new(&s),
-        &|| {},
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let results = run_all(&s);
     let summary = stats::summarise(&s, &results);
     let lambda = f64::from(n) * r * p;
     let layer = lognormal_lev(mu, sigma, 4000.0) - lognormal_lev(mu, sigma, 1000.0);
@@ -479,4 +461,18 @@ share = 0.5
             "net {n} ≠ retained {k} + insured {i}"
         );
     }
+}
+
+/// Every replication of `s` on two threads, without the event loss table.
+fn run_all(s: &Arc<fleetsim::scenario::Scenario>) -> Vec<fleetsim::outcome::ReplicationResult> {
+    experiment::run(
+        s,
+        &RunConfig {
+            threads: 2,
+            keep_elt: false,
+        },
+        &Layout::new(s),
+        &|| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }

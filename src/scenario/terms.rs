@@ -90,41 +90,37 @@ impl ComparativeFault {
     }
 }
 
-/// A set of fault kinds, as a bit mask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct FaultSet(pub u16);
+/// A set of kinds (fault kinds, harm kinds) as a bit mask over their declaration order.
+macro_rules! kind_set {
+    ($(#[$doc:meta])* $set:ident of $kind:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct $set(pub u16);
 
-impl FaultSet {
-    /// Every fault kind.
-    pub fn all() -> Self {
-        Self::of(FaultKind::ALL)
-    }
-    /// The set of `kinds`.
-    pub fn of(kinds: &[FaultKind]) -> Self {
-        Self(kinds.iter().fold(0, |m, k| m | 1 << *k as u16))
-    }
-    pub fn contains(self, k: FaultKind) -> bool {
-        self.0 & 1 << k as u16 != 0
-    }
+        impl $set {
+            /// Every kind.
+            pub fn all() -> Self {
+                Self::of(<$kind>::ALL)
+            }
+            /// The set of `kinds`.
+            pub fn of(kinds: &[$kind]) -> Self {
+                Self(kinds.iter().fold(0, |m, k| m | 1 << *k as u16))
+            }
+            pub fn contains(self, k: $kind) -> bool {
+                self.0 & 1 << k as u16 != 0
+            }
+        }
+    };
 }
 
-/// A set of harm kinds, as a bit mask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct HarmSet(pub u16);
-
-impl HarmSet {
-    /// Every harm kind.
-    pub fn all() -> Self {
-        Self::of(HarmKind::ALL)
-    }
-    /// The set of `kinds`.
-    pub fn of(kinds: &[HarmKind]) -> Self {
-        Self(kinds.iter().fold(0, |m, k| m | 1 << *k as u16))
-    }
-    pub fn contains(self, k: HarmKind) -> bool {
-        self.0 & 1 << k as u16 != 0
-    }
-}
+kind_set!(
+    /// A set of fault kinds.
+    FaultSet of FaultKind
+);
+kind_set!(
+    /// A set of harm kinds.
+    HarmSet of HarmKind
+);
 
 /// The legal rules of a scenario. The defaults reproduce the root-cause baseline.
 #[derive(Debug, Clone, PartialEq)]
