@@ -102,13 +102,8 @@ pub struct Claimant<'a> {
 
 /// Sorts harms into the order claims are settled in: day, then device, fault and incident.
 pub fn sort(harms: &mut [HarmRecord]) {
-    harms.sort_unstable_by(|a, b| {
-        a.day
-            .total_cmp(&b.day)
-            .then(a.device.cmp(&b.device))
-            .then(a.fault.cmp(&b.fault))
-            .then(a.key.cmp(&b.key))
-    });
+    // Days are never negative, so their bit patterns order as the days do.
+    harms.sort_unstable_by_key(|h| (h.day.to_bits(), h.device, h.fault, h.key));
 }
 
 impl<'a> Claimant<'a> {

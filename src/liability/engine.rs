@@ -50,8 +50,12 @@ impl Split {
             &mut self.insurer,
             &mut self.short,
         ] {
-            v.clear();
-            v.resize(parties, 0.0);
+            if v.len() == parties {
+                v.fill(0.0);
+            } else {
+                v.clear();
+                v.resize(parties, 0.0);
+            }
         }
     }
 }
@@ -339,7 +343,7 @@ impl<'a> Allocator<'a> {
         r: usize,
         row: &mut [f64],
         max: &mut [f64],
-        elt: Option<(&mut Vec<EltRow>, EltRow)>,
+        elt: Option<(&mut Vec<EltRow>, &dyn Fn() -> EltRow)>,
     ) {
         let s = &self.split;
         let line = s.line.unwrap_or(Line::Damages);
@@ -360,7 +364,7 @@ impl<'a> Allocator<'a> {
                     party,
                     perspective,
                     amount,
-                    ..*template
+                    ..template()
                 });
             }
         };

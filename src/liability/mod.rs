@@ -91,11 +91,14 @@ pub fn settle(
                     regime: alloc.regime.name(),
                     violation,
                 })?;
-                let template = EltRow {
+                // The event table's row for this claim, filled in per perspective; built only
+                // when the table is kept.
+                let regime = alloc.regime;
+                let template = || EltRow {
                     replication,
                     year: y as u32,
                     incident: claim.incident,
-                    regime: alloc.regime,
+                    regime,
                     line: claim.line,
                     party: None,
                     perspective: Perspective::GroundUp,
@@ -106,7 +109,7 @@ pub fn settle(
                     r,
                     &mut books.year_loss[row.clone()],
                     &mut books.year_max[row.clone()],
-                    keep_elt.then_some((&mut books.elt, template)),
+                    keep_elt.then_some((&mut books.elt, &template as &dyn Fn() -> EltRow)),
                 );
             }
         }
