@@ -359,64 +359,52 @@ fn no_elt_writes_no_event_loss_table() {
 /// `--threads` only changes speed: the same seed gives byte-identical tables.
 #[test]
 fn results_do_not_depend_on_threads() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let (one, three) = (tmp.path().join("one"), tmp.path().join("three"));
-    for (out, threads) in [(&one, "1"), (&three, "3")] {
-        fleetsim()
-            .args([
-                "run",
-                BP,
-                "--replications",
-                "10",
-                "--threads",
-                threads,
-                "--out",
-            ])
-            .arg(out)
-            .assert()
-            .success();
-    }
-    for file in ["summary.csv", "ylt.csv", "elt.csv", "ep.csv"] {
-        let a = fs::read(one.join("bp_monitors").join(file)).expect("first run");
-        let b = fs::read(three.join("bp_monitors").join(file)).expect("second run");
-        assert!(a == b, "{file} differs between 1 and 3 threads");
-    }
+    assert_same_tables(BP, "10", ["1", "3"]);
 }
 
 /// The money terms (recalls, contracts, insurance, several regimes) settle the same whatever the
 /// thread count: byte-identical tables for 1 and 2 threads.
 #[test]
 fn money_terms_do_not_depend_on_threads() {
-    let tmp = tempfile::tempdir().expect("temp dir");
     for scenario in [
         "scenarios/pacemakers.toml",
         "scenarios/bp_monitors_regimes.toml",
     ] {
-        let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
-        for (out, threads) in [(&one, "1"), (&two, "2")] {
-            fleetsim()
-                .args([
-                    "run",
-                    scenario,
-                    "--replications",
-                    "4",
-                    "--threads",
-                    threads,
-                    "--out",
-                ])
-                .arg(out)
-                .assert()
-                .success();
-        }
-        let name = Path::new(scenario)
-            .file_stem()
-            .expect("a file name")
-            .to_owned();
-        for file in ["summary.csv", "ylt.csv", "elt.csv", "ep.csv"] {
-            let a = fs::read(one.join(&name).join(file)).expect("first run");
-            let b = fs::read(two.join(&name).join(file)).expect("second run");
-            assert!(a == b, "{scenario}: {file} differs between 1 and 2 threads");
-        }
+        assert_same_tables(scenario, "4", ["1", "2"]);
+    }
+}
+
+/// Runs `scenario` with `replications` on each of two thread counts and asserts that every
+/// table is byte-identical.
+fn assert_same_tables(scenario: &str, replications: &str, threads: [&str; 2]) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let outs = threads.map(|t| tmp.path().join(format!("threads-{t}")));
+    for (out, t) in outs.iter().zip(threads) {
+        fleetsim()
+            .args([
+                "run",
+                scenario,
+                "--replications",
+                replications,
+                "--threads",
+                t,
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    let name = Path::new(scenario).file_stem().expect("a file name");
+    for file in ["summary.csv", "ylt.csv", "elt.csv", "ep.csv"] {
+        let [a, b] = outs
+            .each_ref()
+            .map(|o| fs::read(o.join(name).join(file)).expect("a run's table"));
+        assert!(
+            a == b,
+            "{scenario}: {file} differs between {} and {} threads",
+            threads[0],
+            threads[1]
+        );
     }
 }
 
