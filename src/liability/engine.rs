@@ -23,7 +23,6 @@ pub struct Violation {
 /// How one claim was split: every perspective's amount, per party.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Split {
-    pub line: Option<Line>,
     pub ground_up: f64,
     pub paid: f64,
     pub uncompensated: f64,
@@ -39,7 +38,6 @@ pub struct Split {
 
 impl Split {
     fn reset(&mut self, parties: usize) {
-        self.line = None;
         self.ground_up = 0.0;
         self.paid = 0.0;
         self.uncompensated = 0.0;
@@ -126,7 +124,6 @@ impl<'a> Allocator<'a> {
         let sc = self.scenario;
         let n = sc.parties.len();
         self.split.reset(n);
-        self.split.line = Some(claim.line);
         let h = &claim.incident;
         match (claim.line, claim.on) {
             (Line::Damages, _) => {
@@ -205,13 +202,12 @@ impl<'a> Allocator<'a> {
                 });
             }
             let own = if claim.line == Line::Damages {
-                left.min(self.capacity_left[p])
+                let own = left.min(self.capacity_left[p]);
+                self.capacity_left[p] -= own;
+                own
             } else {
                 left
             };
-            if claim.line == Line::Damages {
-                self.capacity_left[p] -= own;
-            }
             s.short[p] = left - own;
             if s.short[p] > 0.0 {
                 self.insolvent[p] = true;
@@ -335,10 +331,11 @@ impl<'a> Allocator<'a> {
         Ok(())
     }
 
-    /// Adds the split to one year's row of the year loss table (sums and largest amounts),
-    /// under regime block `r`, and to the event loss table when asked.
+    /// Adds the split of a claim of `line` to one year's row of the year loss table (sums and
+    /// largest amounts), under regime block `r`, and to the event loss table when asked.
     pub fn book(
         &self,
+        line: Line,
         layout: &Layout,
         r: usize,
         row: &mut [f64],
@@ -346,7 +343,6 @@ impl<'a> Allocator<'a> {
         elt: Option<(&mut Vec<EltRow>, &dyn Fn() -> EltRow)>,
     ) {
         let s = &self.split;
-        let line = s.line.unwrap_or(Line::Damages);
         let mut elt = elt;
         let mut put = |party: Option<PartyId>, perspective: Perspective, amount: f64| {
             if amount == 0.0 {

@@ -105,6 +105,7 @@ pub fn settle(
                     amount: 0.0,
                 };
                 alloc.book(
+                    claim.line,
                     layout,
                     r,
                     &mut books.year_loss[row.clone()],

@@ -55,6 +55,25 @@ pub fn contribution(
     }
 }
 
+/// The contribution when `payer` answers alone and recovers from the root cause (if another
+/// party): the root cause bears `cause_share`, the payer the rest.
+fn recovers_from_cause(
+    payer: PartyId,
+    cause: Option<PartyId>,
+    cause_share: f64,
+    scratch: &mut Vec<PartyId>,
+    out: &mut Liable,
+) {
+    scratch.clear();
+    scratch.push(payer);
+    if let Some(c) = cause
+        && c != payer
+    {
+        scratch.push(c);
+    }
+    contribution(scratch, cause, cause_share, &mut out.contribution);
+}
+
 /// Whether a harm is one the law compensates at all.
 pub fn covered(terms: &LiabilityTerms, harm: &HarmRecord) -> bool {
     terms.covered_faults.contains(harm.fault) && terms.covered_harms.contains(harm.harm)
@@ -157,18 +176,12 @@ pub fn liable_for_damages(
                 return;
             };
             out.order.push(defendant);
-            scratch.clear();
-            scratch.push(defendant);
-            if let Some(c) = harm.cause_party
-                && c != defendant
-            {
-                scratch.push(c);
-            }
-            contribution(
-                scratch,
+            recovers_from_cause(
+                defendant,
                 harm.cause_party,
                 terms.cause_contribution,
-                &mut out.contribution,
+                scratch,
+                out,
             );
         }
         RegimeKind::JointAndSeveral if terms.defects.contains(harm.fault) => {
@@ -210,21 +223,13 @@ pub fn liable_for_recall(
     out.order.push(manufacturer);
     match (regime, cause) {
         (RegimeKind::RootCause, Some(c)) => out.contribution.push((c, 1.0)),
-        _ => {
-            scratch.clear();
-            scratch.push(manufacturer);
-            if let Some(c) = cause
-                && c != manufacturer
-            {
-                scratch.push(c);
-            }
-            contribution(
-                scratch,
-                cause,
-                scenario.terms.liability.cause_contribution,
-                &mut out.contribution,
-            );
-        }
+        _ => recovers_from_cause(
+            manufacturer,
+            cause,
+            scenario.terms.liability.cause_contribution,
+            scratch,
+            out,
+        ),
     }
 }
 
