@@ -3,7 +3,8 @@
 //! A scenario file is read and validated by [`scenario`]; [`experiment`] runs its replications
 //! in parallel, each in a bevy_ecs world ([`sim`]); [`liability`] settles each replication's
 //! harms: who pays, after recourse, contracts and insurance, under each regime; [`stats`] turns the year loss tables into AAL, EP curves and TVaR;
-//! [`output`] writes CSV and a manifest. Only `scenario` reads and only `output` writes.
+//! [`output`] writes CSV, a manifest, charts and an HTML report (drawn from the written tables,
+//! which it alone reads back). Only `scenario` reads input and only `output` writes.
 
 pub mod error;
 pub mod experiment;
@@ -31,6 +32,8 @@ pub struct RunOptions {
     pub keep_elt: bool,
     /// Memory the run may use, in bytes; larger scenarios are refused before they start.
     pub memory_limit: u64,
+    /// Draw the charts and the HTML report, from these options; `None`: tables only.
+    pub report: Option<output::report::ReportOptions>,
 }
 
 /// What a finished scenario run produced.
@@ -100,6 +103,31 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
             .iter()
             .map(|r| r.name().to_owned())
             .collect(),
+        description: sc.description.clone(),
+        currency: sc.currency.clone(),
+        return_periods: sc.return_periods.clone(),
+        parties: sc
+            .parties
+            .iter()
+            .map(|p| output::PartyInfo {
+                name: p.name.clone(),
+                role: p.role.name().to_owned(),
+                capacity: p.capacity,
+            })
+            .collect(),
+        classes: sc
+            .classes
+            .iter()
+            .map(|c| output::ClassInfo {
+                name: c.name.clone(),
+                devices: c.count,
+                faults: c
+                    .fault_kinds()
+                    .iter()
+                    .map(|f| f.name().to_owned())
+                    .collect(),
+            })
+            .collect(),
     };
     let data = output::RunData {
         scenario: &sc,
@@ -107,7 +135,7 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
         summary: &summary,
         manifest: &manifest,
     };
-    let folder = output::write_run(&options.out_root, &data)?;
+    let folder = output::write_run(&options.out_root, &data, options.report.as_ref())?;
     Ok(RunOutcome {
         folder,
         scenario: sc,

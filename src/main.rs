@@ -10,8 +10,9 @@ use anyhow::Result;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, PerspectiveArg};
 use fleetsim::outcome::Perspective;
+use fleetsim::output::report::ReportOptions;
 use fleetsim::scenario::Role;
 use fleetsim::{RunOptions, output, scenario};
 
@@ -54,6 +55,8 @@ fn dispatch(cli: Cli) -> Result<bool> {
             seed,
             threads,
             no_elt,
+            no_report,
+            perspective,
         } => {
             let threads = threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -64,6 +67,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
                 threads,
                 keep_elt: !no_elt,
                 memory_limit: available_memory(),
+                report: (!no_report).then(|| report_options(perspective)),
             };
             let mut ok = true;
             for file in expand(&paths, &mut ok) {
@@ -79,8 +83,52 @@ fn dispatch(cli: Cli) -> Result<bool> {
                     }
                 }
             }
+            if !no_report && let Some(index) = output::write_index(&options.out_root)? {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "reports: {}", index.display());
+            }
             Ok(ok)
         }
+        Command::Report { dir, perspective } => {
+            let options = report_options(perspective);
+            let folders = if dir.join("manifest.json").is_file() {
+                vec![dir.clone()]
+            } else {
+                output::report_folders(&dir)?
+            };
+            if folders.is_empty() {
+                anyhow::bail!(
+                    "{} has no run folder (a folder with manifest.json, written by fleetsim run)",
+                    dir.display()
+                );
+            }
+            let mut ok = true;
+            for f in &folders {
+                match output::rebuild_report(f, &options) {
+                    Ok(()) => println!("report: {}", f.join("report.html").display()),
+                    Err(e) => {
+                        ok = false;
+                        eprintln!("{}", error_text(&e));
+                    }
+                }
+            }
+            if !dir.join("manifest.json").is_file()
+                && let Some(index) = output::write_index(&dir)?
+            {
+                println!("index: {}", index.display());
+            }
+            Ok(ok)
+        }
+    }
+}
+
+fn report_options(p: PerspectiveArg) -> ReportOptions {
+    ReportOptions {
+        perspective: match p {
+            PerspectiveArg::Gross => Perspective::Gross,
+            PerspectiveArg::Net => Perspective::Net,
+            PerspectiveArg::Retained => Perspective::Retained,
+        },
     }
 }
 

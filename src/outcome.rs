@@ -47,17 +47,28 @@ pub struct Tally {
     pub incidents: Vec<u64>,
     /// `[fault kind × party]`: incidents that caused harm.
     pub harmful: Vec<u64>,
+    /// `[month × fault kind]`: every incident, by the month it happened in, for the timeline.
+    pub monthly: Vec<u32>,
 }
 
+/// Days in a month of the timeline: a twelfth of a simulated year.
+pub const DAYS_PER_MONTH: f64 = crate::scenario::DAYS_PER_YEAR / 12.0;
+
 impl Tally {
-    /// An empty tally for `parties` parties.
-    pub fn new(parties: usize) -> Self {
+    /// An empty tally for `parties` parties over `months` months.
+    pub fn new(parties: usize, months: usize) -> Self {
         let n = FaultKind::ALL.len() * (parties + 1);
         Self {
             parties,
             incidents: vec![0; n],
             harmful: vec![0; n],
+            monthly: vec![0; FaultKind::ALL.len() * months],
         }
+    }
+
+    /// Months of the timeline.
+    pub fn months(&self) -> usize {
+        self.monthly.len() / FaultKind::ALL.len()
     }
 
     /// The slot of a (kind, party) pair; the last slot of each kind is "unidentified".
@@ -65,12 +76,20 @@ impl Tally {
         fault as usize * (self.parties + 1) + party.map_or(self.parties, usize::from)
     }
 
-    /// Counts one incident.
-    pub fn count(&mut self, fault: FaultKind, party: Option<PartyId>, harmful: bool) {
+    /// Counts one incident on `day`.
+    pub fn count(&mut self, fault: FaultKind, party: Option<PartyId>, harmful: bool, day: f64) {
         let s = self.slot(fault, party);
         self.incidents[s] += 1;
         if harmful {
             self.harmful[s] += 1;
+        }
+        // The last instant of the horizon belongs to its last month.
+        let month = ((day / DAYS_PER_MONTH) as usize).min(self.months().saturating_sub(1));
+        if let Some(m) = self
+            .monthly
+            .get_mut(month * FaultKind::ALL.len() + fault as usize)
+        {
+            *m += 1;
         }
     }
 
@@ -78,6 +97,7 @@ impl Tally {
     pub fn clear(&mut self) {
         self.incidents.fill(0);
         self.harmful.fill(0);
+        self.monthly.fill(0);
     }
 }
 

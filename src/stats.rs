@@ -202,6 +202,68 @@ pub struct Summary {
     pub botnet: Option<BotnetSummary>,
     /// Simulated years (replications × horizon), the N of the EP curves.
     pub years: usize,
+    /// Incidents per month by kind across replications, for the kinds that occurred.
+    pub timeline: Vec<MonthRow>,
+}
+
+/// Incidents of one kind in one month of the horizon, across replications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthRow {
+    /// 0 is the first month of the horizon.
+    pub month: usize,
+    pub fault: FaultKind,
+    pub mean: f64,
+    /// The 5th and 95th percentiles across replications.
+    pub p05: f64,
+    pub p95: f64,
+}
+
+/// The `p`-quantile of sorted values, interpolating linearly between order statistics (Hyndman
+/// and Fan's type 7, the default of R and NumPy).
+pub fn quantile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Monthly incident counts by kind: mean and 90 % band across replications.
+fn timeline(results: &[ReplicationResult]) -> Vec<MonthRow> {
+    let Some(first) = results.first() else {
+        return Vec::new();
+    };
+    let kinds = FaultKind::ALL.len();
+    let mut rows = Vec::new();
+    for (k, fault) in FaultKind::ALL.iter().enumerate() {
+        let occurred = results.iter().any(|r| {
+            r.tally
+                .monthly
+                .iter()
+                .skip(k)
+                .step_by(kinds)
+                .any(|&n| n > 0)
+        });
+        if !occurred {
+            continue;
+        }
+        for month in 0..first.tally.months() {
+            let mut v: Vec<f64> = results
+                .iter()
+                .map(|r| f64::from(r.tally.monthly[month * kinds + k]))
+                .collect();
+            v.sort_by(f64::total_cmp);
+            rows.push(MonthRow {
+                month,
+                fault: *fault,
+                mean: v.iter().sum::<f64>() / v.len() as f64,
+                p05: quantile(&v, 0.05),
+                p95: quantile(&v, 0.95),
+            });
+        }
+    }
+    rows
 }
 
 /// The yearly series of column `col` across all replications, in replication order.
@@ -290,6 +352,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
         recalls,
         years,
         botnet: botnet_summary(results),
+        timeline: timeline(results),
     }
 }
 
@@ -311,7 +374,7 @@ mod tests {
             year_loss: vec![],
             year_max: vec![],
             insolvent_years: vec![],
-            tally: Tally::new(1),
+            tally: Tally::new(1, 0),
             elt: vec![],
             recalls: vec![],
             botnet,
@@ -376,5 +439,52 @@ mod tests {
         assert_eq!(m.aep[2], (20.0, None));
         assert_eq!(m.var[0], (0.95, None)); // RP 20 needs 20 years
         assert!((m.aal_ci95.1 - (25.5 + Z95 * expect_sd / 10f64.sqrt())).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantile_interpolates_like_numpy() {
+        let v = [1.0, 2.0, 4.0, 8.0, 16.0];
+        // numpy.quantile([1, 2, 4, 8, 16], [0, .05, .5, .95, 1]) = 1, 1.2, 4, 14.4, 16.
+        for (p, want) in [
+            (0.0, 1.0),
+            (0.05, 1.2),
+            (0.5, 4.0),
+            (0.95, 14.4),
+            (1.0, 16.0),
+        ] {
+            assert!((quantile(&v, p) - want).abs() < 1e-12, "{p}");
+        }
+    }
+
+    #[test]
+    fn timeline_bands_monthly_counts_across_replications() {
+        let kinds = FaultKind::ALL.len();
+        let with_counts = |n: &[u32]| {
+            let mut tally = Tally::new(1, 2);
+            for (month, &c) in n.iter().enumerate() {
+                for _ in 0..c {
+                    let day = (month as f64 + 0.5) * crate::outcome::DAYS_PER_MONTH;
+                    tally.count(FaultKind::FirmwareBug, Some(0), false, day);
+                }
+            }
+            assert_eq!(tally.monthly.len(), 2 * kinds);
+            ReplicationResult {
+                replication: 0,
+                year_loss: vec![],
+                year_max: vec![],
+                insolvent_years: vec![],
+                tally,
+                elt: vec![],
+                recalls: vec![],
+                botnet: vec![],
+                vulnerabilities: vec![],
+            }
+        };
+        let rows = timeline(&[with_counts(&[0, 3]), with_counts(&[2, 5])]);
+        // Only the kind that occurred; month 1: mean 4, 5 % point 3 + 0.05·2.
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.fault == FaultKind::FirmwareBug));
+        assert_eq!((rows[1].month, rows[1].mean), (1, 4.0));
+        assert!((rows[1].p05 - 3.1).abs() < 1e-12 && (rows[1].p95 - 4.9).abs() < 1e-12);
     }
 }

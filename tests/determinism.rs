@@ -21,6 +21,7 @@ fn run_to(dir: &Path, file: &str, threads: usize, seed: Option<u64>) -> PathBuf 
         threads,
         keep_elt: true,
         memory_limit: u64::MAX,
+        report: Some(fleetsim::output::report::ReportOptions::default()),
     };
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     match fleetsim::run_file(&path, &options, &fleetsim::Quiet) {
@@ -33,7 +34,18 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
 }
 
-const TABLES: [&str; 4] = ["summary.csv", "ylt.csv", "elt.csv", "ep.csv"];
+/// The tables, and charts drawn from them: none may depend on the thread count.
+const TABLES: [&str; 9] = [
+    "summary.csv",
+    "ylt.csv",
+    "elt.csv",
+    "ep.csv",
+    "incidents.csv",
+    "charts/ep_curves.svg",
+    "charts/ep_curves.png",
+    "charts/waterfall.svg",
+    "charts/convergence.png",
+];
 
 #[test]
 fn output_bytes_do_not_depend_on_threads_and_follow_the_seed() {
@@ -200,6 +212,7 @@ fn a_failed_write_leaves_no_result_folder() {
         threads: 1,
         keep_elt: true,
         memory_limit: u64::MAX,
+        report: None,
     };
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bp_monitors.toml");
     let err = fleetsim::run_file(&path, &options, &fleetsim::Quiet);

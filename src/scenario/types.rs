@@ -208,6 +208,24 @@ impl DeviceClass {
             .any(|w| w.on_failure == OnFailure::Retire)
     }
 
+    /// The fault kinds this class can have (DDoS needs the scenario's botnet as well).
+    pub fn fault_kinds(&self) -> Vec<FaultKind> {
+        let has = [
+            !self.wear_out.is_empty(),
+            self.firmware_bug.is_some(),
+            self.sensor_drift.is_some(),
+            self.installation_error.is_some(),
+            self.vulnerabilities.is_some(),
+            self.data_theft.is_some(),
+            self.ddos_culprit.is_some(),
+        ];
+        FaultKind::ALL
+            .iter()
+            .zip(has)
+            .filter_map(|(&f, h)| h.then_some(f))
+            .collect()
+    }
+
     /// The consequence of an incident of `fault` (wear-out model `model`), if the class has it.
     pub fn consequence(&self, fault: FaultKind, model: u8) -> Option<&Consequence> {
         match fault {

@@ -21,7 +21,9 @@ pub fn assess_harm(
 ) {
     for incident in incidents.read() {
         if let Some((harm, loss)) = incident.settled {
-            counts.0.count(incident.fault, incident.cause_party, true);
+            counts
+                .0
+                .count(incident.fault, incident.cause_party, true, incident.day);
             harmed.write(Harmed {
                 incident: *incident,
                 harm,
@@ -41,7 +43,7 @@ pub fn assess_harm(
         let harmful = u < c.harm_probability;
         counts
             .0
-            .count(incident.fault, incident.cause_party, harmful);
+            .count(incident.fault, incident.cause_party, harmful, incident.day);
         if harmful {
             let loss = c
                 .loss

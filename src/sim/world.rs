@@ -146,7 +146,10 @@ impl Replicator {
         world.insert_resource(ScenarioRes(Arc::clone(&scenario)));
         world.insert_resource(Step::default());
         world.insert_resource(HarmLog::default());
-        world.insert_resource(Counts(Tally::new(scenario.parties.len())));
+        world.insert_resource(Counts(Tally::new(
+            scenario.parties.len(),
+            scenario.horizon_years as usize * 12,
+        )));
         world.insert_resource(Replication {
             streams: Streams::new(scenario.seed, 0),
         });

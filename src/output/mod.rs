@@ -1,21 +1,29 @@
-//! The only writer: a run's CSV tables and manifest, written into a temporary folder that is
-//! renamed into place only when every file is complete.
+//! The only writer: a run's CSV tables and manifest, then its charts and HTML report, written
+//! into a temporary folder that is renamed into place only when every file is complete; and the
+//! batch index. The report is built by reading the run's own files back ([`read`]), so a saved
+//! folder rebuilds it ([`rebuild_report`]).
 //!
-//! Each artefact is one [`Artefact`]; adding an output (charts, a report) adds one type.
+//! Each table is one [`Artefact`]; each chart one [`charts::Chart`].
+
+pub mod charts;
+pub mod format;
+pub mod read;
+pub mod report;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::outcome::ReplicationResult;
 use crate::scenario::{DAYS_PER_YEAR, Scenario};
 use crate::stats::{Curve, Metrics, Summary};
+use report::ReportOptions;
 
-/// Facts about a run, for the manifest.
-#[derive(Debug, Clone, Serialize)]
+/// Facts about a run, for the manifest; the report reads its key parameters from here.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub fleetsim_version: String,
     pub scenario: String,
@@ -31,6 +39,36 @@ pub struct Manifest {
     pub device_years: u64,
     pub event_loss_table: bool,
     pub liability_regimes: Vec<String>,
+    // The fields below came with the report; folders written before it lack them.
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub currency: String,
+    /// The return periods the scenario asked for, reported or not.
+    #[serde(default)]
+    pub return_periods: Vec<f64>,
+    #[serde(default)]
+    pub parties: Vec<PartyInfo>,
+    #[serde(default)]
+    pub classes: Vec<ClassInfo>,
+}
+
+/// A party as the manifest lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartyInfo {
+    pub name: String,
+    pub role: String,
+    /// Own funds a year; `None`: unlimited.
+    pub capacity: Option<f64>,
+}
+
+/// A device class as the manifest lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ClassInfo {
+    pub name: String,
+    pub devices: u32,
+    /// The fault kinds it can have.
+    pub faults: Vec<String>,
 }
 
 /// Everything an artefact may draw on.
@@ -207,8 +245,9 @@ fn metric_rows(m: &Metrics) -> Vec<(String, String)> {
     rows
 }
 
-/// `ylt.csv`: replication, year, regime, party, perspective, loss — every year of every
-/// replication and every series, zeros included.
+/// `ylt.csv`: replication, year, regime, party, perspective, loss, largest — every year of
+/// every replication and every series, zeros included. `largest` is the year's largest single
+/// amount, from which the OEP curve is drawn.
 pub struct YltCsv;
 impl CsvTable for YltCsv {
     const FILE: &'static str = "ylt.csv";
@@ -219,12 +258,14 @@ impl CsvTable for YltCsv {
         "party",
         "perspective",
         "loss",
+        "largest",
     ];
     fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         let cols = d.summary.layout.len();
         for r in d.results {
-            for (year, row) in r.year_loss.chunks(cols).enumerate() {
-                for (col, &loss) in row.iter().enumerate() {
+            let years = r.year_loss.chunks(cols).zip(r.year_max.chunks(cols));
+            for (year, (row, max)) in years.enumerate() {
+                for (col, (&loss, &largest)) in row.iter().zip(max).enumerate() {
                     let [regime, party, perspective] = d.series_names(col);
                     w.write_record([
                         &r.replication.to_string(),
@@ -233,6 +274,7 @@ impl CsvTable for YltCsv {
                         party,
                         perspective,
                         &money(loss),
+                        &money(largest),
                     ])?;
                 }
             }
@@ -376,6 +418,25 @@ impl CsvTable for EpCsv {
     }
 }
 
+/// `incidents.csv`: incidents per month by kind, mean and 90 % band across replications.
+pub struct IncidentsCsv;
+impl CsvTable for IncidentsCsv {
+    const FILE: &'static str = "incidents.csv";
+    const HEADER: &'static [&'static str] = &["month", "fault_kind", "mean", "p05", "p95"];
+    fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
+        for m in &d.summary.timeline {
+            w.write_record([
+                &m.month.to_string(),
+                m.fault.name(),
+                &format!("{:.4}", m.mean),
+                &format!("{:.4}", m.p05),
+                &format!("{:.4}", m.p95),
+            ])?;
+        }
+        Ok(())
+    }
+}
+
 /// `botnet.csv`: the outbreak's time series, per replication.
 pub struct BotnetCsv;
 impl CsvTable for BotnetCsv {
@@ -434,8 +495,12 @@ pub fn artefacts(
     with_botnet: bool,
     with_vulnerabilities: bool,
 ) -> Vec<Box<dyn Artefact>> {
-    let mut v: Vec<Box<dyn Artefact>> =
-        vec![Box::new(SummaryCsv), Box::new(YltCsv), Box::new(EpCsv)];
+    let mut v: Vec<Box<dyn Artefact>> = vec![
+        Box::new(SummaryCsv),
+        Box::new(YltCsv),
+        Box::new(EpCsv),
+        Box::new(IncidentsCsv),
+    ];
     if with_elt {
         v.push(Box::new(EltCsv));
     }
@@ -449,13 +514,138 @@ pub fn artefacts(
     v
 }
 
-/// Writes every artefact into `out_root/<scenario name>/`, atomically: files go to a temporary
-/// folder beside it, which replaces any earlier result only once all are written.
-pub fn write_run(out_root: &Path, data: &RunData<'_>) -> Result<PathBuf> {
-    let io = |path: &Path| {
-        let path = path.to_owned();
-        move |source| Error::Write { path, source }
+/// An I/O error's mapper that names `path`.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
+    let path = path.to_owned();
+    move |source| Error::Write { path, source }
+}
+
+/// Writes `bytes` to `path`.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(io(path))
+}
+
+/// Draws the charts of the run folder `f` and its report page into `target`:
+/// `charts/<name>.svg`, `charts/<name>.png` and `report.html`.
+pub fn write_report(f: &read::RunFolder, target: &Path, options: &ReportOptions) -> Result<()> {
+    let dir = target.join("charts");
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let charts = report::charts(f, options);
+    let chart_error = |path: &Path, e: String| Error::Report {
+        path: path.to_owned(),
+        message: format!("cannot draw the chart: {e}"),
     };
+    let mut svgs = Vec::with_capacity(charts.len());
+    for c in &charts {
+        let svg_path = dir.join(format!("{}.svg", c.file));
+        let svg = charts::svg(c).map_err(|e| chart_error(&svg_path, e))?;
+        write_file(&svg_path, svg.as_bytes())?;
+        let png_path = dir.join(format!("{}.png", c.file));
+        charts::png(c, &png_path).map_err(|e| chart_error(&png_path, e))?;
+        svgs.push(svg);
+    }
+    let rendered: Vec<report::Rendered<'_>> = charts
+        .iter()
+        .zip(&svgs)
+        .map(|(chart, svg)| report::Rendered { chart, svg })
+        .collect();
+    let page = report::page(f, options, &rendered);
+    write_file(&target.join("report.html"), page.as_bytes())
+}
+
+/// Rebuilds the report of the run folder `dir` from its files, without simulating. The new
+/// charts and page are drawn into a temporary folder first and moved into place only when
+/// complete.
+pub fn rebuild_report(dir: &Path, options: &ReportOptions) -> Result<()> {
+    let f = read::read_folder(dir)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".report.partial-")
+        .tempdir_in(dir)
+        .map_err(io(dir))?;
+    write_report(&f, tmp.path(), options)?;
+    let charts = dir.join("charts");
+    let old = dir.join(format!(".charts.old-{}", std::process::id()));
+    let had_old = charts.exists();
+    if had_old {
+        std::fs::rename(&charts, &old).map_err(io(&charts))?;
+    }
+    std::fs::rename(tmp.path().join("charts"), &charts).map_err(io(&charts))?;
+    let page = dir.join("report.html");
+    std::fs::rename(tmp.path().join("report.html"), &page).map_err(io(&page))?;
+    if had_old {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(())
+}
+
+/// The run folders in `out_root` that have a report, in name order.
+pub fn report_folders(out_root: &Path) -> Result<Vec<PathBuf>> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(out_root).map_err(|source| Error::Read {
+        path: out_root.to_owned(),
+        source,
+    })? {
+        let path = e
+            .map_err(|source| Error::Read {
+                path: out_root.to_owned(),
+                source,
+            })?
+            .path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if !hidden && path.join("manifest.json").is_file() {
+            v.push(path);
+        }
+    }
+    v.sort();
+    Ok(v)
+}
+
+/// Writes `out_root/index.html`, linking the report of every run folder in `out_root` with its
+/// headline figures. Returns its path, or `None` when no folder has a report.
+pub fn write_index(out_root: &Path) -> Result<Option<PathBuf>> {
+    let mut runs = Vec::new();
+    for dir in report_folders(out_root)? {
+        if dir.join("report.html").is_file() {
+            runs.push((dir.clone(), read::read_summary(&dir)?));
+        }
+    }
+    if runs.is_empty() {
+        return Ok(None);
+    }
+    let entries: Vec<report::IndexEntry<'_>> = runs
+        .iter()
+        .map(|(dir, run)| report::IndexEntry {
+            folder: dir
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+            run,
+        })
+        .collect();
+    let page = report::index_page(&entries);
+    // Written beside and renamed, so a reader never sees half a page.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".index.partial-")
+        .tempfile_in(out_root)
+        .map_err(io(out_root))?;
+    tmp.write_all(page.as_bytes()).map_err(io(tmp.path()))?;
+    let path = out_root.join("index.html");
+    tmp.persist(&path).map_err(|e| Error::Write {
+        path: path.clone(),
+        source: e.error,
+    })?;
+    Ok(Some(path))
+}
+
+/// Writes every artefact into `out_root/<scenario name>/`, atomically: files go to a temporary
+/// folder beside it, which replaces any earlier result only once all are written. With
+/// `report`, the charts and report page are drawn from the written tables before the rename.
+pub fn write_run(
+    out_root: &Path,
+    data: &RunData<'_>,
+    report: Option<&ReportOptions>,
+) -> Result<PathBuf> {
     std::fs::create_dir_all(out_root).map_err(io(out_root))?;
     let final_dir = out_root.join(&data.scenario.name);
     let tmp = tempfile::Builder::new()
@@ -480,6 +670,10 @@ pub fn write_run(out_root: &Path, data: &RunData<'_>) -> Result<PathBuf> {
             source: std::io::Error::other(e.to_string()),
         })?;
         buf.flush().map_err(io(&path))?;
+    }
+    if let Some(options) = report {
+        let written = read::read_folder(tmp.path())?;
+        write_report(&written, tmp.path(), options)?;
     }
     // Move any earlier result aside first, so that the rename below cannot fail on a non-empty
     // folder, and remove it only once the new one is in place.
