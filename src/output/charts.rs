@@ -574,7 +574,11 @@ where
             _ => format!("−{}", format::money(-delta)),
         };
         let style = font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
-        chart.draw_series(std::iter::once(Text::new(text, (b, y), style)))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!(" {text}"),
+            (b, y),
+            style,
+        )))?;
         // Connect each bar's end to the next bar's start, as waterfalls do.
         if let Some(next) = w.steps.get(i + 1) {
             let x = if matches!(next.kind, StepKind::Total) {

@@ -625,16 +625,10 @@ pub fn write_index(out_root: &Path) -> Result<Option<PathBuf>> {
         .collect();
     let page = report::index_page(&entries);
     // Written beside and renamed, so a reader never sees half a page.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".index.partial-")
-        .tempfile_in(out_root)
-        .map_err(io(out_root))?;
-    tmp.write_all(page.as_bytes()).map_err(io(tmp.path()))?;
+    let tmp = out_root.join(format!(".index.html.partial-{}", std::process::id()));
+    write_file(&tmp, page.as_bytes())?;
     let path = out_root.join("index.html");
-    tmp.persist(&path).map_err(|e| Error::Write {
-        path: path.clone(),
-        source: e.error,
-    })?;
+    std::fs::rename(&tmp, &path).map_err(io(&path))?;
     Ok(Some(path))
 }
 

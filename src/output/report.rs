@@ -769,7 +769,7 @@ pub fn warnings(f: &RunFolder, o: &ReportOptions) -> Vec<String> {
     }
     for &t in &HEADLINE_RP {
         let beyond = n as f64 / t;
-        if beyond >= 1.0 && beyond < 10.0 {
+        if (1.0..10.0).contains(&beyond) {
             w.push(format!(
                 "The {} loss rests on the largest {} of {} simulated years; its interval is wide.",
                 format::return_period(t),
@@ -919,9 +919,9 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
         name = html(&m.scenario),
         desc = html(&m.description)
     );
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>\n"
+        "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>"
     );
 
     // Key parameters.
@@ -985,7 +985,7 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
             p.capacity.map_or("unlimited".to_owned(), format::money)
         );
     }
-    let _ = write!(out, "</tbody></table>\n");
+    let _ = writeln!(out, "</tbody></table>");
 
     let warnings = warnings(f, o);
     if !warnings.is_empty() {
@@ -1014,9 +1014,9 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
     // Charts.
     let _ = write!(out, "\n<h2 id=\"charts\">Charts</h2>\n");
     for r in rendered {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<figure id=\"{id}\">{svg}<figcaption>{cap} <span class=muted>(charts/{id}.svg, charts/{id}.png)</span></figcaption></figure>\n",
+            "<figure id=\"{id}\">{svg}<figcaption>{cap} <span class=muted>(charts/{id}.svg, charts/{id}.png)</span></figcaption></figure>",
             id = r.chart.file,
             svg = inline_svg(r.svg),
             cap = html(&r.chart.caption)
@@ -1132,9 +1132,9 @@ pub fn index_page(entries: &[IndexEntry<'_>]) -> String {
             .map_or("none".to_owned(), |s| {
                 format!("{}: {} {cur}", html(&s.party), format::money(s.aal()))
             });
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr><td><a href=\"{dir}/report.html\">{name}</a><div class=muted>{desc}</div></td><td class=n>{dev}</td><td class=n>{years}</td><td>{regime}</td><td class=n>{gu} {cur}</td><td class=n>{gu100}</td><td class=n>{paid} {cur}</td><td>{top_party}</td></tr>\n",
+            "<tr><td><a href=\"{dir}/report.html\">{name}</a><div class=muted>{desc}</div></td><td class=n>{dev}</td><td class=n>{years}</td><td>{regime}</td><td class=n>{gu} {cur}</td><td class=n>{gu100}</td><td class=n>{paid} {cur}</td><td>{top_party}</td></tr>",
             dir = html(&e.folder),
             name = html(&f.manifest.scenario),
             desc = html(&f.manifest.description),
@@ -1148,6 +1148,6 @@ pub fn index_page(entries: &[IndexEntry<'_>]) -> String {
             paid = total("paid").map_or("n/a".to_owned(), |s| format::money(s.aal())),
         );
     }
-    let _ = write!(out, "</tbody></table></main></body></html>\n");
+    let _ = writeln!(out, "</tbody></table></main></body></html>");
     out
 }
