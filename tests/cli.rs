@@ -84,7 +84,7 @@ fn run_writes_complete_consistent_results() {
     assert!(stdout.contains("bp_monitors: 20 replications"), "{stdout}");
 
     // Only the finished folder: the temporary `.bp_monitors.partial-*` was renamed into place.
-    assert_eq!(entries(tmp.path()), names(&["bp_monitors"]));
+    assert_eq!(entries(tmp.path()), names(&["bp_monitors", "index.html"]));
     let dir = tmp.path().join("bp_monitors");
     assert_eq!(
         entries(&dir),
@@ -93,7 +93,10 @@ fn run_writes_complete_consistent_results() {
             "ylt.csv",
             "elt.csv",
             "ep.csv",
-            "manifest.json"
+            "incidents.csv",
+            "manifest.json",
+            "charts",
+            "report.html"
         ])
     );
 
@@ -109,7 +112,8 @@ fn run_writes_complete_consistent_results() {
             "regime",
             "party",
             "perspective",
-            "loss"
+            "loss",
+            "largest"
         ]
     );
     // (replication, year, regime) → (party, perspective) → loss.
@@ -119,8 +123,10 @@ fn run_writes_complete_consistent_results() {
     let mut series: BTreeSet<Triple> = BTreeSet::new();
     let mut ylt_sum: BTreeMap<Triple, f64> = BTreeMap::new();
     for r in &rows {
-        let loss = num(&ylt, &r[5]);
+        let (loss, largest) = (num(&ylt, &r[5]), num(&ylt, &r[6]));
         assert!(loss >= 0.0, "{r:?}");
+        // The year's largest single amount is part of its total.
+        assert!((0.0..=loss + 0.01).contains(&largest), "{r:?}");
         let (rep, year) = (num(&ylt, &r[0]), num(&ylt, &r[1]));
         assert!((0.0..20.0).contains(&rep) && (0.0..BP_YEARS as f64).contains(&year));
         let key = (r[2].clone(), r[3].clone(), r[4].clone());
@@ -348,7 +354,15 @@ fn no_elt_writes_no_event_loss_table() {
     let dir = tmp.path().join("bp_monitors");
     assert_eq!(
         entries(&dir),
-        names(&["summary.csv", "ylt.csv", "ep.csv", "manifest.json"])
+        names(&[
+            "summary.csv",
+            "ylt.csv",
+            "ep.csv",
+            "incidents.csv",
+            "manifest.json",
+            "charts",
+            "report.html"
+        ])
     );
     let manifest: Json =
         serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).expect("manifest"))
@@ -414,7 +428,7 @@ fn rerun_replaces_earlier_results() {
     let tmp = tempfile::tempdir().expect("temp dir");
     run_bp(tmp.path(), &[]).success();
     run_bp(tmp.path(), &["--seed", "99", "--no-elt"]).success();
-    assert_eq!(entries(tmp.path()), names(&["bp_monitors"]));
+    assert_eq!(entries(tmp.path()), names(&["bp_monitors", "index.html"]));
     let dir = tmp.path().join("bp_monitors");
     assert!(!dir.join("elt.csv").exists(), "the old elt.csv is gone");
     let manifest: Json =
@@ -445,7 +459,7 @@ fn run_on_a_folder_with_an_invalid_scenario() {
 
     // The valid scenario's results are complete; the invalid one (which would be named
     // "out_of_range") has no folder, finished or partial.
-    assert_eq!(entries(&out), names(&["minimal"]));
+    assert_eq!(entries(&out), names(&["minimal", "index.html"]));
     assert_eq!(
         entries(&out.join("minimal")),
         names(&[
@@ -453,7 +467,10 @@ fn run_on_a_folder_with_an_invalid_scenario() {
             "ylt.csv",
             "elt.csv",
             "ep.csv",
-            "manifest.json"
+            "incidents.csv",
+            "manifest.json",
+            "charts",
+            "report.html"
         ])
     );
 

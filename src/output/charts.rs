@@ -381,14 +381,50 @@ where
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
         }
     }
+    let corner = emptiest_corner(p, xr, yr);
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(corner)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .label_font(font(12.0))
         .draw()?;
     Ok(())
+}
+
+/// The corner of a panel that its lines and bands cross least, for the legend: a box of 45 %
+/// of the width and 30 % of the height in each corner, counting the points inside it.
+fn emptiest_corner(p: &Panel, xr: (f64, f64), yr: (f64, f64)) -> SeriesLabelPosition {
+    let (w, h) = (xr.1 - xr.0, yr.1 - yr.0);
+    let points: Vec<(f64, f64)> = p
+        .lines
+        .iter()
+        .flat_map(|l| l.points.iter().copied())
+        .chain(
+            p.bands
+                .iter()
+                .flat_map(|b| b.points.iter().flat_map(|&(x, lo, hi)| [(x, lo), (x, hi)])),
+        )
+        .map(|(x, y)| ((x - xr.0) / w, (y - yr.0) / h))
+        .collect();
+    let count = |left: bool, upper: bool| {
+        points
+            .iter()
+            .filter(|&&(x, y)| {
+                (if left { x < 0.45 } else { x > 0.55 }) && (if upper { y > 0.7 } else { y < 0.3 })
+            })
+            .count()
+    };
+    // Upper corners first: that is where a reader looks for a legend, so ties go there.
+    [
+        (SeriesLabelPosition::UpperLeft, count(true, true)),
+        (SeriesLabelPosition::UpperRight, count(false, true)),
+        (SeriesLabelPosition::LowerRight, count(false, false)),
+        (SeriesLabelPosition::LowerLeft, count(true, false)),
+    ]
+    .into_iter()
+    .min_by_key(|c| c.1)
+    .map_or(SeriesLabelPosition::UpperLeft, |c| c.0)
 }
 
 fn draw_histogram<DB: DrawingBackend>(h: &Histogram, area: &DrawingArea<DB, Shift>) -> DrawResult
