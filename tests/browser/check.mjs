@@ -73,6 +73,23 @@ for (const [i, report] of reports.entries()) {
   if (i !== 0) fs.unlinkSync(shot);
   await page.close();
 }
+// The batch index beside the reports: it opens cleanly and links every report it was given.
+const index = path.join(path.dirname(path.dirname(path.resolve(reports[0]))), 'index.html');
+if (fs.existsSync(index)) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(pathToFileURL(index).href, { waitUntil: 'load' });
+  const links = await page.evaluate(() =>
+    [...document.querySelectorAll('a[href$="report.html"]')].map((a) => a.href));
+  const targets = links.map((l) => new URL(l).pathname);
+  const wanted = reports.map((r) => path.resolve(r));
+  check(errors.length === 0, `index: no console errors ${errors.length ? JSON.stringify(errors) : ''}`);
+  check(wanted.every((r) => targets.includes(r)) && targets.every((t) => fs.existsSync(t)),
+    `index: links ${targets.length} reports, all present`);
+  await page.close();
+}
 await browser.close();
 console.log(`browser: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
