@@ -56,6 +56,48 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = PerspectiveArg::Retained)]
         perspective: PerspectiveArg,
     },
+    /// Run a scenario and its policies on common random numbers and compare each policy with
+    /// the baseline: AAL and the 1-in-T loss per party, the paired difference and its interval.
+    #[command(
+        after_help = "Examples:\n  fleetsim compare scenarios/smart_cameras.toml --policy authorisation\n  fleetsim compare scenarios/bp_monitors.toml            # every [[policy]] in the file\n\nA policy is a [[policy]] of the scenario file or a built-in one: secure_by_design, risk_assessment, authorisation, fast_patching, longer_support, early_recall, double_indemnity_caps, double_insurance_limits, strict_liability. Results go to OUT/<scenario>.compare/: compare.csv, charts/compare.svg and .png, report.html, study.json."
+    )]
+    Compare {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// A policy to compare (repeatable); default: every [[policy]] of the file.
+        #[arg(long = "policy")]
+        policies: Vec<String>,
+        #[command(flatten)]
+        study: StudyArgs,
+    },
+    /// Run a grid of values of one or more fields on common random numbers, each point
+    /// compared with the first.
+    #[command(
+        after_help = "Examples:\n  fleetsim sweep scenarios/bp_monitors.toml --param 'device_class.bp_monitor_v2.sensor_drift.calibration_interval_days=90,180,365,730'\n  fleetsim sweep scenarios/smart_cameras.toml --param 'device_class[0].security.reboot_per_day=0..0.2:0.05'\n\nResults go to OUT/<scenario>.sweep/: sweep.csv, charts/sweep.svg and .png, report.html, study.json."
+    )]
+    Sweep {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// FIELD=V1,V2,… or FIELD=START..END:STEP (repeatable: a grid).
+        #[arg(long = "param", required = true)]
+        params: Vec<String>,
+        #[command(flatten)]
+        study: StudyArgs,
+    },
+    /// Run each parameter at its low and high value (the others at the baseline) and rank the
+    /// swings in each party's exposure: a tornado.
+    #[command(
+        after_help = "Examples:\n  fleetsim sensitivity scenarios/bp_monitors.toml            # the file's [[sensitivity]] parameters\n  fleetsim sensitivity scenarios/bp_monitors.toml --param 'liability.proof_probability=0.3,0.9'\n\nResults go to OUT/<scenario>.sensitivity/: sensitivity.csv, charts/tornado.svg and .png, report.html, study.json."
+    )]
+    Sensitivity {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// FIELD=LOW,HIGH (repeatable); default: the file's [[sensitivity]] entries.
+        #[arg(long = "param")]
+        params: Vec<String>,
+        #[command(flatten)]
+        study: StudyArgs,
+    },
     /// Validate scenario files without running them; every problem is reported.
     #[command(after_help = "Example:\n  fleetsim check scenarios/*.toml")]
     Check {
@@ -65,6 +107,29 @@ pub enum Command {
     },
     /// Print the JSON Schema of the scenario format, for editors.
     Schema,
+}
+
+/// Options every study takes.
+#[derive(Debug, clap::Args)]
+pub struct StudyArgs {
+    /// Folder for the results.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Replications of every run, overriding the scenario's own.
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Seed of every run, overriding the scenario's own.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// The parties' perspective of the chart, the page and the printed table.
+    #[arg(long, value_enum, default_value_t = PerspectiveArg::Retained)]
+    pub perspective: PerspectiveArg,
+    /// The return period (years) whose annual loss is compared besides the AAL.
+    #[arg(long, default_value_t = 100.0)]
+    pub return_period: f64,
 }
 
 /// The parties' perspectives a report can show.

@@ -89,6 +89,8 @@ pub enum Error {
     },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error("{}", .0.join("\n"))]
+    Policy(Vec<String>),
     #[error("cannot build the report from {path}: {message}")]
     Report { path: PathBuf, message: String },
     #[error("{0} is not a scenario file or a folder of them (*.toml)")]

@@ -15,6 +15,8 @@ pub mod reference;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod studies;
+pub mod study;
 
 pub use error::{Error, Result};
 

@@ -10,10 +10,11 @@ use anyhow::Result;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use cli::{Cli, Command, PerspectiveArg};
+use cli::{Cli, Command, PerspectiveArg, StudyArgs};
 use fleetsim::outcome::Perspective;
 use fleetsim::output::report::ReportOptions;
 use fleetsim::scenario::Role;
+use fleetsim::studies::{StudyOptions, StudyOutcome};
 use fleetsim::{RunOptions, output, scenario};
 
 fn main() -> ExitCode {
@@ -103,6 +104,27 @@ fn dispatch(cli: Cli) -> Result<bool> {
             }
             Ok(ok)
         }
+        Command::Compare {
+            scenario,
+            policies,
+            study,
+        } => run_study(&study, |o, bar| {
+            fleetsim::studies::compare_file(&scenario, &policies, o, bar)
+        }),
+        Command::Sweep {
+            scenario,
+            params,
+            study,
+        } => run_study(&study, |o, bar| {
+            fleetsim::studies::sweep_file(&scenario, &params, o, bar)
+        }),
+        Command::Sensitivity {
+            scenario,
+            params,
+            study,
+        } => run_study(&study, |o, bar| {
+            fleetsim::studies::sensitivity_file(&scenario, &params, o, bar)
+        }),
         Command::Report { dir, perspective } => {
             let options = report_options(perspective);
             let folders = if dir.join("manifest.json").is_file() {
@@ -132,6 +154,132 @@ fn dispatch(cli: Cli) -> Result<bool> {
                 println!("index: {}", index.display());
             }
             Ok(ok)
+        }
+    }
+}
+
+/// Runs a study with a progress bar and prints its table; `Ok(false)` when it failed.
+fn run_study(
+    args: &StudyArgs,
+    study: impl FnOnce(&StudyOptions, &Bar) -> fleetsim::Result<StudyOutcome>,
+) -> Result<bool> {
+    if args.return_period.is_nan() || args.return_period < 1.0 || args.return_period.is_infinite() {
+        anyhow::bail!(
+            "--return-period {}: expected a number of years ≥ 1",
+            args.return_period
+        );
+    }
+    let options = StudyOptions {
+        run: RunOptions {
+            out_root: args.out.clone(),
+            replications: args.replications,
+            seed: args.seed,
+            threads: args
+                .threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            keep_elt: false,
+            memory_limit: available_memory(),
+            report: Some(report_options(args.perspective)),
+        },
+        return_period: args.return_period,
+    };
+    let bar = Bar(progress_bar());
+    let result = study(&options, &bar);
+    bar.0.finish_and_clear();
+    match result {
+        Ok(outcome) => {
+            print_study(&outcome);
+            Ok(true)
+        }
+        Err(e) => {
+            eprintln!("{}", error_text(&e));
+            Ok(false)
+        }
+    }
+}
+
+/// The study's rows for the victims and each party in the chosen perspective, as a table.
+fn print_study(o: &StudyOutcome) {
+    use fleetsim::study::{Findings, Row};
+    let info = &o.info;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}: {}, {} runs ({} replications × {} years, seed {}) in {:.2} s → {}",
+        info.scenario,
+        info.kind,
+        info.variants.len(),
+        info.replications,
+        info.horizon_years,
+        info.seed,
+        info.wall_time_seconds,
+        o.folder.display()
+    );
+    let persp = info.perspective.as_str();
+    let shown = |r: &Row| {
+        r.metric == "aal"
+            && ((r.party == "total" && r.perspective == "ground_up")
+                || (r.party != "total" && (r.perspective == persp || r.perspective == "insurer")))
+    };
+    let mut print = |title: &str, rows: &[Row]| {
+        let _ = writeln!(out, "  {title}");
+        let _ = writeln!(
+            out,
+            "    {:<26} {:>12} {:>12} {:>12} {:>27} {:>27}",
+            "AAL", "from", "to", "change", "95 % interval (paired)", "unpaired"
+        );
+        for r in rows
+            .iter()
+            .filter(|r| shown(r) && r.regime == rows[0].regime)
+        {
+            let d = &r.delta;
+            let name = if r.party == "total" {
+                "victims' damages".to_owned()
+            } else {
+                r.party.clone()
+            };
+            let _ = writeln!(
+                out,
+                "    {:<26} {:>12.0} {:>12.0} {:>12.0} {:>27} {:>27}",
+                name,
+                d.baseline,
+                d.variant,
+                d.difference,
+                format!("{:.0} … {:.0}", d.paired.0, d.paired.1),
+                format!("{:.0} … {:.0}", d.unpaired.0, d.unpaired.1)
+            );
+        }
+    };
+    match &o.findings {
+        Findings::Compare(rows) => {
+            for v in info.variants.iter().skip(1) {
+                let mine: Vec<Row> = rows
+                    .iter()
+                    .filter(|r| r.variant == v.label)
+                    .cloned()
+                    .collect();
+                if !mine.is_empty() {
+                    print(
+                        &format!(
+                            "policy {} vs baseline ({}, {persp})",
+                            v.label, mine[0].regime
+                        ),
+                        &mine,
+                    );
+                }
+            }
+        }
+        Findings::Sweep { points, .. } => {
+            for p in points.iter().skip(1) {
+                if let Some(first) = p.rows.first() {
+                    print(&format!("{} vs the first point", first.variant), &p.rows);
+                }
+            }
+        }
+        Findings::Sensitivity(swings) => {
+            for s in swings {
+                print(&format!("{}: {} → {}", s.field, s.low, s.high), &s.rows);
+            }
         }
     }
 }
@@ -169,6 +317,11 @@ fn error_text(e: &fleetsim::Error) -> String {
             .map(|l| format!("error: {l}"))
             .collect::<Vec<_>>()
             .join("\n"),
+        fleetsim::Error::Policy(lines) => lines
+            .iter()
+            .map(|l| format!("error: {l}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
         other => format!("error: {other}"),
     }
 }
@@ -190,6 +343,7 @@ struct Bar(ProgressBar);
 impl fleetsim::Progress for Bar {
     fn start(&self, scenario: &str, replications: u64) {
         self.0.set_length(replications);
+        self.0.set_position(0);
         self.0.set_message(scenario.to_owned());
     }
     fn advance(&self) {

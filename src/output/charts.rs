@@ -73,6 +73,8 @@ pub enum Plot {
     Waterfall(Waterfall),
     /// Small multiples of histograms.
     Histograms(Vec<Histogram>),
+    /// Small multiples of tornado diagrams.
+    Tornadoes(Vec<Tornado>),
 }
 
 /// An axis: its description and how its tick labels read.
@@ -204,6 +206,18 @@ pub struct Histogram {
     pub note: String,
 }
 
+/// A tornado diagram: per parameter (largest swing first, at the top), a bar from the metric
+/// at the parameter's low value to the metric at its high value, across the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tornado {
+    pub title: String,
+    pub x: Axis,
+    /// The baseline's value, where the bars meet.
+    pub base: f64,
+    /// `(parameter, value at low, value at high)`.
+    pub rows: Vec<(String, f64, f64)>,
+}
+
 type DrawResult = Result<(), Box<dyn StdError>>;
 
 /// The chart as an SVG document.
@@ -253,6 +267,11 @@ where
                 draw_histogram(h, &a)?;
             }
         }
+        Plot::Tornadoes(ts) => {
+            for (t, a) in ts.iter().zip(grid(&area, ts.len())) {
+                draw_tornado(t, &a)?;
+            }
+        }
         Plot::Bars(b) => draw_bars(b, &area)?,
         Plot::Waterfall(w) => draw_waterfall(w, &area)?,
     }
@@ -284,12 +303,16 @@ fn padded(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f64) {
     }
     if from_zero {
         lo = lo.min(0.0);
+        hi = hi.max(0.0);
     }
     if hi - lo < 1e-12 {
         return (lo, lo + 1.0);
     }
     let pad = (hi - lo) * 0.05;
-    (if from_zero && lo >= 0.0 { lo } else { lo - pad }, hi + pad)
+    (
+        if from_zero && lo >= 0.0 { lo } else { lo - pad },
+        if from_zero && hi <= 0.0 { hi } else { hi + pad },
+    )
 }
 
 /// Tick labels for an axis with range `(lo, hi)`: integers only on a log axis.
@@ -555,6 +578,74 @@ where
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .label_font(font(12.0))
+        .draw()?;
+    Ok(())
+}
+
+fn draw_tornado<DB: DrawingBackend>(t: &Tornado, area: &DrawingArea<DB, Shift>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let n = t.rows.len().max(1);
+    let values = t
+        .rows
+        .iter()
+        .flat_map(|r| [r.1, r.2])
+        .chain(std::iter::once(t.base));
+    let xr = padded(values, false);
+    let cats: Vec<String> = t.rows.iter().map(|r| r.0.clone()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .caption(&t.title, bold(15.0))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(label_width(&cats))
+        .build_cartesian_2d(xr.0..xr.1, -0.5..(n as f64 - 0.5))?;
+    let xs = t.x.scale;
+    let labels = cats.clone();
+    chart
+        .configure_mesh()
+        .x_desc(t.x.desc.as_str())
+        .x_labels(label_count(&t.x, xr))
+        .y_labels(n + 1)
+        .x_label_formatter(&|v| xs.label(*v))
+        .y_label_formatter(&|v| row_label(&labels, *v))
+        .label_style(font(11.0))
+        .axis_desc_style(font(12.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .disable_y_mesh()
+        .draw()?;
+    let (low, high) = (colour(0), colour(1));
+    for (i, &(_, lo, hi)) in t.rows.iter().enumerate() {
+        let y = row_y(i, n);
+        chart.draw_series([
+            Rectangle::new([(t.base, y + 0.35), (lo, y - 0.35)], low.filled()),
+            Rectangle::new([(t.base, y + 0.35), (hi, y - 0.35)], high.filled()),
+        ])?;
+    }
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(t.base, -0.5), (t.base, n as f64 - 0.5)],
+            BLACK.stroke_width(1),
+        )))?
+        .label("baseline")
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x + 7, y - 6), (x + 7, y + 6)], BLACK.stroke_width(1))
+        });
+    chart
+        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
+        .label("at the low value")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], low.filled()));
+    chart
+        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
+        .label("at the high value")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], high.filled()));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font(font(11.0))
         .draw()?;
     Ok(())
 }

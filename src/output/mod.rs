@@ -9,6 +9,7 @@ pub mod charts;
 pub mod format;
 pub mod read;
 pub mod report;
+pub mod study;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

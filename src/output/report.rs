@@ -798,7 +798,7 @@ pub fn warnings(f: &RunFolder, o: &ReportOptions) -> Vec<String> {
 }
 
 /// The HTML page's style: plain, printable, no external resources.
-const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#1d2733;margin:0;background:#f4f6f8}\
+pub(crate) const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#1d2733;margin:0;background:#f4f6f8}\
 main{max-width:1060px;margin:0 auto;padding:24px 28px 48px;background:#fff}\
 h1{font-size:28px;margin:8px 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #d8dee6;padding-bottom:4px}\
 h3{font-size:16px;margin:18px 0 6px}p{line-height:1.45}\
@@ -811,7 +811,7 @@ figcaption{font-size:13px;color:#44515f;margin-top:4px}\
 
 /// An SVG document as an element to inline: no XML declaration and no namespace attribute,
 /// which HTML does not need and which would be the page's only address.
-fn inline_svg(svg: &str) -> String {
+pub(crate) fn inline_svg(svg: &str) -> String {
     let s = svg.trim_start();
     let s = match s.strip_prefix("<?xml") {
         Some(rest) => rest.split_once("?>").map_or(rest, |x| x.1).trim_start(),

@@ -5,6 +5,7 @@
 //! than refused at the first), and meaning ([`validate::validate`]). Every problem is located
 //! as `file:line:col: field.path: message`.
 
+pub mod overlay;
 pub mod path;
 pub mod raw;
 pub mod terms;
@@ -49,6 +50,49 @@ pub fn load(path: &Path) -> Result<Loaded> {
         path: path.to_owned(),
         sha256,
     })
+}
+
+/// A scenario file read for a policy study: the baseline, the text that policies change, and
+/// the file's policies and sensitivity parameters.
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub loaded: Loaded,
+    text: String,
+    pub policies: Vec<overlay::Policy>,
+    pub params: Vec<overlay::Param>,
+}
+
+/// Reads a scenario file with its `[[policy]]` and `[[sensitivity]]` entries.
+pub fn load_study(path: &Path) -> Result<Study> {
+    let loaded = load(path)?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (policies, params) = overlay::read_study(&text, path).map_err(Error::Invalid)?;
+    Ok(Study {
+        loaded,
+        text,
+        policies,
+        params,
+    })
+}
+
+impl Study {
+    /// The policy named `name`: the file's own, else a built-in one.
+    pub fn policy(&self, name: &str) -> Option<overlay::Policy> {
+        self.policies
+            .iter()
+            .find(|p| p.name == name)
+            .cloned()
+            .or_else(|| overlay::builtin().into_iter().find(|p| p.name == name))
+    }
+
+    /// The scenario with `policy` applied, validated.
+    pub fn variant(&self, policy: &overlay::Policy) -> Result<Scenario> {
+        overlay::apply(&self.text, &self.loaded.path, policy)
+    }
 }
 
 /// The scenario files a command-line argument names: the file itself, or the `*.toml` files of
@@ -271,12 +315,12 @@ pub fn schema() -> schemars::Schema {
     schemars::schema_for!(raw::RawScenario)
 }
 
-fn schema_value() -> Json {
+pub(crate) fn schema_value() -> Json {
     serde_json::to_value(schema()).unwrap_or(Json::Null)
 }
 
 /// The keys the schema allows in the table at `path`.
-fn allowed_keys(schema: &Json, path: &FieldPath) -> Vec<String> {
+pub(crate) fn allowed_keys(schema: &Json, path: &FieldPath) -> Vec<String> {
     let deref = |node: &Json| -> Json {
         let mut node = node.clone();
         for _ in 0..4 {

@@ -44,6 +44,48 @@ pub struct RawScenario {
     /// Regulatory fines that incidents may draw.
     #[serde(default)]
     pub fine: Vec<RawFine>,
+    /// Policies to stress-test: named overlays of changes to this file's fields, for
+    /// `fleetsim compare` (not applied by `fleetsim run`).
+    #[serde(default)]
+    pub policy: Vec<RawPolicy>,
+    /// Parameters for `fleetsim sensitivity`: each field's low and high value.
+    #[serde(default)]
+    pub sensitivity: Vec<RawSensitivity>,
+}
+
+/// `[[policy]]`: a named set of changes to the scenario's fields. Field paths are dotted, as
+/// in error messages (`device_class[0].security.credentials`); a list element may also be
+/// named by its `name` (`device_class.cameras.…`) or all of them by `*`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawPolicy {
+    /// A short identifier, unique in the file (letters, digits, `_` and `-`).
+    pub name: String,
+    /// What the policy stands for, for the report.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Fields set to new values: `"field.path" = value`.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, Json>")]
+    pub set: toml::Table,
+    /// Numeric fields multiplied by a factor ≥ 0: `"field.path" = factor`.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, f64>")]
+    pub scale: toml::Table,
+}
+
+/// `[[sensitivity]]`: one parameter of a tornado, with its low and high value.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawSensitivity {
+    /// The field's dotted path, as in `[[policy]]`.
+    pub field: String,
+    /// The low value.
+    #[schemars(with = "Json")]
+    pub low: toml::Value,
+    /// The high value.
+    #[schemars(with = "Json")]
+    pub high: toml::Value,
 }
 
 /// `[simulation]`: what to run and how often.
