@@ -53,8 +53,8 @@ fn dispatch(cli: Cli) -> Result<bool> {
         Command::Check { paths } => {
             let mut ok = true;
             for file in expand(&paths, &mut ok) {
-                match scenario::load(&file) {
-                    Ok(l) => println!("ok: {} ({})", file.display(), l.scenario.name),
+                match scenario::load_study(&file).and_then(|s| s.check().map(|()| s)) {
+                    Ok(s) => println!("ok: {} ({})", file.display(), s.loaded.scenario.name),
                     Err(e) => {
                         ok = false;
                         eprintln!("{}", error_text(&e));

@@ -572,9 +572,22 @@ where
             ))
         }))?;
     }
+    // The legend goes where the bars are not: away from zero's side of the longest bars.
+    let right = b
+        .values
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|v| v.value)
+        .sum::<f64>()
+        >= 0.0;
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(if right {
+            SeriesLabelPosition::LowerRight
+        } else {
+            SeriesLabelPosition::LowerLeft
+        })
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .label_font(font(12.0))

@@ -185,6 +185,12 @@ fn label(r: &Row) -> String {
     }
 }
 
+/// A field path's last two steps, short enough for a chart's row label.
+fn short_field(field: &str) -> String {
+    let parts: Vec<&str> = field.split('.').collect();
+    parts[parts.len().saturating_sub(2)..].join(".")
+}
+
 fn money_axis(info: &StudyInfo, what: &str) -> Axis {
     Axis {
         desc: format!("{what} ({})", info.currency),
@@ -408,7 +414,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                                     && &r.perspective == perspective
                                     && r.metric == "aal"
                             })?;
-                            Some((s.field.clone(), r.delta.baseline, r.delta.variant))
+                            Some((short_field(&s.field), r.delta.baseline, r.delta.variant))
                         })
                         .collect();
                     rows.sort_by(|a, b| (b.2 - b.1).abs().total_cmp(&(a.2 - a.1).abs()));

@@ -89,6 +89,35 @@ impl Study {
             .or_else(|| overlay::builtin().into_iter().find(|p| p.name == name))
     }
 
+    /// Applies every policy and sensitivity value of the file, collecting every problem.
+    pub fn check(&self) -> Result<()> {
+        let mut problems = Vec::new();
+        let params = self.params.iter().flat_map(|p| {
+            [&p.low, &p.high].map(|v| overlay::Policy {
+                name: format!("sensitivity {}", p.field),
+                description: String::new(),
+                changes: vec![overlay::Change {
+                    field: p.field.clone(),
+                    op: overlay::Op::Set(v.clone()),
+                    origin: p.origin.clone(),
+                }],
+            })
+        });
+        for p in self.policies.iter().cloned().chain(params) {
+            match self.variant(&p) {
+                Ok(_) => {}
+                Err(Error::Policy(v)) => problems.extend(v),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        problems.dedup();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Policy(problems))
+        }
+    }
+
     /// The scenario with `policy` applied, validated.
     pub fn variant(&self, policy: &overlay::Policy) -> Result<Scenario> {
         overlay::apply(&self.text, &self.loaded.path, policy)

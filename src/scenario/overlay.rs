@@ -646,3 +646,147 @@ impl Walk<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = include_str!("../../tests/fixtures/valid/minimal.toml");
+
+    fn policy(changes: &[(&str, Op)]) -> Policy {
+        Policy {
+            name: "p".to_owned(),
+            description: String::new(),
+            changes: changes
+                .iter()
+                .map(|(f, op)| Change {
+                    field: (*f).to_owned(),
+                    op: op.clone(),
+                    origin: Origin::Builtin,
+                })
+                .collect(),
+        }
+    }
+
+    fn apply_to(text: &str, changes: &[(&str, Op)]) -> Result<Scenario> {
+        apply(text, Path::new("t.toml"), &policy(changes))
+    }
+
+    #[test]
+    fn values_and_ranges_from_the_command_line() {
+        let (f, v) = parse_values("a.b[0].c=1,2.5,true,strong,\"x y\"").expect("values");
+        assert_eq!(f, "a.b[0].c");
+        assert_eq!(
+            v,
+            [
+                Value::Integer(1),
+                Value::Float(2.5),
+                Value::Boolean(true),
+                Value::String("strong".into()),
+                Value::String("x y".into())
+            ]
+        );
+        let (_, v) = parse_values("x=0..1:0.25").expect("a range");
+        assert_eq!(v.len(), 5);
+        assert_eq!(v[4], Value::Float(1.0));
+        let (_, v) = parse_values("x=90..360:90").expect("a whole range");
+        assert_eq!(v, [90, 180, 270, 360].map(Value::Integer));
+        assert!(parse_values("x").is_err());
+        assert!(parse_values("x=1..0:1").is_err());
+        assert!(parse_values("x=0..1:0").is_err());
+        assert!(parse_values("x=1,,2").is_err());
+    }
+
+    #[test]
+    fn paths_by_index_name_and_wildcard() {
+        assert_eq!(
+            tokens("device_class[2].wear_out[0].shape").expect("tokens"),
+            [
+                Tok::Word("device_class".into()),
+                Tok::Index(2),
+                Tok::Word("wear_out".into()),
+                Tok::Index(0),
+                Tok::Word("shape".into())
+            ]
+        );
+        assert!(tokens("a..b").is_err());
+        assert!(tokens("a[x]").is_err());
+        for field in [
+            "device_class[0].count",
+            "device_class.gadget.count",
+            "device_class.*.count",
+        ] {
+            let s = apply_to(MINIMAL, &[(field, Op::Set(Value::Integer(250)))]).expect(field);
+            assert_eq!(s.classes[0].count, 250, "{field}");
+        }
+        // Whole numbers scale to whole numbers, rounded.
+        let s = apply_to(MINIMAL, &[("device_class.*.count", Op::Scale(0.333))]).expect("scale");
+        assert_eq!(s.classes[0].count, 33);
+        // A field the file leaves out is added by set, if the format has it.
+        let s = apply_to(
+            MINIMAL,
+            &[("liability.regime", Op::Set(Value::String("strict".into())))],
+        )
+        .expect("a new table");
+        assert_eq!(s.terms.liability.regimes[0].name(), "strict");
+    }
+
+    #[test]
+    fn problems_name_the_change() {
+        let err = |changes: &[(&str, Op)]| match apply_to(MINIMAL, changes) {
+            Err(Error::Policy(v)) => v.join("\n"),
+            other => panic!("expected a policy error, got {other:?}"),
+        };
+        let e = err(&[("simulation.seed", Op::Set(Value::Integer(2)))]);
+        assert!(e.contains("found a simulation field"), "{e}");
+        let e = err(&[("device_class[3].count", Op::Scale(2.0))]);
+        assert!(
+            e.contains("device_class has 1 element(s), so there is no [3]"),
+            "{e}"
+        );
+        let e = err(&[("device_class.gadget.lineage.installer", Op::Scale(2.0))]);
+        assert!(e.contains("cannot be scaled; set it instead"), "{e}");
+        let e = err(&[("device_class.*.firmware_bug.harm.kind", Op::Scale(2.0))]);
+        assert!(e.contains("expected a number to scale"), "{e}");
+        // Under *, an element without the field is passed over; if none has it, it is an error.
+        let e = err(&[("device_class.*.sensor_drift.tolerance", Op::Scale(2.0))]);
+        assert!(e.contains("matches no field of this scenario"), "{e}");
+        // The changed scenario is validated, and its problem pinned on the change.
+        let e = err(&[(
+            "device_class.gadget.firmware_bug.harm.probability",
+            Op::Set(Value::Float(1.5)),
+        )]);
+        assert!(
+            e.starts_with("built-in policy p: device_class.gadget.firmware_bug.harm.probability: device_class[0].firmware_bug.harm.probability: found 1.5"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_builtin_policies_read() {
+        let names: Vec<String> = builtin().into_iter().map(|p| p.name).collect();
+        assert_eq!(
+            names,
+            [
+                "secure_by_design",
+                "risk_assessment",
+                "authorisation",
+                "fast_patching",
+                "longer_support",
+                "early_recall",
+                "double_indemnity_caps",
+                "double_insurance_limits",
+                "strict_liability"
+            ]
+        );
+        // risk_assessment halves the firmware bug rate of the minimal scenario.
+        let p = builtin()
+            .into_iter()
+            .find(|p| p.name == "risk_assessment")
+            .expect("risk_assessment");
+        let s = apply(MINIMAL, Path::new("t.toml"), &p).expect("applies");
+        let base = super::super::parse(MINIMAL, Path::new("t.toml")).expect("valid");
+        let rate = |s: &Scenario| s.classes[0].firmware_bug.as_ref().map(|f| f.rate_per_day);
+        assert_eq!(rate(&s), rate(&base).map(|r| r * 0.5));
+    }
+}
