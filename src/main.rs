@@ -189,6 +189,9 @@ fn run_study(
     match result {
         Ok(outcome) => {
             print_study(&outcome);
+            if let Some(index) = output::write_index(&options.run.out_root)? {
+                println!("reports: {}", index.display());
+            }
             Ok(true)
         }
         Err(e) => {

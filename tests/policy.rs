@@ -300,27 +300,64 @@ fn sweep_and_sensitivity_write_their_documented_columns() {
             "ci95_high"
         ]
     );
-    let mut fields: Vec<&str> = sens.iter().map(|r| r["field"].as_str()).collect();
-    fields.dedup();
-    // The four [[sensitivity]] entries of the bundled file, in its order.
-    assert_eq!(
-        fields,
-        [
-            calib,
-            "liability.cause_contribution",
-            "liability.victim_fault_share",
-            "device_class.bp_monitor_v2.firmware_bug.rate_per_device_year"
-        ]
-    );
+    // Per series and metric, the four [[sensitivity]] entries of the bundled file, largest
+    // swing first.
+    let mut groups: BTreeMap<(String, String, String, String), Vec<(String, f64)>> =
+        BTreeMap::new();
     for r in &sens {
         let swing = num(r, "at_high") - num(r, "at_low");
         assert!((swing - num(r, "swing")).abs() <= 0.011, "{r:?}");
+        groups
+            .entry((
+                r["regime"].clone(),
+                r["party"].clone(),
+                r["perspective"].clone(),
+                r["metric"].clone(),
+            ))
+            .or_default()
+            .push((r["field"].clone(), num(r, "swing")));
     }
+    for (series, swings) in &groups {
+        let mut fields: Vec<&str> = swings.iter().map(|s| s.0.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "device_class.bp_monitor_v2.firmware_bug.rate_per_device_year",
+                calib,
+                "liability.cause_contribution",
+                "liability.victim_fault_share",
+            ],
+            "{series:?}"
+        );
+        assert!(
+            swings.windows(2).all(|w| w[0].1.abs() >= w[1].1.abs()),
+            "{series:?}: not sorted by size: {swings:?}"
+        );
+    }
+    // The calibration interval moves the patients' damages most.
+    let gu = &groups[&(
+        "joint_and_several".to_owned(),
+        "total".to_owned(),
+        "ground_up".to_owned(),
+        "aal".to_owned(),
+    )];
+    assert_eq!(gu[0].0, calib);
     let svg = fs::read_to_string(dir.join("charts/tornado.svg")).expect("tornado.svg");
     assert!(svg.contains("Sensitivity of the AAL"));
     let page = fs::read_to_string(dir.join("report.html")).expect("report.html");
     assert!(!page.contains("http:") && !page.contains("https:"));
     assert!(page.contains("<svg"));
+    // The batch index links both studies.
+    let index = fs::read_to_string(tmp.path().join("index.html")).expect("index.html");
+    assert!(
+        index.contains("href=\"bp_monitors.sweep/report.html\""),
+        "{index}"
+    );
+    assert!(
+        index.contains("href=\"bp_monitors.sensitivity/report.html\""),
+        "{index}"
+    );
 }
 
 /// Threads change only the speed: compare.csv is byte-identical on 1 and 2 threads.

@@ -603,6 +603,53 @@ pub fn report_folders(out_root: &Path) -> Result<Vec<PathBuf>> {
     Ok(v)
 }
 
+/// The policy studies in `out_root` (folders with `study.json` and a page), in name order.
+fn study_folders(out_root: &Path) -> Result<Vec<report::StudyEntry>> {
+    let mut v = Vec::new();
+    let read_err = |source| Error::Read {
+        path: out_root.to_owned(),
+        source,
+    };
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(out_root)
+        .map_err(read_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.join("study.json").is_file()
+                && p.join("report.html").is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let path = dir.join("study.json");
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Report {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let text = |k: &str| json[k].as_str().unwrap_or_default().to_owned();
+        v.push(report::StudyEntry {
+            folder: dir
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+            kind: text("kind"),
+            scenario: text("scenario"),
+            variants: json["variants"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v["label"].as_str().map(str::to_owned))
+                .collect(),
+        });
+    }
+    Ok(v)
+}
+
 /// Writes `out_root/index.html`, linking the report of every run folder in `out_root` with its
 /// headline figures. Returns its path, or `None` when no folder has a report.
 pub fn write_index(out_root: &Path) -> Result<Option<PathBuf>> {
@@ -612,7 +659,8 @@ pub fn write_index(out_root: &Path) -> Result<Option<PathBuf>> {
             runs.push((dir.clone(), read::read_summary(&dir)?));
         }
     }
-    if runs.is_empty() {
+    let studies = study_folders(out_root)?;
+    if runs.is_empty() && studies.is_empty() {
         return Ok(None);
     }
     let entries: Vec<report::IndexEntry<'_>> = runs
@@ -624,7 +672,7 @@ pub fn write_index(out_root: &Path) -> Result<Option<PathBuf>> {
             run,
         })
         .collect();
-    let page = report::index_page(&entries);
+    let page = report::index_page(&entries, &studies);
     // Written beside and renamed, so a reader never sees half a page.
     let tmp = out_root.join(format!(".index.html.partial-{}", std::process::id()));
     write_file(&tmp, page.as_bytes())?;

@@ -1115,8 +1115,19 @@ pub struct IndexEntry<'a> {
     pub run: &'a RunFolder,
 }
 
-/// The batch index: every scenario's report with its headline figures.
-pub fn index_page(entries: &[IndexEntry<'_>]) -> String {
+/// A policy study in the batch folder, for the index.
+pub struct StudyEntry {
+    /// The folder's name, `<scenario>.<kind>`.
+    pub folder: String,
+    pub kind: String,
+    pub scenario: String,
+    /// The runs compared, baseline first.
+    pub variants: Vec<String>,
+}
+
+/// The batch index: every scenario's report with its headline figures, then the policy
+/// studies.
+pub fn index_page(entries: &[IndexEntry<'_>], studies: &[StudyEntry]) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -1148,7 +1159,30 @@ pub fn index_page(entries: &[IndexEntry<'_>]) -> String {
             paid = total("paid").map_or("n/a".to_owned(), |s| format::money(s.aal())),
         );
     }
-    let _ = writeln!(out, "</tbody></table></main></body></html>");
+    let _ = writeln!(out, "</tbody></table>");
+    if !studies.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2>Policy studies</h2><table><thead><tr><th>study</th><th>kind</th><th>scenario</th><th>runs</th></tr></thead><tbody>"
+        );
+        for s in studies {
+            let _ = writeln!(
+                out,
+                "<tr><td><a href=\"{dir}/report.html\">{dir}</a></td><td>{kind}</td><td>{scenario}</td><td>{runs}</td></tr>",
+                dir = html(&s.folder),
+                kind = html(&s.kind),
+                scenario = html(&s.scenario),
+                runs = s
+                    .variants
+                    .iter()
+                    .map(|v| html(v))
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+    }
+    let _ = writeln!(out, "</main></body></html>");
     out
 }
 

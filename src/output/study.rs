@@ -113,8 +113,8 @@ pub fn table(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Tab
         }
         Findings::Sensitivity(swings) => {
             let mut rows = Vec::new();
-            for s in swings {
-                for r in &s.rows {
+            for (s, r) in sorted_swings(swings) {
+                {
                     let d = &r.delta;
                     let baseline = baseline_metric(base, r, info.return_period);
                     rows.push(vec![
@@ -155,6 +155,42 @@ pub fn table(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Tab
             }
         }
     }
+}
+
+/// Every swing's rows, grouped by series and metric (in the order of the year loss table),
+/// largest swing first within each group.
+fn sorted_swings(swings: &[study::Swing]) -> Vec<(&study::Swing, &Row)> {
+    let key = |r: &Row| {
+        (
+            r.regime.clone(),
+            r.party.clone(),
+            r.perspective.clone(),
+            r.metric.clone(),
+        )
+    };
+    let order: Vec<_> = swings
+        .first()
+        .map(|s| s.rows.iter().map(key).collect())
+        .unwrap_or_default();
+    let mut all: Vec<(&study::Swing, &Row)> = swings
+        .iter()
+        .flat_map(|s| s.rows.iter().map(move |r| (s, r)))
+        .collect();
+    all.sort_by(|a, b| {
+        let pos = |r: &Row| {
+            order
+                .iter()
+                .position(|k| *k == key(r))
+                .unwrap_or(usize::MAX)
+        };
+        pos(a.1).cmp(&pos(b.1)).then(
+            b.1.delta
+                .difference
+                .abs()
+                .total_cmp(&a.1.delta.difference.abs()),
+        )
+    });
+    all
 }
 
 /// The baseline run's value of a row's metric.
@@ -553,10 +589,11 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
         }
         Findings::Sensitivity(swings) => {
             head(&mut out, "parameter (low → high)");
-            for s in swings {
-                for r in s.rows.iter().filter(|r| shown(r, &first_regime, persp)) {
-                    line(&mut out, &format!("{}: {} → {}", s.field, s.low, s.high), r);
-                }
+            for (s, r) in sorted_swings(swings)
+                .into_iter()
+                .filter(|(_, r)| r.metric == "aal" && shown(r, &first_regime, persp))
+            {
+                line(&mut out, &format!("{}: {} → {}", s.field, s.low, s.high), r);
             }
         }
     }
