@@ -11,6 +11,9 @@ use assert_cmd::Command;
 
 const BP: &str = "scenarios/bp_monitors.toml";
 
+/// Regime, party, perspective and metric of a row.
+type SeriesKey = (String, String, String, String);
+
 fn fleetsim() -> Command {
     let mut cmd = Command::cargo_bin("fleetsim").expect("the fleetsim binary is built");
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -302,8 +305,7 @@ fn sweep_and_sensitivity_write_their_documented_columns() {
     );
     // Per series and metric, the four [[sensitivity]] entries of the bundled file, largest
     // swing first.
-    let mut groups: BTreeMap<(String, String, String, String), Vec<(String, f64)>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<SeriesKey, Vec<(String, f64)>> = BTreeMap::new();
     for r in &sens {
         let swing = num(r, "at_high") - num(r, "at_low");
         assert!((swing - num(r, "swing")).abs() <= 0.011, "{r:?}");
