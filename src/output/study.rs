@@ -548,7 +548,11 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{} – {}</td><td class=n>{} – {}</td><td class=n>{}</td></tr>",
             html(first),
-            html(&format!("{} ({})", label(r), r.perspective)),
+            html(&if r.party == "total" {
+                label(r)
+            } else {
+                format!("{} ({})", r.party, r.perspective)
+            }),
             html(&r.metric),
             format::money(d.baseline),
             format::money(d.variant),

@@ -25,7 +25,8 @@ fi
 if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/pngjs" ]; then
   (cd "$here" && npm ci --silent --no-audit --no-fund)
 fi
-mapfile -t reports < <(find "$out" -mindepth 2 -maxdepth 2 -name report.html | sort)
+# The scenarios' reports: folders with a manifest.json (a study's folder has study.json).
+mapfile -t reports < <(find "$out" -mindepth 2 -maxdepth 2 -name manifest.json | sed 's/manifest.json$/report.html/' | sort)
 if [ "${#reports[@]}" -eq 0 ]; then
   echo "browser test: no report.html under $out"
   exit 1
