@@ -37,4 +37,6 @@ rest=()
 for r in "${reports[@]}"; do
   if [[ "$r" == */bp_monitors/report.html ]]; then first+=("$r"); else rest+=("$r"); fi
 done
-CHROMIUM="$(command -v chromium)" node "$here/check.mjs" "$shot" "${first[@]}" "${rest[@]}"
+# Policy studies' pages (folders with study.json), checked more lightly.
+mapfile -t studies < <(find "$out" -mindepth 2 -maxdepth 2 -name study.json | sed 's/study.json$/report.html/; s/^/study:/' | sort)
+CHROMIUM="$(command -v chromium)" node "$here/check.mjs" "$shot" "${first[@]}" "${rest[@]}" "${studies[@]}"
