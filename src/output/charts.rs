@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -511,6 +512,35 @@ fn label_width(labels: &[String]) -> u32 {
     (longest as u32 * 7 + 16).clamp(60, 300)
 }
 
+/// The mesh of a chart with one row per category: values on x with the axis' labels, the
+/// categories' names on y (the first at the top), vertical grid lines only.
+fn draw_row_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x: &Axis,
+    xr: (f64, f64),
+    categories: &[String],
+    size: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let xs = x.scale;
+    chart
+        .configure_mesh()
+        .x_desc(x.desc.as_str())
+        .x_labels(label_count(x, xr))
+        .y_labels(categories.len().max(1) + 1)
+        .x_label_formatter(&|v| xs.label(*v))
+        .y_label_formatter(&|v| row_label(categories, *v))
+        .label_style(font(size))
+        .axis_desc_style(font(size + 1.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .disable_y_mesh()
+        .draw()?;
+    Ok(())
+}
+
 fn draw_bars<DB: DrawingBackend>(b: &Bars, area: &DrawingArea<DB, Shift>) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -529,21 +559,7 @@ where
         .x_label_area_size(44)
         .y_label_area_size(label_width(&b.categories))
         .build_cartesian_2d(xr.0..xr.1, -0.5..(n as f64 - 0.5))?;
-    let xs = b.x.scale;
-    let cats = b.categories.clone();
-    chart
-        .configure_mesh()
-        .x_desc(b.x.desc.as_str())
-        .x_labels(label_count(&b.x, xr))
-        .y_labels(n + 1)
-        .x_label_formatter(&|v| xs.label(*v))
-        .y_label_formatter(&|v| row_label(&cats, *v))
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
-        .disable_y_mesh()
-        .draw()?;
+    draw_row_mesh(&mut chart, &b.x, xr, &b.categories, 12.0)?;
     let g = b.groups.len().max(1);
     let h = 0.8 / g as f64;
     for (gi, name) in b.groups.iter().enumerate() {
@@ -613,21 +629,7 @@ where
         .x_label_area_size(44)
         .y_label_area_size(label_width(&cats))
         .build_cartesian_2d(xr.0..xr.1, -0.5..(n as f64 - 0.5))?;
-    let xs = t.x.scale;
-    let labels = cats.clone();
-    chart
-        .configure_mesh()
-        .x_desc(t.x.desc.as_str())
-        .x_labels(label_count(&t.x, xr))
-        .y_labels(n + 1)
-        .x_label_formatter(&|v| xs.label(*v))
-        .y_label_formatter(&|v| row_label(&labels, *v))
-        .label_style(font(11.0))
-        .axis_desc_style(font(12.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
-        .disable_y_mesh()
-        .draw()?;
+    draw_row_mesh(&mut chart, &t.x, xr, &cats, 11.0)?;
     let (low, high) = (colour(0), colour(1));
     for (i, &(_, lo, hi)) in t.rows.iter().enumerate() {
         let y = row_y(i, n);
@@ -677,20 +679,7 @@ where
         .x_label_area_size(44)
         .y_label_area_size(label_width(&labels))
         .build_cartesian_2d(xr.0..xr.1, -0.5..(n as f64 - 0.5))?;
-    let xs = w.x.scale;
-    chart
-        .configure_mesh()
-        .x_desc(w.x.desc.as_str())
-        .x_labels(label_count(&w.x, xr))
-        .y_labels(n + 1)
-        .x_label_formatter(&|v| xs.label(*v))
-        .y_label_formatter(&|v| row_label(&labels, *v))
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
-        .disable_y_mesh()
-        .draw()?;
+    draw_row_mesh(&mut chart, &w.x, xr, &labels, 12.0)?;
     let total = RGBColor(40, 60, 90);
     let (up, down) = (RGBColor(214, 39, 40), RGBColor(44, 160, 44));
     for (i, s) in w.steps.iter().enumerate() {

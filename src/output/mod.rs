@@ -718,23 +718,28 @@ pub fn write_run(
         let written = read::read_folder(tmp.path())?;
         write_report(&written, tmp.path(), options)?;
     }
-    // Move any earlier result aside first, so that the rename below cannot fail on a non-empty
-    // folder, and remove it only once the new one is in place.
-    let old = out_root.join(format!(
-        ".{}.old-{}",
-        data.scenario.name,
-        std::process::id()
-    ));
+    put_in_place(tmp, &final_dir)?;
+    Ok(final_dir)
+}
+
+/// Renames a finished temporary folder to `final_dir`. Any earlier result is moved aside first,
+/// so that the rename cannot fail on a non-empty folder, and removed only once the new one is
+/// in place.
+pub(crate) fn put_in_place(tmp: tempfile::TempDir, final_dir: &Path) -> Result<()> {
+    let name = final_dir
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let old = final_dir.with_file_name(format!(".{name}.old-{}", std::process::id()));
     let had_old = final_dir.exists();
     if had_old {
-        std::fs::rename(&final_dir, &old).map_err(io(&final_dir))?;
+        std::fs::rename(final_dir, &old).map_err(io(final_dir))?;
     }
     let tmp_path = tmp.keep();
-    std::fs::rename(&tmp_path, &final_dir).map_err(io(&final_dir))?;
+    std::fs::rename(&tmp_path, final_dir).map_err(io(final_dir))?;
     if had_old {
         std::fs::remove_dir_all(&old).map_err(io(&old))?;
     }
-    Ok(final_dir)
+    Ok(())
 }
 
 /// Prints the JSON Schema of scenario files to `out`.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::charts::{self, Axis, Band, BarValue, Bars, Chart, Line, Panel, Plot, Scale, Tornado};
 use super::format::{self, html};
+use super::io;
 use super::report::{STYLE, inline_svg};
 use crate::error::{Error, Result};
 use crate::study::{self, Delta, Findings, Row, SeriesYears, StudyInfo};
@@ -615,11 +616,6 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
     out
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
-    let path = path.to_owned();
-    move |source| Error::Write { path, source }
-}
-
 /// Writes the study's folder, `OUT/<scenario>.<kind>/`, atomically; returns its path.
 pub fn write_study(
     out_root: &Path,
@@ -675,15 +671,6 @@ pub fn write_study(
     let html = page(info, findings, chart.as_ref().map(|c| (c, svg.as_str())));
     let p = tmp.path().join("report.html");
     std::fs::write(&p, html).map_err(io(&p))?;
-    let old = out_root.join(format!(".{name}.old-{}", std::process::id()));
-    let had_old = final_dir.exists();
-    if had_old {
-        std::fs::rename(&final_dir, &old).map_err(io(&final_dir))?;
-    }
-    let tmp_path = tmp.keep();
-    std::fs::rename(&tmp_path, &final_dir).map_err(io(&final_dir))?;
-    if had_old {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
+    super::put_in_place(tmp, &final_dir)?;
     Ok(final_dir)
 }
