@@ -235,6 +235,19 @@ fn money_axis(info: &StudyInfo, what: &str) -> Axis {
     }
 }
 
+/// The series a chart shows, as `(party, perspective, size)`: the total first, then the `k`
+/// parties of the largest size.
+fn leading(mut series: Vec<(String, String, f64)>, k: usize) -> Vec<(String, String, f64)> {
+    let total = series
+        .iter()
+        .position(|s| s.0 == "total")
+        .map(|i| series.remove(i));
+    series.sort_by(|a, b| b.2.total_cmp(&a.2));
+    series.truncate(k);
+    series.splice(0..0, total);
+    series
+}
+
 /// The study's chart, if it has anything to show.
 pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Option<Chart> {
     let first = base.first()?.regime.clone();
@@ -301,7 +314,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                 .map(|(i, p)| p.x.unwrap_or(i as f64))
                 .collect();
             let first_point = points.first()?;
-            let mut series: Vec<(String, String, f64)> = first_point
+            let series: Vec<(String, String, f64)> = first_point
                 .rows
                 .iter()
                 .filter(|r| r.metric == "aal" && shown(r, &first, persp))
@@ -322,13 +335,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                 .filter(|s| s.2 > 0.0)
                 .collect();
             // The total first, then the parties with the largest losses.
-            let total = series
-                .iter()
-                .position(|s| s.0 == "total")
-                .map(|i| series.remove(i));
-            series.sort_by(|a, b| b.2.total_cmp(&a.2));
-            series.truncate(5);
-            series.splice(0..0, total);
+            let series = leading(series, 5);
             if series.is_empty() {
                 return None;
             }
@@ -417,7 +424,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                 .iter()
                 .filter(|r| r.metric == "aal" && shown(r, &first, persp))
                 .collect();
-            let mut series: Vec<(String, String, f64)> = first_rows
+            let series: Vec<(String, String, f64)> = first_rows
                 .iter()
                 .filter_map(|r| {
                     let b = base.iter().find(|s| {
@@ -429,13 +436,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                 })
                 .filter(|s| s.2 > 0.0)
                 .collect();
-            let total = series
-                .iter()
-                .position(|s| s.0 == "total")
-                .map(|i| series.remove(i));
-            series.sort_by(|a, b| b.2.total_cmp(&a.2));
-            series.truncate(3);
-            series.splice(0..0, total);
+            let series = leading(series, 3);
             if series.is_empty() {
                 return None;
             }
