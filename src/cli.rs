@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// fleetsim: simulate a fleet of connected devices and who pays when they fail.
 #[derive(Debug, Parser)]
-#[command(version, about, long_about = None, after_help = "Examples:\n  fleetsim run scenarios/\n  fleetsim run scenarios/bp_monitors.toml --replications 5000 --threads 2 --out results\n  fleetsim check scenarios/*.toml\n  fleetsim report output/\n  fleetsim schema > fleetsim.schema.json")]
+#[command(version, about, long_about = None, after_help = "Examples:\n  fleetsim run scenarios/\n  fleetsim run scenarios/bp_monitors.toml --replications 5000 --threads 2 --out results\n  fleetsim compare scenarios/smart_cameras.toml --policy authorisation\n  fleetsim sensitivity scenarios/bp_monitors.toml\n  fleetsim check scenarios/*.toml\n  fleetsim report output/\n  fleetsim schema > fleetsim.schema.json")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -64,9 +64,13 @@ pub enum Command {
     Compare {
         /// The scenario file.
         scenario: PathBuf,
-        /// A policy to compare (repeatable); default: every [[policy]] of the file.
+        /// A policy to compare (repeatable); default: every [[policy]] of the file and of the
+        /// policy files.
         #[arg(long = "policy")]
         policies: Vec<String>,
+        /// A file of [[policy]] tables to add to the scenario's own (repeatable).
+        #[arg(long = "policies", value_name = "FILE")]
+        policy_files: Vec<PathBuf>,
         #[command(flatten)]
         study: StudyArgs,
     },
@@ -92,9 +96,14 @@ pub enum Command {
     Sensitivity {
         /// The scenario file.
         scenario: PathBuf,
-        /// FIELD=LOW,HIGH (repeatable); default: the file's [[sensitivity]] entries.
+        /// FIELD=LOW,HIGH (repeatable); default: the [[sensitivity]] entries of the file and
+        /// of the policy files.
         #[arg(long = "param")]
         params: Vec<String>,
+        /// A file of [[sensitivity]] (and [[policy]]) tables to add to the scenario's own
+        /// (repeatable).
+        #[arg(long = "policies", value_name = "FILE")]
+        policy_files: Vec<PathBuf>,
         #[command(flatten)]
         study: StudyArgs,
     },

@@ -17,6 +17,13 @@ use fleetsim::scenario::Role;
 use fleetsim::studies::{StudyOptions, StudyOutcome};
 use fleetsim::{RunOptions, output, scenario};
 
+/// Prints a line to stdout, ignoring a closed pipe (`fleetsim … | head` must not panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
@@ -54,7 +61,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
             let mut ok = true;
             for file in expand(&paths, &mut ok) {
                 match scenario::load_study(&file).and_then(|s| s.check().map(|()| s)) {
-                    Ok(s) => println!("ok: {} ({})", file.display(), s.loaded.scenario.name),
+                    Ok(s) => say!("ok: {} ({})", file.display(), s.loaded.scenario.name),
                     Err(e) => {
                         ok = false;
                         eprintln!("{}", error_text(&e));
@@ -107,22 +114,24 @@ fn dispatch(cli: Cli) -> Result<bool> {
         Command::Compare {
             scenario,
             policies,
+            policy_files,
             study,
-        } => run_study(&study, |o, bar| {
+        } => run_study(&study, policy_files, |o, bar| {
             fleetsim::studies::compare_file(&scenario, &policies, o, bar)
         }),
         Command::Sweep {
             scenario,
             params,
             study,
-        } => run_study(&study, |o, bar| {
+        } => run_study(&study, Vec::new(), |o, bar| {
             fleetsim::studies::sweep_file(&scenario, &params, o, bar)
         }),
         Command::Sensitivity {
             scenario,
             params,
+            policy_files,
             study,
-        } => run_study(&study, |o, bar| {
+        } => run_study(&study, policy_files, |o, bar| {
             fleetsim::studies::sensitivity_file(&scenario, &params, o, bar)
         }),
         Command::Report { dir, perspective } => {
@@ -141,7 +150,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
             let mut ok = true;
             for f in &folders {
                 match output::rebuild_report(f, &options) {
-                    Ok(()) => println!("report: {}", f.join("report.html").display()),
+                    Ok(()) => say!("report: {}", f.join("report.html").display()),
                     Err(e) => {
                         ok = false;
                         eprintln!("{}", error_text(&e));
@@ -151,7 +160,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
             if !dir.join("manifest.json").is_file()
                 && let Some(index) = output::write_index(&dir)?
             {
-                println!("index: {}", index.display());
+                say!("index: {}", index.display());
             }
             Ok(ok)
         }
@@ -161,6 +170,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
 /// Runs a study with a progress bar and prints its table; `Ok(false)` when it failed.
 fn run_study(
     args: &StudyArgs,
+    policy_files: Vec<PathBuf>,
     study: impl FnOnce(&StudyOptions, &Bar) -> fleetsim::Result<StudyOutcome>,
 ) -> Result<bool> {
     if args.return_period.is_nan() || args.return_period < 1.0 || args.return_period.is_infinite() {
@@ -182,6 +192,7 @@ fn run_study(
             report: Some(report_options(args.perspective)),
         },
         return_period: args.return_period,
+        policy_files,
     };
     let bar = Bar(progress_bar());
     let result = study(&options, &bar);
@@ -190,7 +201,7 @@ fn run_study(
         Ok(outcome) => {
             print_study(&outcome);
             if let Some(index) = output::write_index(&options.run.out_root)? {
-                println!("reports: {}", index.display());
+                say!("reports: {}", index.display());
             }
             Ok(true)
         }

@@ -26,6 +26,18 @@ pub struct StudyOptions {
     pub run: RunOptions,
     /// The return period whose loss is compared besides the AAL.
     pub return_period: f64,
+    /// Files of policies and sensitivity parameters, besides the scenario file's own.
+    pub policy_files: Vec<PathBuf>,
+}
+
+/// The scenario with its own policies and those of the policy files.
+fn load(path: &Path, options: &StudyOptions) -> Result<Study> {
+    let mut study = scenario::load_study(path)?;
+    for f in &options.policy_files {
+        let (policies, params) = scenario::load_policy_file(f)?;
+        study.add(policies, params)?;
+    }
+    Ok(study)
 }
 
 /// Runs the baseline and each named policy (all the file's policies when `names` is empty)
@@ -36,11 +48,11 @@ pub fn compare_file(
     options: &StudyOptions,
     progress: &dyn Progress,
 ) -> Result<StudyOutcome> {
-    let study = scenario::load_study(path)?;
+    let study = load(path, options)?;
     let policies: Vec<Policy> = if names.is_empty() {
         if study.policies.is_empty() {
             return Err(Error::Policy(vec![format!(
-                "{} has no [[policy]]: name one with --policy (built in: {})",
+                "{} has no [[policy]], nor has any --policies file: name one with --policy (built in: {})",
                 path.display(),
                 builtin_names()
             )]));
@@ -101,7 +113,7 @@ pub fn sweep_file(
     options: &StudyOptions,
     progress: &dyn Progress,
 ) -> Result<StudyOutcome> {
-    let study = scenario::load_study(path)?;
+    let study = load(path, options)?;
     let mut axes = Vec::new();
     let mut problems = Vec::new();
     for p in params {
@@ -206,7 +218,7 @@ pub fn sensitivity_file(
     options: &StudyOptions,
     progress: &dyn Progress,
 ) -> Result<StudyOutcome> {
-    let study = scenario::load_study(path)?;
+    let study = load(path, options)?;
     let mut list: Vec<overlay::Param> = Vec::new();
     let mut problems = Vec::new();
     for p in params {

@@ -488,3 +488,80 @@ scale = { "device_class.fridge.firmware_bug.rate_per_device_year" = 0.5 }
     assert!(stderr.contains("expected FIELD=VALUE,VALUE"), "{stderr}");
     assert!(!tmp.path().join("out").exists(), "nothing written");
 }
+
+/// Policies may live in a file of their own (`--policies`), read and located like a scenario's.
+#[test]
+fn policy_files_add_policies_and_locate_their_errors() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = tmp.path().join("policies.toml");
+    fs::write(
+        &file,
+        r#"# Policies kept apart from the scenario.
+[[policy]]
+name = "quarterly_calibration"
+set = { "device_class.bp_monitor_v2.sensor_drift.calibration_interval_days" = 91 }
+
+[[sensitivity]]
+field = "device_class.bp_monitor_v2.installation_error.probability"
+low = 0.001
+high = 0.01
+"#,
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    fleetsim()
+        .args([
+            "compare",
+            BP,
+            "--policy",
+            "quarterly_calibration",
+            "--replications",
+            "4",
+            "--policies",
+        ])
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let (_, compared) = rows(&out.join("bp_monitors.compare/compare.csv"));
+    let r = find(&compared, "quarterly_calibration", "total", "ground_up", "aal");
+    assert!(num(r, "ci95_high") < 0.0, "less drift harm: {r:?}");
+    fleetsim()
+        .args(["sensitivity", BP, "--replications", "2", "--policies"])
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let (_, sens) = rows(&out.join("bp_monitors.sensitivity/sensitivity.csv"));
+    // The scenario's four parameters and the file's one.
+    let mut fields: Vec<&str> = sens.iter().map(|r| r["field"].as_str()).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    assert_eq!(fields.len(), 5, "{fields:?}");
+
+    let bad = tmp.path().join("bad.toml");
+    fs::write(
+        &bad,
+        "[[policy]]\nname = \"x\"\nsett = { \"a\" = 1 }\n\n[[polcy]]\nname = \"y\"\n",
+    )
+    .expect("write");
+    let assert = fleetsim()
+        .args(["compare", BP, "--policies"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let b = bad.display().to_string();
+    let first = format!(
+        "error: {b}:3:1: policy[0].sett: found unknown key \"sett\", expected one of description, name, scale, set; did you mean \"set\"?"
+    );
+    let second = format!(
+        "error: {b}:5:3: polcy: found unknown key \"polcy\", expected one of policy, sensitivity; did you mean \"policy\"?"
+    );
+    let (i, j) = (stderr.find(&first), stderr.find(&second));
+    assert!(i.is_some() && j.is_some() && i < j, "{stderr}");
+}

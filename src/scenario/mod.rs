@@ -79,7 +79,55 @@ pub fn load_study(path: &Path) -> Result<Study> {
     })
 }
 
+/// Reads a file of policies: `[[policy]]` and `[[sensitivity]]` entries only, checked for
+/// syntax and shape like a scenario file, every problem located.
+pub fn load_policy_file(path: &Path) -> Result<(Vec<overlay::Policy>, Vec<overlay::Param>)> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let schema =
+        serde_json::to_value(schemars::schema_for!(raw::RawPolicyFile)).unwrap_or(Json::Null);
+    let (_, _, mut items) =
+        read_shape::<raw::RawPolicyFile>(&text, path, &schema).map_err(Error::Invalid)?;
+    if !items.is_empty() {
+        items.sort_by_key(|d| (d.line, d.column));
+        return Err(Error::Invalid(Diagnostics {
+            file: path.to_owned(),
+            items,
+        }));
+    }
+    overlay::read_study(&text, path).map_err(Error::Invalid)
+}
+
 impl Study {
+    /// Adds the policies and parameters of a policy file; a policy named as one already there
+    /// is an error.
+    pub fn add(
+        &mut self,
+        policies: Vec<overlay::Policy>,
+        params: Vec<overlay::Param>,
+    ) -> Result<()> {
+        let clash: Vec<String> = policies
+            .iter()
+            .filter(|p| self.policies.iter().any(|q| q.name == p.name))
+            .map(|p| {
+                format!(
+                    "policy {} is defined twice, in the policy file and in {}",
+                    p.name,
+                    self.loaded.path.display()
+                )
+            })
+            .collect();
+        if !clash.is_empty() {
+            return Err(Error::Policy(clash));
+        }
+        self.policies.extend(policies);
+        self.params.extend(params);
+        Ok(())
+    }
+
     /// The policy named `name`: the file's own, else a built-in one.
     pub fn policy(&self, name: &str) -> Option<overlay::Policy> {
         self.policies
@@ -148,6 +196,49 @@ pub fn discover(arg: &Path) -> Result<Vec<PathBuf>> {
 
 /// Parses and validates scenario text; `file` is used only to label diagnostics.
 pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnostics> {
+    let schema = schema_value();
+    let (raw, doc, mut items) = read_shape::<raw::RawScenario>(text, file, &schema)?;
+    let sorted = |mut items: Vec<Diagnostic>| {
+        items.sort_by_key(|d| (d.line, d.column));
+        Diagnostics {
+            file: file.to_owned(),
+            items,
+        }
+    };
+    let locate = |span: std::ops::Range<usize>, field: String, message: String| {
+        let (line, column) = line_col(text, span.start);
+        Diagnostic {
+            file: file.to_owned(),
+            line,
+            column,
+            field,
+            message,
+        }
+    };
+    // Stage 3: meaning.
+    match validate::validate(&raw) {
+        Ok(s) if items.is_empty() => Ok(s),
+        Ok(_) => Err(sorted(items)),
+        Err(problems) => {
+            items.extend(
+                problems
+                    .into_iter()
+                    .map(|p| locate(p.path.span_in(&doc), p.path.to_string(), p.message)),
+            );
+            Err(sorted(items))
+        }
+    }
+}
+
+/// Stages 1 and 2 of reading a TOML file into `T`: syntax (every recoverable error), then
+/// shape (every key the schema does not allow, then serde's first type error). Returns the
+/// value, the spanned document (to locate later problems) and the unknown keys found; a
+/// syntax or type error ends it.
+fn read_shape<'a, T: serde::de::DeserializeOwned>(
+    text: &'a str,
+    file: &Path,
+    schema: &Json,
+) -> std::result::Result<(T, toml::Spanned<DeTable<'a>>, Vec<Diagnostic>), Diagnostics> {
     let locate = |span: std::ops::Range<usize>, field: String, message: String| {
         let (line, column) = line_col(text, span.start);
         Diagnostic {
@@ -179,10 +270,9 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
 
     // Stage 2: shape. Unknown keys are found by walking the document against the schema, so
     // that none is hidden when a wrong type stops deserialisation just below.
-    let schema = schema_value();
     let mut items = Vec::new();
     unknown_keys(
-        &schema,
+        schema,
         doc.get_ref(),
         &FieldPath::root(),
         &mut |path, span| {
@@ -191,7 +281,7 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
                 _ => String::new(),
             };
             let parent = FieldPath(path.0[..path.0.len().saturating_sub(1)].to_vec());
-            let allowed = allowed_keys(&schema, &parent);
+            let allowed = allowed_keys(schema, &parent);
             let hint = did_you_mean_key(&key, &allowed);
             items.push(locate(
                 span,
@@ -203,7 +293,7 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
             ));
         },
     );
-    let raw: std::result::Result<raw::RawScenario, _> =
+    let raw: std::result::Result<T, _> =
         serde::Deserialize::deserialize(toml::de::Deserializer::from(doc.clone()));
     let sorted = |mut items: Vec<Diagnostic>| {
         items.sort_by_key(|d| (d.line, d.column));
@@ -235,20 +325,7 @@ pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnosti
             return Err(sorted(items));
         }
     };
-
-    // Stage 3: meaning.
-    match validate::validate(&raw) {
-        Ok(s) if items.is_empty() => Ok(s),
-        Ok(_) => Err(sorted(items)),
-        Err(problems) => {
-            items.extend(
-                problems
-                    .into_iter()
-                    .map(|p| locate(p.path.span_in(&doc), p.path.to_string(), p.message)),
-            );
-            Err(sorted(items))
-        }
-    }
+    Ok((raw, doc, items))
 }
 
 /// Reports every key of `table` (at `path`) that the schema does not allow there, and walks

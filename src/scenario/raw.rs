@@ -53,6 +53,17 @@ pub struct RawScenario {
     pub sensitivity: Vec<RawSensitivity>,
 }
 
+/// A file of policies for `--policies`: the `[[policy]]` and `[[sensitivity]]` tables of a
+/// scenario file, alone.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawPolicyFile {
+    #[serde(default)]
+    pub policy: Vec<RawPolicy>,
+    #[serde(default)]
+    pub sensitivity: Vec<RawSensitivity>,
+}
+
 /// `[[policy]]`: a named set of changes to the scenario's fields. Field paths are dotted, as
 /// in error messages (`device_class[0].security.credentials`); a list element may also be
 /// named by its `name` (`device_class.cameras.…`) or all of them by `*`.
