@@ -184,7 +184,7 @@ pub fn sweep_file(
         let values: Vec<String> = axes
             .iter()
             .zip(g)
-            .map(|((_, _, vals), &i)| vals[i].to_string())
+            .map(|((_, _, vals), &i)| plain(&vals[i]))
             .collect();
         let x = axes.first().and_then(|(_, _, vals)| {
             let v = &vals[g[0]];
@@ -284,8 +284,8 @@ pub fn sensitivity_file(
         let h = run(sh, &high.name, options, progress)?;
         swings.push(Swing {
             field: p.field.clone(),
-            low: p.low.to_string(),
-            high: p.high.to_string(),
+            low: plain(&p.low),
+            high: plain(&p.high),
             rows: compare(&p.field, &l, &h, ctx),
         });
         infos.push(policy_info(low));
@@ -392,6 +392,11 @@ fn compare(label: &str, base: &[SeriesYears], variant: &[SeriesYears], ctx: Ctx)
         ctx.return_period,
         &resamples,
     )
+}
+
+/// A value as a table cell: a string without its TOML quotes, anything else as TOML writes it.
+fn plain(v: &toml::Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
 }
 
 fn change_text(c: &Change) -> String {

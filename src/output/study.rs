@@ -339,6 +339,9 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
             if series.is_empty() {
                 return None;
             }
+            if points.iter().any(|p| p.x.is_none()) {
+                return Some(categorical_sweep(info, &first, fields, points, &series));
+            }
             let tail = format!("aep_rp_{}", info.return_period);
             let panels = series
                 .iter()
@@ -479,6 +482,67 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                 plot: Plot::Tornadoes(tornadoes),
             })
         }
+    }
+}
+
+/// A sweep over values that are not numbers (a regime, a credential policy): grouped bars of
+/// each party's AAL at each point, with the paired interval of its change from the first.
+fn categorical_sweep(
+    info: &StudyInfo,
+    regime: &str,
+    fields: &[String],
+    points: &[study::SweepPoint],
+    series: &[(String, String, f64)],
+) -> Chart {
+    let categories: Vec<String> = series
+        .iter()
+        .map(|(party, perspective, _)| {
+            if party == "total" {
+                "victims' damages (ground-up)".to_owned()
+            } else {
+                format!("{party} ({perspective})")
+            }
+        })
+        .collect();
+    let groups: Vec<String> = points.iter().map(|p| p.values.join(", ")).collect();
+    let values = series
+        .iter()
+        .map(|(party, perspective, _)| {
+            points
+                .iter()
+                .map(|p| {
+                    p.rows
+                        .iter()
+                        .find(|r| {
+                            r.regime == regime
+                                && &r.party == party
+                                && &r.perspective == perspective
+                                && r.metric == "aal"
+                        })
+                        .map(|r| BarValue {
+                            value: r.delta.variant,
+                            interval: Some((
+                                r.delta.baseline + r.delta.paired.0,
+                                r.delta.baseline + r.delta.paired.1,
+                            )),
+                        })
+                })
+                .collect()
+        })
+        .collect();
+    let n = categories.len() * groups.len();
+    Chart {
+        file: "sweep",
+        title: format!("Exposure for each value of {}", fields.join(", ")),
+        caption: "Each party's AAL at each point of the sweep, with the 95 % interval of its change from the first point, from the paired runs.".to_owned(),
+        width: 1000,
+        height: (140 + 20 * n as u32).max(360),
+        plot: Plot::Bars(Bars {
+            categories,
+            groups,
+            values,
+            x: money_axis(info, "average annual loss"),
+        }),
     }
 }
 
