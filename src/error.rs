@@ -36,6 +36,17 @@ pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
 }
 
+impl Diagnostics {
+    /// Every problem of `file`, in the order of the file.
+    pub fn sorted(file: &std::path::Path, mut items: Vec<Diagnostic>) -> Self {
+        items.sort_by_key(|d| (d.line, d.column));
+        Self {
+            file: file.to_owned(),
+            items,
+        }
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.items {

@@ -230,11 +230,6 @@ fn print_study(o: &StudyOutcome) {
         o.folder.display()
     );
     let persp = info.perspective.as_str();
-    let shown = |r: &Row| {
-        r.metric == "aal"
-            && ((r.party == "total" && r.perspective == "ground_up")
-                || (r.party != "total" && (r.perspective == persp || r.perspective == "insurer")))
-    };
     let mut print = |title: &str, rows: &[Row]| {
         let _ = writeln!(out, "  {title}");
         let _ = writeln!(
@@ -244,7 +239,7 @@ fn print_study(o: &StudyOutcome) {
         );
         for r in rows
             .iter()
-            .filter(|r| shown(r) && r.regime == rows[0].regime)
+            .filter(|r| r.metric == "aal" && r.is_headline(&rows[0].regime, persp))
         {
             let d = &r.delta;
             let name = if r.party == "total" {

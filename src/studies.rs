@@ -83,7 +83,7 @@ pub fn compare_file(
         }
         found
     };
-    let scenarios = variants(&study, &policies)?;
+    let scenarios = study.variants(&policies)?;
     let ctx = Ctx::new(&study, options);
     let started = Instant::now();
     let base = run(study.loaded.scenario.clone(), "baseline", options, progress)?;
@@ -91,7 +91,7 @@ pub fn compare_file(
     let mut infos = vec![baseline_info()];
     for (policy, sc) in policies.iter().zip(scenarios) {
         let v = run(sc, &policy.name, options, progress)?;
-        rows.extend(compare(&policy.name, &base, &v, ctx));
+        rows.extend(compare(&policy.name, &base, &v, &ctx));
         infos.push(policy_info(policy));
     }
     finish(
@@ -152,27 +152,19 @@ pub fn sweep_file(
     let policies: Vec<Policy> = grid
         .iter()
         .map(|g| {
-            let changes: Vec<Change> = axes
-                .iter()
-                .zip(g)
-                .map(|((arg, field, values), &i)| Change {
-                    field: field.clone(),
-                    op: Op::Set(values[i].clone()),
-                    origin: Origin::CommandLine(format!("--param {arg}")),
-                })
-                .collect();
-            Policy {
-                name: changes
-                    .iter()
-                    .map(change_text)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                description: String::new(),
-                changes,
-            }
+            Policy::of(
+                axes.iter()
+                    .zip(g)
+                    .map(|((arg, field, values), &i)| Change {
+                        field: field.clone(),
+                        op: Op::Set(values[i].clone()),
+                        origin: Origin::CommandLine(format!("--param {arg}")),
+                    })
+                    .collect(),
+            )
         })
         .collect();
-    let scenarios = variants(&study, &policies)?;
+    let scenarios = study.variants(&policies)?;
     let ctx = Ctx::new(&study, options);
     let started = Instant::now();
     let mut first: Option<Vec<SeriesYears>> = None;
@@ -193,7 +185,7 @@ pub fn sweep_file(
         points.push(SweepPoint {
             values,
             x,
-            rows: compare(&policy.name, base, &v, ctx),
+            rows: compare(&policy.name, base, &v, &ctx),
         });
         infos.push(policy_info(policy));
     }
@@ -249,27 +241,13 @@ pub fn sensitivity_file(
     }
     let policies: Vec<(Policy, Policy)> = list
         .iter()
-        .map(|p| {
-            let one = |v: &toml::Value| {
-                let change = Change {
-                    field: p.field.clone(),
-                    op: Op::Set(v.clone()),
-                    origin: p.origin.clone(),
-                };
-                Policy {
-                    name: change_text(&change),
-                    description: String::new(),
-                    changes: vec![change],
-                }
-            };
-            (one(&p.low), one(&p.high))
-        })
+        .map(|p| (p.policy(&p.low), p.policy(&p.high)))
         .collect();
     let flat: Vec<Policy> = policies
         .iter()
         .flat_map(|(a, b)| [a.clone(), b.clone()])
         .collect();
-    let scenarios = variants(&study, &flat)?;
+    let scenarios = study.variants(&flat)?;
     let ctx = Ctx::new(&study, options);
     let started = Instant::now();
     let base = run(study.loaded.scenario.clone(), "baseline", options, progress)?;
@@ -286,7 +264,7 @@ pub fn sensitivity_file(
             field: p.field.clone(),
             low: plain(&p.low),
             high: plain(&p.high),
-            rows: compare(&p.field, &l, &h, ctx),
+            rows: compare(&p.field, &l, &h, &ctx),
         });
         infos.push(policy_info(low));
         infos.push(policy_info(high));
@@ -308,24 +286,6 @@ fn builtin_names() -> String {
         .map(|p| p.name.clone())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Every policy's scenario, or every problem of every policy at once.
-fn variants(study: &Study, policies: &[Policy]) -> Result<Vec<Scenario>> {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for p in policies {
-        match study.variant(p) {
-            Ok(s) => out.push(s),
-            Err(Error::Policy(v)) => problems.extend(v),
-            Err(e) => problems.push(e.to_string()),
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Policy(problems))
-    }
 }
 
 /// Runs one variant with the study's replications and seed; its series' yearly losses.
@@ -360,50 +320,42 @@ fn run(
     Ok(study::series_years(&sc, &results))
 }
 
-/// What the comparisons of one study share: the horizon (no policy changes it), the seed of
-/// the bootstrap, and the return period compared.
-#[derive(Debug, Clone, Copy)]
+/// What the comparisons of one study share: the horizon and replications (no policy changes
+/// them), the bootstrap's resamples of the replications (drawn once, from the seed), and the
+/// return period compared.
 struct Ctx {
     horizon: usize,
-    seed: u64,
+    resamples: Vec<Vec<usize>>,
     return_period: f64,
 }
 
 impl Ctx {
     fn new(study: &Study, options: &StudyOptions) -> Self {
         let sc = &study.loaded.scenario;
+        let replications = options.run.replications.unwrap_or(sc.replications) as usize;
+        let seed = options.run.seed.unwrap_or(sc.seed);
         Ctx {
             horizon: sc.horizon_years as usize,
-            seed: options.run.seed.unwrap_or(sc.seed),
+            resamples: study::resamples(seed, replications, study::BOOTSTRAP),
             return_period: options.return_period,
         }
     }
 }
 
-fn compare(label: &str, base: &[SeriesYears], variant: &[SeriesYears], ctx: Ctx) -> Vec<Row> {
-    let years = base.first().map_or(0, |s| s.annual.len());
-    let reps = years / ctx.horizon.max(1);
-    let resamples = study::resamples(ctx.seed, reps, study::BOOTSTRAP);
+fn compare(label: &str, base: &[SeriesYears], variant: &[SeriesYears], ctx: &Ctx) -> Vec<Row> {
     study::compare(
         label,
         base,
         variant,
         ctx.horizon,
         ctx.return_period,
-        &resamples,
+        &ctx.resamples,
     )
 }
 
 /// A value as a table cell: a string without its TOML quotes, anything else as TOML writes it.
 fn plain(v: &toml::Value) -> String {
     v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-}
-
-fn change_text(c: &Change) -> String {
-    match &c.op {
-        Op::Set(v) => format!("{} = {v}", c.field),
-        Op::Scale(f) => format!("{} × {f}", c.field),
-    }
 }
 
 fn baseline_info() -> VariantInfo {
@@ -418,7 +370,7 @@ fn policy_info(p: &Policy) -> VariantInfo {
     VariantInfo {
         label: p.name.clone(),
         description: p.description.clone(),
-        changes: p.changes.iter().map(change_text).collect(),
+        changes: p.changes.iter().map(Change::text).collect(),
     }
 }
 

@@ -217,6 +217,19 @@ pub struct Row {
     pub delta: Delta,
 }
 
+impl Row {
+    /// Whether the row is one a reader sees first: under `regime`, the victims' ground-up
+    /// damages, and each party in `perspective` (insurers in theirs).
+    pub fn is_headline(&self, regime: &str, perspective: &str) -> bool {
+        self.regime == regime
+            && if self.party == "total" {
+                self.perspective == "ground_up"
+            } else {
+                self.perspective == perspective || self.perspective == "insurer"
+            }
+    }
+}
+
 /// Compares every series of `variant` with the baseline's: AAL and the loss at return period
 /// `t` (when the runs are long enough).
 pub fn compare(

@@ -798,7 +798,7 @@ pub fn warnings(f: &RunFolder, o: &ReportOptions) -> Vec<String> {
 }
 
 /// The HTML page's style: plain, printable, no external resources.
-pub(crate) const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#1d2733;margin:0;background:#f4f6f8}\
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#1d2733;margin:0;background:#f4f6f8}\
 main{max-width:1060px;margin:0 auto;padding:24px 28px 48px;background:#fff}\
 h1{font-size:28px;margin:8px 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #d8dee6;padding-bottom:4px}\
 h3{font-size:16px;margin:18px 0 6px}p{line-height:1.45}\
@@ -809,9 +809,31 @@ figcaption{font-size:13px;color:#44515f;margin-top:4px}\
 .warn{background:#fff6e0;border-left:4px solid #e0a000;padding:8px 12px;margin:6px 0;font-size:14px}\
 .muted{color:#5d6b7a;font-size:13px}nav a{margin-right:12px}";
 
+/// The start of a page, up to its name and description: `title` prefixes the name in the
+/// window's title, `kicker` stands above the heading.
+pub(crate) fn page_head(title: &str, kicker: &str, name: &str, desc: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}: {name}</title><style>{STYLE}</style></head>\n<body><main>\n<p class=muted>{kicker}</p><h1>{name}</h1><p>{desc}</p>\n",
+        title = html(title),
+        kicker = html(kicker),
+        name = html(name),
+        desc = html(desc)
+    )
+}
+
+/// A chart inlined as a figure, with its caption and the names of its files.
+pub(crate) fn figure(chart: &Chart, svg: &str) -> String {
+    format!(
+        "<figure id=\"{id}\">{svg}<figcaption>{cap} <span class=muted>(charts/{id}.svg, charts/{id}.png)</span></figcaption></figure>",
+        id = chart.file,
+        svg = inline_svg(svg),
+        cap = html(&chart.caption)
+    )
+}
+
 /// An SVG document as an element to inline: no XML declaration and no namespace attribute,
 /// which HTML does not need and which would be the page's only address.
-pub(crate) fn inline_svg(svg: &str) -> String {
+fn inline_svg(svg: &str) -> String {
     let s = svg.trim_start();
     let s = match s.strip_prefix("<?xml") {
         Some(rest) => rest.split_once("?>").map_or(rest, |x| x.1).trim_start(),
@@ -913,12 +935,12 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
     let m = &f.manifest;
     let persp = o.perspective.name();
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>fleetsim report: {name}</title><style>{STYLE}</style></head>\n<body><main>\n<p class=muted>fleetsim risk report</p><h1>{name}</h1><p>{desc}</p>\n",
-        name = html(&m.scenario),
-        desc = html(&m.description)
-    );
+    out.push_str(&page_head(
+        "fleetsim report",
+        "fleetsim risk report",
+        &m.scenario,
+        &m.description,
+    ));
     let _ = writeln!(
         out,
         "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>"
@@ -1014,13 +1036,7 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
     // Charts.
     let _ = write!(out, "\n<h2 id=\"charts\">Charts</h2>\n");
     for r in rendered {
-        let _ = writeln!(
-            out,
-            "<figure id=\"{id}\">{svg}<figcaption>{cap} <span class=muted>(charts/{id}.svg, charts/{id}.png)</span></figcaption></figure>",
-            id = r.chart.file,
-            svg = inline_svg(r.svg),
-            cap = html(&r.chart.caption)
-        );
+        let _ = writeln!(out, "{}", figure(r.chart, r.svg));
     }
 
     // Incidents.

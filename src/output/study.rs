@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::charts::{self, Axis, Band, BarValue, Bars, Chart, Line, Panel, Plot, Scale, Tornado};
 use super::format::{self, html};
 use super::io;
-use super::report::{STYLE, inline_svg};
+use super::report::{figure, page_head};
 use crate::error::{Error, Result};
 use crate::study::{self, Delta, Findings, Row, SeriesYears, StudyInfo};
 
@@ -206,20 +206,38 @@ fn baseline_metric(base: &[SeriesYears], r: &Row, t: f64) -> Option<f64> {
     }
 }
 
-/// Whether a row is one the chart and page show: the first regime's ground-up total, and each
-/// party in the study's perspective (insurers in theirs).
-fn shown(r: &Row, first_regime: &str, perspective: &str) -> bool {
-    r.regime == first_regime
-        && ((r.party == "total" && r.perspective == "ground_up")
-            || (r.party != "total" && (r.perspective == perspective || r.perspective == "insurer")))
-}
+/// What the victims' ground-up damages are called in charts and tables.
+const VICTIMS: &str = "victims' damages (ground-up)";
 
+/// A row's category in a chart of one perspective: the victims, or the party's name.
 fn label(r: &Row) -> String {
     if r.party == "total" {
-        "victims' damages (ground-up)".to_owned()
+        VICTIMS.to_owned()
     } else {
         r.party.clone()
     }
+}
+
+/// A series' name with its perspective: the victims, or `party (perspective)`.
+fn series_label(party: &str, perspective: &str) -> String {
+    if party == "total" {
+        VICTIMS.to_owned()
+    } else {
+        format!("{party} ({perspective})")
+    }
+}
+
+/// The row of `rows` for a regime, series and metric.
+fn find<'a>(
+    rows: &'a [Row],
+    regime: &str,
+    party: &str,
+    perspective: &str,
+    metric: &str,
+) -> Option<&'a Row> {
+    rows.iter().find(|r| {
+        r.regime == regime && r.party == party && r.perspective == perspective && r.metric == metric
+    })
 }
 
 /// A field path's last two steps, short enough for a chart's row label.
@@ -256,7 +274,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
         Findings::Compare(rows) => {
             let rows: Vec<&Row> = rows
                 .iter()
-                .filter(|r| r.metric == "aal" && shown(r, &first, persp))
+                .filter(|r| r.metric == "aal" && r.is_headline(&first, persp))
                 .collect();
             let mut categories: Vec<String> = Vec::new();
             let mut groups: Vec<String> = Vec::new();
@@ -292,20 +310,17 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                         .collect()
                 })
                 .collect();
-            let n = categories.len() * groups.len();
-            Some(Chart {
-                file: "compare",
-                title: format!("Change in AAL by party, policy − baseline ({first}, {persp})"),
-                caption: "The change in each party's average annual loss under each policy, with its 95 % interval from the paired runs (common random numbers): a bar left of zero is a saving.".to_owned(),
-                width: 1000,
-                height: (140 + 20 * n as u32).max(360),
-                plot: Plot::Bars(Bars {
+            Some(bars_chart(
+                "compare",
+                format!("Change in AAL by party, policy − baseline ({first}, {persp})"),
+                "The change in each party's average annual loss under each policy, with its 95 % interval from the paired runs (common random numbers): a bar left of zero is a saving.",
+                Bars {
                     categories,
                     groups,
                     values,
                     x: money_axis(info, "change in average annual loss"),
-                }),
-            })
+                },
+            ))
         }
         Findings::Sweep { fields, points } => {
             let xs: Vec<f64> = points
@@ -317,7 +332,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
             let series: Vec<(String, String, f64)> = first_point
                 .rows
                 .iter()
-                .filter(|r| r.metric == "aal" && shown(r, &first, persp))
+                .filter(|r| r.metric == "aal" && r.is_headline(&first, persp))
                 .map(|r| {
                     let peak = points
                         .iter()
@@ -347,15 +362,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                 .iter()
                 .map(|(party, perspective, _)| {
                     let pick = |p: &study::SweepPoint, metric: &str| -> Option<Delta> {
-                        p.rows
-                            .iter()
-                            .find(|r| {
-                                r.regime == first
-                                    && &r.party == party
-                                    && &r.perspective == perspective
-                                    && r.metric == metric
-                            })
-                            .map(|r| r.delta)
+                        find(&p.rows, &first, party, perspective, metric).map(|r| r.delta)
                     };
                     let aal: Vec<(f64, Delta)> = xs
                         .iter()
@@ -385,11 +392,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                         });
                     }
                     Panel {
-                        title: if party == "total" {
-                            "victims' damages (ground-up)".to_owned()
-                        } else {
-                            format!("{party} ({perspective})")
-                        },
+                        title: series_label(party, perspective),
                         x: Axis {
                             desc: fields.first().cloned().unwrap_or_default(),
                             scale: Scale::Plain,
@@ -425,7 +428,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                 .first()?
                 .rows
                 .iter()
-                .filter(|r| r.metric == "aal" && shown(r, &first, persp))
+                .filter(|r| r.metric == "aal" && r.is_headline(&first, persp))
                 .collect();
             let series: Vec<(String, String, f64)> = first_rows
                 .iter()
@@ -449,22 +452,13 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                     let mut rows: Vec<(String, f64, f64)> = swings
                         .iter()
                         .filter_map(|s| {
-                            let r = s.rows.iter().find(|r| {
-                                r.regime == first
-                                    && &r.party == party
-                                    && &r.perspective == perspective
-                                    && r.metric == "aal"
-                            })?;
+                            let r = find(&s.rows, &first, party, perspective, "aal")?;
                             Some((short_field(&s.field), r.delta.baseline, r.delta.variant))
                         })
                         .collect();
                     rows.sort_by(|a, b| (b.2 - b.1).abs().total_cmp(&(a.2 - a.1).abs()));
                     Tornado {
-                        title: if party == "total" {
-                            "victims' damages (ground-up)".to_owned()
-                        } else {
-                            format!("{party} ({perspective})")
-                        },
+                        title: series_label(party, perspective),
                         x: money_axis(info, "AAL"),
                         base: *aal,
                         rows,
@@ -496,13 +490,7 @@ fn categorical_sweep(
 ) -> Chart {
     let categories: Vec<String> = series
         .iter()
-        .map(|(party, perspective, _)| {
-            if party == "total" {
-                "victims' damages (ground-up)".to_owned()
-            } else {
-                format!("{party} ({perspective})")
-            }
-        })
+        .map(|(party, perspective, _)| series_label(party, perspective))
         .collect();
     let groups: Vec<String> = points.iter().map(|p| p.values.join(", ")).collect();
     let values = series
@@ -511,38 +499,40 @@ fn categorical_sweep(
             points
                 .iter()
                 .map(|p| {
-                    p.rows
-                        .iter()
-                        .find(|r| {
-                            r.regime == regime
-                                && &r.party == party
-                                && &r.perspective == perspective
-                                && r.metric == "aal"
-                        })
-                        .map(|r| BarValue {
-                            value: r.delta.variant,
-                            interval: Some((
-                                r.delta.baseline + r.delta.paired.0,
-                                r.delta.baseline + r.delta.paired.1,
-                            )),
-                        })
+                    find(&p.rows, regime, party, perspective, "aal").map(|r| BarValue {
+                        value: r.delta.variant,
+                        interval: Some((
+                            r.delta.baseline + r.delta.paired.0,
+                            r.delta.baseline + r.delta.paired.1,
+                        )),
+                    })
                 })
                 .collect()
         })
         .collect();
-    let n = categories.len() * groups.len();
-    Chart {
-        file: "sweep",
-        title: format!("Exposure for each value of {}", fields.join(", ")),
-        caption: "Each party's AAL at each point of the sweep, with the 95 % interval of its change from the first point, from the paired runs.".to_owned(),
-        width: 1000,
-        height: (140 + 20 * n as u32).max(360),
-        plot: Plot::Bars(Bars {
+    bars_chart(
+        "sweep",
+        format!("Exposure for each value of {}", fields.join(", ")),
+        "Each party's AAL at each point of the sweep, with the 95 % interval of its change from the first point, from the paired runs.",
+        Bars {
             categories,
             groups,
             values,
             x: money_axis(info, "average annual loss"),
-        }),
+        },
+    )
+}
+
+/// A chart of grouped bars, as tall as its bars need.
+fn bars_chart(file: &'static str, title: String, caption: &str, bars: Bars) -> Chart {
+    let n = bars.categories.len() * bars.groups.len();
+    Chart {
+        file,
+        title,
+        caption: caption.to_owned(),
+        width: 1000,
+        height: (140 + 20 * n as u32).max(360),
+        plot: Plot::Bars(bars),
     }
 }
 
@@ -554,12 +544,8 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
         Findings::Sweep { .. } => "parameter sweep",
         Findings::Sensitivity(_) => "sensitivity",
     };
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>fleetsim {kind}: {name}</title><style>{STYLE}</style></head>\n<body><main>\n<p class=muted>fleetsim {kind}</p><h1>{name}</h1><p>{desc}</p>\n",
-        name = html(&info.scenario),
-        desc = html(&info.description)
-    );
+    let kind = format!("fleetsim {kind}");
+    out.push_str(&page_head(&kind, &kind, &info.scenario, &info.description));
     let _ = write!(
         out,
         "<p>{} replications × {} years on seed {}, every run on the same random numbers: a device that a change does not touch meets the same events in every run, so differences carry the change's effect and little noise. Intervals are 95 %, from the spread across replications of the paired differences (AAL) or from {} paired bootstrap resamples of the replications (1-in-{} loss); the unpaired interval is what two independent runs of this length would give. Money in {}.</p>",
@@ -589,13 +575,7 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
     }
     let _ = write!(out, "</tbody></table>");
     if let Some((c, svg)) = chart {
-        let _ = write!(
-            out,
-            "<h2>Chart</h2><figure id=\"{id}\">{svg}<figcaption>{cap} <span class=muted>(charts/{id}.svg, charts/{id}.png)</span></figcaption></figure>",
-            id = c.file,
-            svg = inline_svg(svg),
-            cap = html(&c.caption)
-        );
+        let _ = write!(out, "<h2>Chart</h2>{}", figure(c, svg));
     }
     let persp = info.perspective.as_str();
     let _ = write!(
@@ -614,11 +594,7 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{} – {}</td><td class=n>{} – {}</td><td class=n>{}</td></tr>",
             html(first),
-            html(&if r.party == "total" {
-                label(r)
-            } else {
-                format!("{} ({})", r.party, r.perspective)
-            }),
+            html(&series_label(&r.party, &r.perspective)),
             html(&r.metric),
             format::money(d.baseline),
             format::money(d.variant),
@@ -645,14 +621,18 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
     match findings {
         Findings::Compare(rows) => {
             head(&mut out, "policy");
-            for r in rows.iter().filter(|r| shown(r, &first_regime, persp)) {
+            for r in rows.iter().filter(|r| r.is_headline(&first_regime, persp)) {
                 line(&mut out, &r.variant, r);
             }
         }
         Findings::Sweep { points, .. } => {
             head(&mut out, "point");
             for p in points {
-                for r in p.rows.iter().filter(|r| shown(r, &first_regime, persp)) {
+                for r in p
+                    .rows
+                    .iter()
+                    .filter(|r| r.is_headline(&first_regime, persp))
+                {
                     line(&mut out, &p.values.join(", "), r);
                 }
             }
@@ -661,7 +641,7 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
             head(&mut out, "parameter (low → high)");
             for (s, r) in sorted_swings(swings)
                 .into_iter()
-                .filter(|(_, r)| r.metric == "aal" && shown(r, &first_regime, persp))
+                .filter(|(_, r)| r.metric == "aal" && r.is_headline(&first_regime, persp))
             {
                 line(&mut out, &format!("{}: {} → {}", s.field, s.low, s.high), r);
             }

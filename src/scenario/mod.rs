@@ -22,7 +22,7 @@ pub use terms::*;
 pub use types::*;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use path::{FieldPath, Seg, line_col};
+use path::{FieldPath, Seg, diagnostic};
 
 /// A scenario as loaded from a file, with what identifies its source.
 #[derive(Debug, Clone)]
@@ -35,21 +35,33 @@ pub struct Loaded {
 
 /// Reads and validates one scenario file.
 pub fn load(path: &Path) -> Result<Loaded> {
+    load_text(path).map(|(loaded, _)| loaded)
+}
+
+/// A file's text, lossily decoded.
+fn read_text(path: &Path) -> Result<(Vec<u8>, String)> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
     })?;
-    let text = String::from_utf8_lossy(&bytes);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok((bytes, text))
+}
+
+/// Reads and validates one scenario file, keeping its text.
+fn load_text(path: &Path) -> Result<(Loaded, String)> {
+    let (bytes, text) = read_text(path)?;
     let scenario = parse(&text, path).map_err(Error::Invalid)?;
     let sha256 = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    Ok(Loaded {
+    let loaded = Loaded {
         scenario,
         path: path.to_owned(),
         sha256,
-    })
+    };
+    Ok((loaded, text))
 }
 
 /// A scenario file read for a policy study: the baseline, the text that policies change, and
@@ -64,12 +76,7 @@ pub struct Study {
 
 /// Reads a scenario file with its `[[policy]]` and `[[sensitivity]]` entries.
 pub fn load_study(path: &Path) -> Result<Study> {
-    let loaded = load(path)?;
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (loaded, text) = load_text(path)?;
     let (policies, params) = overlay::read_study(&text, path).map_err(Error::Invalid)?;
     Ok(Study {
         loaded,
@@ -82,21 +89,13 @@ pub fn load_study(path: &Path) -> Result<Study> {
 /// Reads a file of policies: `[[policy]]` and `[[sensitivity]]` entries only, checked for
 /// syntax and shape like a scenario file, every problem located.
 pub fn load_policy_file(path: &Path) -> Result<(Vec<overlay::Policy>, Vec<overlay::Param>)> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes);
+    let (_, text) = read_text(path)?;
     let schema =
         serde_json::to_value(schemars::schema_for!(raw::RawPolicyFile)).unwrap_or(Json::Null);
-    let (_, _, mut items) =
+    let (_, _, items) =
         read_shape::<raw::RawPolicyFile>(&text, path, &schema).map_err(Error::Invalid)?;
     if !items.is_empty() {
-        items.sort_by_key(|d| (d.line, d.column));
-        return Err(Error::Invalid(Diagnostics {
-            file: path.to_owned(),
-            items,
-        }));
+        return Err(Error::Invalid(Diagnostics::sorted(path, items)));
     }
     overlay::read_study(&text, path).map_err(Error::Invalid)
 }
@@ -139,28 +138,29 @@ impl Study {
 
     /// Applies every policy and sensitivity value of the file, collecting every problem.
     pub fn check(&self) -> Result<()> {
+        let params = self
+            .params
+            .iter()
+            .flat_map(|p| [p.policy(&p.low), p.policy(&p.high)]);
+        let all: Vec<overlay::Policy> = self.policies.iter().cloned().chain(params).collect();
+        self.variants(&all).map(|_| ())
+    }
+
+    /// Every policy's scenario, or every problem of every policy at once.
+    pub fn variants(&self, policies: &[overlay::Policy]) -> Result<Vec<Scenario>> {
+        let mut out = Vec::new();
         let mut problems = Vec::new();
-        let params = self.params.iter().flat_map(|p| {
-            [&p.low, &p.high].map(|v| overlay::Policy {
-                name: format!("sensitivity {}", p.field),
-                description: String::new(),
-                changes: vec![overlay::Change {
-                    field: p.field.clone(),
-                    op: overlay::Op::Set(v.clone()),
-                    origin: p.origin.clone(),
-                }],
-            })
-        });
-        for p in self.policies.iter().cloned().chain(params) {
-            match self.variant(&p) {
-                Ok(_) => {}
+        for p in policies {
+            match self.variant(p) {
+                Ok(s) => out.push(s),
                 Err(Error::Policy(v)) => problems.extend(v),
                 Err(e) => problems.push(e.to_string()),
             }
         }
+        // A sensitivity parameter's low and high values often share their problem.
         problems.dedup();
         if problems.is_empty() {
-            Ok(())
+            Ok(out)
         } else {
             Err(Error::Policy(problems))
         }
@@ -198,34 +198,21 @@ pub fn discover(arg: &Path) -> Result<Vec<PathBuf>> {
 pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnostics> {
     let schema = schema_value();
     let (raw, doc, mut items) = read_shape::<raw::RawScenario>(text, file, &schema)?;
-    let sorted = |mut items: Vec<Diagnostic>| {
-        items.sort_by_key(|d| (d.line, d.column));
-        Diagnostics {
-            file: file.to_owned(),
-            items,
-        }
-    };
-    let locate = |span: std::ops::Range<usize>, field: String, message: String| {
-        let (line, column) = line_col(text, span.start);
-        Diagnostic {
-            file: file.to_owned(),
-            line,
-            column,
-            field,
-            message,
-        }
-    };
     // Stage 3: meaning.
     match validate::validate(&raw) {
         Ok(s) if items.is_empty() => Ok(s),
-        Ok(_) => Err(sorted(items)),
+        Ok(_) => Err(Diagnostics::sorted(file, items)),
         Err(problems) => {
-            items.extend(
-                problems
-                    .into_iter()
-                    .map(|p| locate(p.path.span_in(&doc), p.path.to_string(), p.message)),
-            );
-            Err(sorted(items))
+            items.extend(problems.into_iter().map(|p| {
+                diagnostic(
+                    text,
+                    file,
+                    p.path.span_in(&doc),
+                    p.path.to_string(),
+                    p.message,
+                )
+            }));
+            Err(Diagnostics::sorted(file, items))
         }
     }
 }
@@ -239,33 +226,19 @@ fn read_shape<'a, T: serde::de::DeserializeOwned>(
     file: &Path,
     schema: &Json,
 ) -> std::result::Result<(T, toml::Spanned<DeTable<'a>>, Vec<Diagnostic>), Diagnostics> {
-    let locate = |span: std::ops::Range<usize>, field: String, message: String| {
-        let (line, column) = line_col(text, span.start);
-        Diagnostic {
-            file: file.to_owned(),
-            line,
-            column,
-            field,
-            message,
-        }
-    };
-    let fail = |items: Vec<Diagnostic>| Diagnostics {
-        file: file.to_owned(),
-        items,
-    };
+    let locate = |span, field, message| diagnostic(text, file, span, field, message);
 
     // Stage 1: syntax, every error the parser can recover from.
     let (doc, syntax) = DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
-        let mut items: Vec<Diagnostic> = syntax
+        let items: Vec<Diagnostic> = syntax
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
                 locate(span, "(syntax)".into(), first_line(e.message()))
             })
             .collect();
-        items.sort_by_key(|d| (d.line, d.column));
-        return Err(fail(items));
+        return Err(Diagnostics::sorted(file, items));
     }
 
     // Stage 2: shape. Unknown keys are found by walking the document against the schema, so
@@ -295,10 +268,6 @@ fn read_shape<'a, T: serde::de::DeserializeOwned>(
     );
     let raw: std::result::Result<T, _> =
         serde::Deserialize::deserialize(toml::de::Deserializer::from(doc.clone()));
-    let sorted = |mut items: Vec<Diagnostic>| {
-        items.sort_by_key(|d| (d.line, d.column));
-        fail(items)
-    };
     let raw = match raw {
         Ok(raw) => raw,
         Err(e) => {
@@ -322,7 +291,7 @@ fn read_shape<'a, T: serde::de::DeserializeOwned>(
                 None => plain_types(&message),
             };
             items.push(locate(span, field, message));
-            return Err(sorted(items));
+            return Err(Diagnostics::sorted(file, items));
         }
     };
     Ok((raw, doc, items))

@@ -12,9 +12,9 @@ use serde_json::Value as Json;
 use toml::de::{DeTable, DeValue};
 use toml::{Table, Value};
 
-use super::path::{FieldPath, line_col};
+use super::path::{FieldPath, diagnostic, line_col};
 use super::{Scenario, allowed_keys, parse, schema_value};
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::error::{Diagnostics, Error, Result};
 
 /// What a change does to its field.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,12 +49,37 @@ pub struct Change {
     pub origin: Origin,
 }
 
+impl Change {
+    /// The change as a reader writes it: `field = value` or `field × factor`.
+    pub fn text(&self) -> String {
+        match &self.op {
+            Op::Set(v) => format!("{} = {v}", self.field),
+            Op::Scale(f) => format!("{} × {f}", self.field),
+        }
+    }
+}
+
 /// A named set of changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     pub name: String,
     pub description: String,
     pub changes: Vec<Change>,
+}
+
+impl Policy {
+    /// A policy of `changes` alone, named by them (a sweep's point, a sensitivity value).
+    pub fn of(changes: Vec<Change>) -> Self {
+        Policy {
+            name: changes
+                .iter()
+                .map(Change::text)
+                .collect::<Vec<_>>()
+                .join(", "),
+            description: String::new(),
+            changes,
+        }
+    }
 }
 
 /// One parameter of a sensitivity study: a field and its low and high value.
@@ -64,6 +89,17 @@ pub struct Param {
     pub low: Value,
     pub high: Value,
     pub origin: Origin,
+}
+
+impl Param {
+    /// The policy that sets the field to `value` (the parameter's low or high value).
+    pub fn policy(&self, value: &Value) -> Policy {
+        Policy::of(vec![Change {
+            field: self.field.clone(),
+            op: Op::Set(value.clone()),
+            origin: self.origin.clone(),
+        }])
+    }
 }
 
 /// The ready-made policies, applicable to any scenario that has the fields they change: the
@@ -171,15 +207,15 @@ fn read_policies(
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !ok_name {
-            problems.push(diag(
+            problems.push(diagnostic(
                 text,
                 file,
                 entry.span(),
-                &at.key("name"),
+                at.key("name").to_string(),
                 format!("found {name:?}, expected a name of letters, digits, _ and -"),
             ));
         } else if policies.iter().any(|p| p.name == name) || name == "baseline" {
-            problems.push(diag(text, file, entry.span(), &at.key("name"), format!("found {name:?} again, expected a name that no other policy has (nor \"baseline\")")));
+            problems.push(diagnostic(text, file, entry.span(), at.key("name").to_string(), format!("found {name:?} again, expected a name that no other policy has (nor \"baseline\")")));
         }
         let description = t
             .get("description")
@@ -198,11 +234,11 @@ fn read_policies(
                     match value.as_float().or(value.as_integer().map(|i| i as f64)) {
                         Some(f) if f >= 0.0 && f.is_finite() => Op::Scale(f),
                         _ => {
-                            problems.push(diag(
+                            problems.push(diagnostic(
                                 text,
                                 file,
                                 span,
-                                &at.key(key).key(&field),
+                                at.key(key).key(&field).to_string(),
                                 format!("found {value}, expected a factor ≥ 0"),
                             ));
                             continue;
@@ -219,11 +255,11 @@ fn read_policies(
             }
         }
         if changes.is_empty() {
-            problems.push(diag(
+            problems.push(diagnostic(
                 text,
                 file,
                 entry.span(),
-                &at,
+                at.to_string(),
                 "found no change, expected fields under set or scale".to_owned(),
             ));
         }
@@ -259,27 +295,7 @@ fn read_policies(
     if problems.is_empty() {
         Ok((policies, params))
     } else {
-        Err(Diagnostics {
-            file: file.to_owned(),
-            items: problems,
-        })
-    }
-}
-
-fn diag(
-    text: &str,
-    file: &Path,
-    span: std::ops::Range<usize>,
-    field: &FieldPath,
-    message: String,
-) -> Diagnostic {
-    let (line, column) = line_col(text, span.start);
-    Diagnostic {
-        file: file.to_owned(),
-        line,
-        column,
-        field: field.to_string(),
-        message,
+        Err(Diagnostics::sorted(file, problems))
     }
 }
 

@@ -83,3 +83,21 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
+
+/// A problem at byte `span` of `text`, located by line and column.
+pub fn diagnostic(
+    text: &str,
+    file: &std::path::Path,
+    span: std::ops::Range<usize>,
+    field: String,
+    message: String,
+) -> crate::error::Diagnostic {
+    let (line, column) = line_col(text, span.start);
+    crate::error::Diagnostic {
+        file: file.to_owned(),
+        line,
+        column,
+        field,
+        message,
+    }
+}
