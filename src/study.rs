@@ -394,6 +394,9 @@ mod tests {
             ratio += (d.paired.1 - d.paired.0) / (d.unpaired.1 - d.unpaired.0) / 200.0;
         }
         let coverage = f64::from(hits) / 200.0;
+        eprintln!(
+            "paired AAL interval: coverage {coverage:.3} (expected 0.95), width ratio {ratio:.3} (expected 0.07)"
+        );
         assert!((0.91..=0.99).contains(&coverage), "coverage {coverage}");
         // Expected ratio: SE of the added mean over √(Var X + Var(X + Y)) = 0.1/√2.01 ≈ 0.07.
         assert!((0.05..0.1).contains(&ratio), "ratio {ratio}");

@@ -137,6 +137,11 @@ fn common_random_numbers_narrow_the_interval() {
     let total = find(&rows, "clinic_south_training", "total", "ground_up", "aal");
     let paired = num(total, "ci95_high") - num(total, "ci95_low");
     let unpaired = num(total, "unpaired_ci95_high") - num(total, "unpaired_ci95_low");
+    eprintln!(
+        "ground-up AAL change {}: paired width {paired:.0}, unpaired {unpaired:.0}, ratio {:.3}",
+        total["difference"],
+        paired / unpaired
+    );
     assert!(
         paired > 0.0 && paired < 0.25 * unpaired,
         "paired {paired}, unpaired {unpaired}"
