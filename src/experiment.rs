@@ -131,6 +131,7 @@ impl<'a> Ledger<'a> {
             tally: output.tally,
             elt: books.elt,
             recalls: books.recalls,
+            at_ceiling: books.at_ceiling,
             botnet: output.botnet,
             vulnerabilities: output.vulnerabilities,
         })

@@ -9,6 +9,7 @@
 pub mod error;
 pub mod experiment;
 pub mod liability;
+pub mod money;
 pub mod outcome;
 pub mod output;
 pub mod reference;

@@ -97,7 +97,17 @@ fn dispatch(cli: Cli) -> Result<bool> {
                 let result = fleetsim::run_file(&file, &options, &bar);
                 bar.0.finish_and_clear();
                 match result {
-                    Ok(run) => report(&run),
+                    Ok(run) => {
+                        report(&run);
+                        if run.summary.at_ceiling > 0 {
+                            eprintln!(
+                                "warning: {}: {} claims were drawn above 1e15 {} and booked at that ceiling",
+                                file.display(),
+                                run.summary.at_ceiling,
+                                run.scenario.currency
+                            );
+                        }
+                    }
                     Err(e) => {
                         ok = false;
                         eprintln!("{}", error_text(&e));

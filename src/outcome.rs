@@ -1,6 +1,7 @@
 //! Plain data that flows out of a replication: harmful incidents, counts, and the per-year
 //! record that statistics and output use. No ECS types here, by design.
 
+use crate::money::Money;
 use crate::scenario::{FaultKind, HarmKind, Line, PartyId, RegimeKind, Role, Scenario};
 
 /// Facts about the conduct behind an incident, which negligence and victim-fault rules read.
@@ -247,7 +248,7 @@ pub struct EltRow {
     /// `None`: the total.
     pub party: Option<PartyId>,
     pub perspective: Perspective,
-    pub amount: f64,
+    pub amount: Money,
 }
 
 /// A recall campaign that was triggered in a replication.
@@ -258,7 +259,7 @@ pub struct RecallRecord {
     pub day: f64,
     /// Devices the campaign reached (and fixed, each after its own delay).
     pub devices: u64,
-    pub cost: f64,
+    pub cost: Money,
     /// Harmful incidents it prevented later in the replication.
     pub prevented: u64,
 }
@@ -268,15 +269,17 @@ pub struct RecallRecord {
 pub struct ReplicationResult {
     pub replication: u32,
     /// `[year × series]` in the order of [`Layout`]: each series' yearly total.
-    pub year_loss: Vec<f64>,
+    pub year_loss: Vec<Money>,
     /// Same layout: the largest single claim's amount in the year (for OEP).
-    pub year_max: Vec<f64>,
+    pub year_max: Vec<Money>,
     /// `[regime × party]`: years in which the party could not pay what it owed.
     pub insolvent_years: Vec<u32>,
     pub tally: Tally,
     /// The event loss table rows, when asked for.
     pub elt: Vec<EltRow>,
     pub recalls: Vec<RecallRecord>,
+    /// Claims booked at the ceiling of a single amount ([`crate::money::MAX_UNITS`]).
+    pub at_ceiling: u64,
     /// The botnet's time series (empty without an outbreak).
     pub botnet: Vec<BotnetSample>,
     /// Every vulnerability disclosed in the replication, with its delays.

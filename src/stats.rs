@@ -2,7 +2,8 @@
 //! AAL with its standard error, EP curves by rank with linear interpolation in return period,
 //! TVaR interpolated the same way, VaR. Pure functions on plain numbers.
 
-use crate::outcome::{Layout, ReplicationResult};
+use crate::money::Money;
+use crate::outcome::{Layout, Perspective, ReplicationResult};
 use crate::scenario::{FaultKind, RegimeKind, Scenario};
 
 /// z for a two-sided 95 % normal interval.
@@ -204,6 +205,11 @@ pub struct Summary {
     pub years: usize,
     /// Incidents per month by kind across replications, for the kinds that occurred.
     pub timeline: Vec<MonthRow>,
+    /// One per series: the AAL to the cent as written, rounded so that the identities between
+    /// series hold exactly in the written table (see [`reconciled_aal`]).
+    pub aal_cents: Vec<Money>,
+    /// Claims booked at the ceiling of a single amount, over all replications.
+    pub at_ceiling: u64,
 }
 
 /// Incidents of one kind in one month of the horizon, across replications.
@@ -272,9 +278,17 @@ pub fn column(results: &[ReplicationResult], cols: usize, col: usize, max: bool)
         .iter()
         .flat_map(|r| {
             let table = if max { &r.year_max } else { &r.year_loss };
-            table.chunks(cols).map(move |row| row[col])
+            table.chunks(cols).map(move |row| row[col].to_f64())
         })
         .collect()
+}
+
+/// The exact sum of column `col` of the year loss table over all replications and years.
+pub fn column_sum(results: &[ReplicationResult], cols: usize, col: usize) -> Money {
+    results
+        .iter()
+        .flat_map(|r| r.year_loss.chunks(cols).map(move |row| row[col]))
+        .sum()
 }
 
 /// Summarises a run's results.
@@ -339,13 +353,12 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
                 probability: hits.len() as f64 / reps,
                 mean_day: (!hits.is_empty())
                     .then(|| hits.iter().map(|x| x.day).sum::<f64>() / hits.len() as f64),
-                mean_cost: hits.iter().map(|x| x.cost).sum::<f64>() / reps,
+                mean_cost: hits.iter().map(|x| x.cost).sum::<Money>().to_f64() / reps,
                 mean_prevented: hits.iter().map(|x| x.prevented as f64).sum::<f64>() / reps,
             }
         })
         .collect();
     Summary {
-        layout,
         columns,
         counts,
         insolvency,
@@ -353,7 +366,108 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
         years,
         botnet: botnet_summary(results),
         timeline: timeline(results),
+        aal_cents: reconciled_aal(&layout_sums(&layout, results), years),
+        at_ceiling: results.iter().map(|r| r.at_ceiling).sum(),
+        layout,
     }
+}
+
+/// Each series' exact sum over all years, with its place in the layout.
+fn layout_sums(layout: &Layout, results: &[ReplicationResult]) -> (Layout, Vec<Money>) {
+    let cols = layout.len();
+    let sums = (0..cols).map(|c| column_sum(results, cols, c)).collect();
+    (layout.clone(), sums)
+}
+
+/// `sum / n` rounded to the nearest cent, halves away from zero, in integers.
+fn round_div(sum: Money, n: i128) -> Money {
+    let (q, r) = (sum.0 / n, sum.0 % n);
+    Money(if 2 * r.abs() >= n {
+        q + sum.0.signum()
+    } else {
+        q
+    })
+}
+
+/// Rounds the means `sums[i] / n` of `cols` to whole cents that add up to `target` exactly:
+/// each is rounded down, then cents are added to (or taken from) the ones with the largest (or
+/// smallest) remainders. Each result is within a cent or two of its exact mean.
+fn round_to_target(sums: &[Money], cols: &[usize], n: i128, target: Money, out: &mut [Money]) {
+    if cols.is_empty() {
+        return;
+    }
+    let mut floor_sum = Money::ZERO;
+    let mut order: Vec<(i128, usize)> = cols
+        .iter()
+        .map(|&c| {
+            let f = sums[c].0.div_euclid(n);
+            out[c] = Money(f);
+            floor_sum += Money(f);
+            (sums[c].0.rem_euclid(n), c)
+        })
+        .collect();
+    // Largest remainder first; the earlier column first on a tie.
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut left = (target - floor_sum).0;
+    let k = order.len() as i128;
+    let (step, ring): (i128, Vec<usize>) = if left >= 0 {
+        (1, order.iter().map(|o| o.1).collect())
+    } else {
+        (-1, order.iter().rev().map(|o| o.1).collect())
+    };
+    let rounds = left.abs() / k;
+    for &c in &ring {
+        out[c].0 += step * rounds;
+    }
+    left -= step * rounds * k;
+    for &c in ring.iter().take(left.unsigned_abs() as usize) {
+        out[c].0 += step;
+    }
+}
+
+/// The AAL of every series to the cent, such that the written table keeps the identities the
+/// books keep claim by claim, under each regime: ground-up = paid + uncompensated;
+/// Σ gross = Σ net = paid + recall + fines; Σ insurer = Σ (net − retained). Rounding each mean
+/// on its own would break them by a cent or two. The totals, the retained amounts and paid,
+/// recall and fines are rounded on their own; uncompensated is ground-up minus paid; the
+/// parties' gross and net, and the insurers, are rounded to add up to their identity's total.
+pub fn reconciled_aal((layout, sums): &(Layout, Vec<Money>), years: usize) -> Vec<Money> {
+    let n = years.max(1) as i128;
+    let mut out: Vec<Money> = sums.iter().map(|&s| round_div(s, n)).collect();
+    let regimes = layout
+        .series
+        .iter()
+        .map(|s| s.regime)
+        .fold(Vec::new(), |mut v, r| {
+            if !v.contains(&r) {
+                v.push(r);
+            }
+            v
+        });
+    for (r, regime) in regimes.iter().enumerate() {
+        let of = |p: Perspective| -> Vec<usize> {
+            (0..layout.len())
+                .filter(|&c| {
+                    let s = layout.series[c];
+                    s.regime == *regime && s.party.is_some() && s.perspective == p
+                })
+                .collect()
+        };
+        let t = |p| layout.total(r, p);
+        out[t(Perspective::Uncompensated)] =
+            out[t(Perspective::GroundUp)] - out[t(Perspective::Paid)];
+        let paid_out =
+            out[t(Perspective::Paid)] + out[t(Perspective::Recall)] + out[t(Perspective::Fines)];
+        round_to_target(sums, &of(Perspective::Gross), n, paid_out, &mut out);
+        round_to_target(sums, &of(Perspective::Net), n, paid_out, &mut out);
+        let ceded: Money = of(Perspective::Net)
+            .iter()
+            .zip(of(Perspective::Retained))
+            .map(|(&net, ret)| out[net] - out[ret])
+            .sum();
+        round_to_target(sums, &of(Perspective::Insurer), n, ceded, &mut out);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -373,6 +487,7 @@ mod tests {
             replication: 0,
             year_loss: vec![],
             year_max: vec![],
+            at_ceiling: 0,
             insolvent_years: vec![],
             tally: Tally::new(1, 0),
             elt: vec![],
@@ -472,6 +587,7 @@ mod tests {
                 replication: 0,
                 year_loss: vec![],
                 year_max: vec![],
+                at_ceiling: 0,
                 insolvent_years: vec![],
                 tally,
                 elt: vec![],

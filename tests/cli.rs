@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value as Json;
 
+mod common;
+
 const BP: &str = "scenarios/bp_monitors.toml";
 /// bp_monitors runs 5 years under the joint-and-several regime.
 const BP_REGIME: &str = "joint_and_several";
@@ -163,6 +165,9 @@ fn run_writes_complete_consistent_results() {
             "{what}: insurers"
         );
     }
+
+    // The same identities, and the summary's AALs, to the cent: amounts are whole cents.
+    common::ledger::check_folder(&dir).unwrap_or_else(|e| panic!("{e}"));
 
     // elt.csv: one row per claim, regime, party and perspective, adding up to the ylt.
     let elt = dir.join("elt.csv");
@@ -604,4 +609,47 @@ fn help_shows_examples() {
     assert!(run.contains("fleetsim run "), "{run}");
     let check = help(&["check", "--help"]);
     assert!(check.contains("fleetsim check "), "{check}");
+}
+
+/// A scenario whose claims reach 10¹⁵ and beyond (Pareto record counts with no finite mean,
+/// the README's own tail of 0.4 and a far wilder 0.05) runs, keeps every identity to the cent
+/// in every written table, and counts the claims held to the ceiling of a single amount.
+#[test]
+fn huge_claims_keep_money_exact_to_the_cent() {
+    let text = fs::read_to_string("scenarios/smart_cameras.toml").expect("bundled scenario");
+    for (alpha, name) in [("0.4", "cams_alpha_0_4"), ("0.05", "cams_alpha_0_05")] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mutated = text
+            .replace(
+                "records = { median = 5, p99 = 100 }",
+                &format!("records = {{ minimum = 1, alpha = {alpha} }}"),
+            )
+            .replace(
+                "backend_records = { median = 20_000, p99 = 2_000_000 }",
+                &format!("backend_records = {{ minimum = 1000, alpha = {alpha} }}"),
+            )
+            .replace("name = \"smart_cameras\"", &format!("name = \"{name}\""));
+        assert_ne!(mutated, text);
+        let file = tmp.path().join(format!("{name}.toml"));
+        fs::write(&file, mutated).expect("write scenario");
+        let out = tmp.path().join("out");
+        let assert = fleetsim()
+            .args(["run", "--replications", "4", "--no-report", "--out"])
+            .arg(&out)
+            .arg(&file)
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let dir = out.join(name);
+        let years = common::ledger::check_folder(&dir).unwrap_or_else(|e| panic!("{e}"));
+        assert!(years > 0);
+        // With a tail of 0.05 a record count beyond 10¹³ is common: claims pass the ceiling.
+        let (_, rows) = read_csv(&dir.join("summary.csv"));
+        let ceiling = rows.iter().find(|r| r[3] == "claims_at_ceiling");
+        if alpha == "0.05" {
+            let n: u64 = ceiling.map_or(0, |r| r[4].parse().expect("a count"));
+            assert!(n > 0, "no claim reached the ceiling: {stderr}");
+            assert!(stderr.contains("booked at that ceiling"), "{stderr}");
+        }
+    }
 }

@@ -12,7 +12,8 @@ use std::sync::{Arc, OnceLock};
 use common::{class, header, scenario};
 use fleetsim::liability::claims::Claim;
 use fleetsim::liability::engine::Split;
-use fleetsim::liability::{self, Allocator, Books, CENT};
+use fleetsim::liability::{self, Allocator, Books};
+use fleetsim::money::Money;
 use fleetsim::outcome::{Facts, HarmRecord, Layout, Perspective, VulnerabilityRecord};
 use fleetsim::scenario::{
     ComparativeFault, Contract, FaultKind, FaultSet, FineRule, FineTarget, HarmKind, HarmSet,
@@ -137,7 +138,7 @@ fn damages(h: HarmRecord) -> Claim {
     Claim {
         incident: h,
         line: Line::Damages,
-        amount: h.loss,
+        amount: Money::from_units(h.loss),
         barred: false,
         proven: true,
         on: None,
@@ -151,12 +152,33 @@ fn allocate(s: &Scenario, regime: RegimeKind, claim: &Claim) -> Split {
     a.split.clone()
 }
 
+/// An amount in the books against its hand-computed value: equal to the cent, or, where the
+/// hand value is a fraction of a cent (a third of a claim), within the one cent that
+/// apportioning the claim exactly may add.
 #[track_caller]
-fn money(got: f64, expected: f64) {
+fn money(got: impl Amount, expected: impl Amount) {
+    let (got, expected) = (got.units(), expected.units());
+    let diff = (got - expected).abs();
     assert!(
-        (got - expected).abs() <= 1e-6 * expected.abs().max(1.0),
+        Money::from_units(got) == Money::from_units(expected)
+            || diff <= 0.01 + 1e-9 * expected.abs(),
         "got {got}, expected {expected}"
     );
+}
+
+/// An amount written by hand (f64) or taken from the books (whole cents).
+trait Amount: Copy {
+    fn units(self) -> f64;
+}
+impl Amount for f64 {
+    fn units(self) -> f64 {
+        self
+    }
+}
+impl Amount for Money {
+    fn units(self) -> f64 {
+        self.to_f64()
+    }
 }
 
 /// One replication settled, with accessors by year, regime, party and perspective.
@@ -182,13 +204,13 @@ impl Settled {
     fn years(&self) -> usize {
         self.books.year_loss.len() / self.layout.len()
     }
-    fn total(&self, year: usize, r: usize, p: Perspective) -> f64 {
+    fn total(&self, year: usize, r: usize, p: Perspective) -> Money {
         self.books.year_loss[year * self.layout.len() + self.layout.total(r, p)]
     }
-    fn party(&self, year: usize, r: usize, party: PartyId, p: Perspective) -> f64 {
+    fn party(&self, year: usize, r: usize, party: PartyId, p: Perspective) -> Money {
         self.books.year_loss[year * self.layout.len() + self.layout.party(r, party, p)]
     }
-    fn total_all(&self, r: usize, p: Perspective) -> f64 {
+    fn total_all(&self, r: usize, p: Perspective) -> Money {
         (0..self.years()).map(|y| self.total(y, r, p)).sum()
     }
     /// The event-loss amounts of one series and line, in claim order.
@@ -202,7 +224,7 @@ impl Settled {
                     && e.party == party
                     && e.perspective == p
             })
-            .map(|e| e.amount)
+            .map(|e| e.amount.to_f64())
             .collect()
     }
     fn insolvent_years(&self, r: usize, party: PartyId) -> u32 {
@@ -619,7 +641,7 @@ fn with_victim_fault(rule: ComparativeFault, v: f64, fix_available: bool) -> (f6
     h.facts.fix_available = fix_available;
     let got = allocate(&s, RegimeKind::Strict, &damages(h));
     money(got.net[usize::from(MAKER)], got.paid);
-    (got.paid, got.uncompensated)
+    (got.paid.to_f64(), got.uncompensated.to_f64())
 }
 
 #[test]
@@ -926,7 +948,7 @@ fn insurance_responds_only_to_its_lines_and_causes() {
     let recall = Claim {
         incident: bug,
         line: Line::Recall,
-        amount: 500.0,
+        amount: Money::from_units(500.0),
         barred: false,
         proven: true,
         on: Some(MAKER),
@@ -1070,7 +1092,7 @@ fn recalls_and_fines_are_paid_in_full_whatever_the_capacity() {
     a.allocate(&Claim {
         incident: bug,
         line: Line::Recall,
-        amount: 500.0,
+        amount: Money::from_units(500.0),
         barred: false,
         proven: true,
         on: Some(MAKER),
@@ -1079,11 +1101,11 @@ fn recalls_and_fines_are_paid_in_full_whatever_the_capacity() {
     // Maker 0.3 × 500 = 150 > its capacity of 10, Code 350 > 0: both paid in full.
     money(a.split.retained[usize::from(MAKER)], 150.0);
     money(a.split.retained[usize::from(CODE)], 350.0);
-    money(a.split.short.iter().sum::<f64>(), 0.0);
+    money(a.split.short.iter().sum::<Money>(), 0.0);
     a.allocate(&Claim {
         incident: bug,
         line: Line::Fines,
-        amount: 800.0,
+        amount: Money::from_units(800.0),
         barred: false,
         proven: true,
         on: Some(CODE),
@@ -1471,7 +1493,7 @@ fn settling_harms_in_any_order_gives_identical_books() {
         assert_eq!(a.books.recalls, b.books.recalls);
     }
     // The busy world exercises what it should.
-    assert!(a.books.year_loss.iter().any(|&x| x > 0.0));
+    assert!(a.books.year_loss.iter().any(|&x| x.is_positive()));
     assert!(a.books.elt.iter().any(|e| e.line == Line::Fines));
     assert!(
         a.books
@@ -1824,9 +1846,9 @@ mod properties {
         s
     }
 
-    /// Equal to half a cent, or to 1e-6 of the larger amount.
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= CENT.max(1e-6 * a.abs().max(b.abs()))
+    /// Equal to the cent: the books keep whole cents, so the identities hold exactly.
+    fn close(a: Money, b: Money) -> bool {
+        a == b
     }
 
     proptest! {
@@ -1856,9 +1878,9 @@ mod properties {
                         close(ground_up, paid + unc),
                         "year {y} regime {r}: ground-up {ground_up} ≠ paid {paid} + uncompensated {unc}"
                     );
-                    prop_assert!(paid >= -CENT && unc >= -CENT);
+                    prop_assert!(paid >= Money::ZERO && unc >= Money::ZERO);
                     let outlay = paid + t(Perspective::Recall) + t(Perspective::Fines);
-                    let sum = |p| (0..OPERATORS).map(|q| b.party(y, r, q, p)).sum::<f64>();
+                    let sum = |p| (0..OPERATORS).map(|q| b.party(y, r, q, p)).sum::<Money>();
                     let (gross, net, retained) = (
                         sum(Perspective::Gross),
                         sum(Perspective::Net),
@@ -1866,7 +1888,7 @@ mod properties {
                     );
                     prop_assert!(close(gross, outlay), "year {y} regime {r}: Σ gross {gross} ≠ {outlay}");
                     prop_assert!(close(net, outlay), "year {y} regime {r}: Σ net {net} ≠ {outlay}");
-                    let insured: f64 = INSURERS.map(|q| b.party(y, r, q, Perspective::Insurer)).sum();
+                    let insured: Money = INSURERS.map(|q| b.party(y, r, q, Perspective::Insurer)).sum();
                     prop_assert!(
                         close(insured, net - retained),
                         "year {y} regime {r}: Σ insurer {insured} ≠ Σ net − retained {}",
@@ -1877,15 +1899,17 @@ mod properties {
                             b.party(y, r, q, Perspective::Net),
                             b.party(y, r, q, Perspective::Retained),
                         );
-                        prop_assert!(k >= -CENT && k <= n + CENT, "party {q}: net {n}, retained {k}");
+                        prop_assert!(k >= Money::ZERO && k <= n, "party {q}: net {n}, retained {k}");
                     }
                     // Each insurer writes one layer: its year never passes share × aggregate.
                     for (i, policy) in s.terms.policies.iter().enumerate() {
                         for (j, l) in policy.layers.iter().enumerate() {
                             let ins = INS_A + (3 * i + j) as PartyId;
                             let got = b.party(y, r, ins, Perspective::Insurer);
+                            // Each payment is the share of a part rounded to the cent.
+                            let rounding = 0.005 * case.harms.len() as f64;
                             prop_assert!(
-                                got <= l.share * l.aggregate + CENT.max(1e-9 * got),
+                                got.to_f64() <= l.share * l.aggregate * (1.0 + 1e-12) + rounding,
                                 "insurer {ins} paid {got} > {} × {}",
                                 l.share,
                                 l.aggregate
@@ -1897,8 +1921,8 @@ mod properties {
             // The event loss table adds up to the year loss table, and its largest amounts
             // are the year's largest.
             let cols = b.layout.len();
-            let mut sums = vec![0.0; b.books.year_loss.len()];
-            let mut maxes = vec![0.0f64; b.books.year_loss.len()];
+            let mut sums = vec![Money::ZERO; b.books.year_loss.len()];
+            let mut maxes = vec![Money::ZERO; b.books.year_loss.len()];
             for e in &b.books.elt {
                 let r = b.regimes.iter().position(|&x| x == e.regime).unwrap_or(usize::MAX);
                 prop_assert!(r < b.regimes.len());

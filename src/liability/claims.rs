@@ -5,6 +5,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
+use crate::money::Money;
 use crate::outcome::{HarmRecord, RecallRecord, VulnerabilityRecord};
 use crate::scenario::{FaultKind, FineTarget, Line, PartyId, Role, Scenario};
 use crate::sim::mechanisms::data_theft::NO_DEVICE;
@@ -29,7 +30,7 @@ pub struct Claim {
     /// The incident behind the claim (for a recall, the incident that triggered it).
     pub incident: HarmRecord,
     pub line: Line,
-    pub amount: f64,
+    pub amount: Money,
     /// Damages: filed after the limitation period or the longstop.
     pub barred: bool,
     /// Damages: the victim would prove a breach of duty.
@@ -98,6 +99,8 @@ pub struct Claimant<'a> {
     filing: Option<Exp<f64>>,
     /// Recalls triggered so far.
     pub recalls: Vec<RecallRecord>,
+    /// Claims whose drawn amount was held to the ceiling of a single amount.
+    pub at_ceiling: u64,
 }
 
 /// Sorts harms into the order claims are settled in: day, then device, fault and incident.
@@ -127,6 +130,7 @@ impl<'a> Claimant<'a> {
             awareness: delay(lt.awareness_delay_days),
             filing: delay(lt.claim_delay_days),
             recalls: Vec::new(),
+            at_ceiling: 0,
         }
     }
 
@@ -175,10 +179,12 @@ impl<'a> Claimant<'a> {
         // Certain proof needs no draw.
         let proven = lt.proof_probability >= 1.0
             || streams.rng(streams::PROOF, h.device, h.key).random::<f64>() < lt.proof_probability;
+        let (amount, capped) = Money::from_units_checked(h.loss);
+        self.at_ceiling += u64::from(capped);
         out.push(Claim {
             incident: *h,
             line: Line::Damages,
-            amount: h.loss,
+            amount,
             barred,
             proven,
             on: None,
@@ -213,7 +219,7 @@ impl<'a> Claimant<'a> {
             out.push(Claim {
                 incident: *h,
                 line: Line::Fines,
-                amount,
+                amount: Money::from_units(amount),
                 barred: false,
                 proven: true,
                 on: Some(target),
@@ -243,7 +249,8 @@ impl<'a> Claimant<'a> {
                     fix_day(streams, r, rule.reach, rule.mean_days_to_fix, h.day, d).is_some()
                 })
                 .count() as u64;
-            let cost = devices as f64 * rule.cost_per_device;
+            // Whole cents per device, so the campaign's cost is exact.
+            let cost = Money(Money::from_units(rule.cost_per_device).0 * i128::from(devices));
             self.triggered[r] = Some((h.day, self.recalls.len()));
             self.recalls.push(RecallRecord {
                 rule: r,

@@ -2,6 +2,7 @@
 //! (capacity left, insurance aggregates spent, contract caps used), booking every perspective
 //! and checking, claim by claim, that money is conserved.
 
+use crate::money::{self, Money};
 use crate::outcome::{EltRow, Layout, Perspective};
 use crate::scenario::{Line, PartyId, RegimeKind, Role, Scenario};
 
@@ -9,9 +10,6 @@ use super::claims::Claim;
 use super::contracts::{self, ClaimFacts};
 use super::insurance;
 use super::regime::{self, Liable};
-
-/// Money closer than this is equal: half a cent.
-pub const CENT: f64 = 0.005;
 
 /// A broken conservation rule, found while allocating.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,24 +21,24 @@ pub struct Violation {
 /// How one claim was split: every perspective's amount, per party.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Split {
-    pub ground_up: f64,
-    pub paid: f64,
-    pub uncompensated: f64,
+    pub ground_up: Money,
+    pub paid: Money,
+    pub uncompensated: Money,
     /// `[party]`
-    pub gross: Vec<f64>,
-    pub net: Vec<f64>,
-    pub retained: Vec<f64>,
+    pub gross: Vec<Money>,
+    pub net: Vec<Money>,
+    pub retained: Vec<Money>,
     /// `[party]`: what each insurer pays.
-    pub insurer: Vec<f64>,
+    pub insurer: Vec<Money>,
     /// `[party]`: what the party could not pay.
-    pub short: Vec<f64>,
+    pub short: Vec<Money>,
 }
 
 impl Split {
     fn reset(&mut self, parties: usize) {
-        self.ground_up = 0.0;
-        self.paid = 0.0;
-        self.uncompensated = 0.0;
+        self.ground_up = Money::ZERO;
+        self.paid = Money::ZERO;
+        self.uncompensated = Money::ZERO;
         for v in [
             &mut self.gross,
             &mut self.net,
@@ -49,10 +47,10 @@ impl Split {
             &mut self.short,
         ] {
             if v.len() == parties {
-                v.fill(0.0);
+                v.fill(Money::ZERO);
             } else {
                 v.clear();
-                v.resize(parties, 0.0);
+                v.resize(parties, Money::ZERO);
             }
         }
     }
@@ -63,17 +61,19 @@ pub struct Allocator<'a> {
     scenario: &'a Scenario,
     pub regime: RegimeKind,
     /// `[party]`: own funds left this year.
-    capacity_left: Vec<f64>,
+    capacity_left: Vec<Money>,
     /// `[party]`: whether the party fell short this year.
     pub insolvent: Vec<bool>,
     /// `[contract]`: cap left this year.
-    cap_left: Vec<f64>,
+    cap_left: Vec<Money>,
     /// `[policy][layer]`: aggregate spent this year.
-    layer_used: Vec<Vec<f64>>,
+    layer_used: Vec<Vec<Money>>,
     /// `[party]`: the party's policies, in the scenario's order.
     policies_of: Vec<Vec<usize>>,
     liable: Liable,
     scratch: Vec<PartyId>,
+    /// The contribution's weights, for apportioning an award.
+    weights: Vec<f64>,
     pub split: Split,
 }
 
@@ -94,11 +94,12 @@ impl<'a> Allocator<'a> {
                 .terms
                 .policies
                 .iter()
-                .map(|p| vec![0.0; p.layers.len()])
+                .map(|p| vec![Money::ZERO; p.layers.len()])
                 .collect(),
             policies_of,
             liable: Liable::default(),
             scratch: Vec::new(),
+            weights: Vec::new(),
             split: Split::default(),
         };
         a.new_year();
@@ -110,12 +111,12 @@ impl<'a> Allocator<'a> {
         let parties = &self.scenario.parties;
         self.capacity_left.clear();
         self.capacity_left
-            .extend(parties.iter().map(|p| p.capacity.unwrap_or(f64::INFINITY)));
+            .extend(parties.iter().map(|p| Money::limit(p.capacity)));
         self.insolvent.clear();
         self.insolvent.resize(parties.len(), false);
         contracts::fresh_caps(&self.scenario.terms.contracts, &mut self.cap_left);
         for used in &mut self.layer_used {
-            used.fill(0.0);
+            used.fill(Money::ZERO);
         }
     }
 
@@ -163,14 +164,21 @@ impl<'a> Allocator<'a> {
             && self.regime != RegimeKind::RootCause
             && h.facts.fix_available
         {
-            claim.amount * lt.comparative_fault.recovered(lt.victim_fault_share)
+            claim
+                .amount
+                .times(lt.comparative_fault.recovered(lt.victim_fault_share))
         } else {
             claim.amount
         };
         let s = &mut self.split;
-        for &(p, share) in &self.liable.contribution {
-            s.net[usize::from(p)] += share * award;
-        }
+        // The award is apportioned to the cent, so that the shares add up to it exactly.
+        self.weights.clear();
+        self.weights
+            .extend(self.liable.contribution.iter().map(|&(_, w)| w));
+        let contribution = &self.liable.contribution;
+        money::apportion(award, &self.weights, |i, m| {
+            s.net[usize::from(contribution[i].0)] += m
+        });
         if claim.line != Line::Fines {
             contracts::apply(
                 &sc.terms.contracts,
@@ -187,13 +195,13 @@ impl<'a> Allocator<'a> {
         // (recalls and fines are always paid).
         for p in 0..n {
             let due = s.net[p];
-            if due <= 0.0 {
+            if !due.is_positive() {
                 continue;
             }
             let mut left = due;
             for &i in &self.policies_of[p] {
                 let policy = &sc.terms.policies[i];
-                if left <= 0.0 || !insurance::responds(policy, claim.line, h.fault) {
+                if !left.is_positive() || !insurance::responds(policy, claim.line, h.fault) {
                     continue;
                 }
                 let insurer = &mut s.insurer;
@@ -209,7 +217,7 @@ impl<'a> Allocator<'a> {
                 left
             };
             s.short[p] = left - own;
-            if s.short[p] > 0.0 {
+            if s.short[p].is_positive() {
                 self.insolvent[p] = true;
             }
             s.retained[p] = own;
@@ -222,21 +230,21 @@ impl<'a> Allocator<'a> {
         // otherwise it stays with the victim. Either way the others pay from their own funds,
         // in order, as far as those go.
         let liable_to_victim = |p: usize| self.liable.order.iter().any(|&q| usize::from(q) == p);
-        let mut shortfall: f64 = s
+        let mut shortfall: Money = s
             .short
             .iter()
             .enumerate()
             .filter(|&(p, _)| self.liable.joint || !liable_to_victim(p))
             .map(|(_, x)| x)
             .sum();
-        if shortfall > 0.0 {
+        if shortfall.is_positive() {
             for &q in &self.liable.order {
                 let q = usize::from(q);
-                if shortfall <= 0.0 {
+                if !shortfall.is_positive() {
                     break;
                 }
                 let take = shortfall.min(self.capacity_left[q]);
-                if take > 0.0 {
+                if take.is_positive() {
                     self.capacity_left[q] -= take;
                     s.net[q] += take;
                     s.retained[q] += take;
@@ -244,14 +252,14 @@ impl<'a> Allocator<'a> {
                 }
             }
         }
-        let paid: f64 = s.net.iter().sum();
+        let paid: Money = s.net.iter().sum();
         // The victim is paid by the first party in order that could pay its share.
         let first = self
             .liable
             .order
             .iter()
             .copied()
-            .find(|&q| s.short[usize::from(q)] <= 0.0)
+            .find(|&q| !s.short[usize::from(q)].is_positive())
             .unwrap_or(payer);
         s.gross[usize::from(first)] = paid;
         if claim.line == Line::Damages {
@@ -261,7 +269,7 @@ impl<'a> Allocator<'a> {
         self.check(claim)
     }
 
-    /// The conservation rules, to the cent.
+    /// The conservation rules, exactly: every amount is in whole cents.
     fn check(&self, claim: &Claim) -> Result<(), Violation> {
         let s = &self.split;
         let fail = |what: String| {
@@ -270,62 +278,61 @@ impl<'a> Allocator<'a> {
                 what,
             })
         };
-        let sum = |v: &[f64]| v.iter().sum::<f64>();
-        let (gross, net) = (sum(&s.gross), sum(&s.net));
+        let (gross, net): (Money, Money) = (s.gross.iter().sum(), s.net.iter().sum());
         let total = if claim.line == Line::Damages {
-            if (s.ground_up - s.paid - s.uncompensated).abs() > CENT {
+            if s.ground_up != s.paid + s.uncompensated {
                 return fail(format!(
-                    "ground-up {:.2} ≠ paid {:.2} + uncompensated {:.2}",
+                    "ground-up {} ≠ paid {} + uncompensated {}",
                     s.ground_up, s.paid, s.uncompensated
                 ));
             }
-            if s.uncompensated < -CENT {
-                return fail(format!("uncompensated {:.2} < 0", s.uncompensated));
+            if s.uncompensated < Money::ZERO {
+                return fail(format!("uncompensated {} < 0", s.uncompensated));
             }
             s.paid
         } else {
             claim.amount
         };
-        if (gross - total).abs() > CENT || (net - total).abs() > CENT {
+        if gross != total || net != total {
             return fail(format!(
-                "{} {:.2}: gross {:.2}, net {:.2} (recourse must sum to zero)",
+                "{} {}: gross {}, net {} (recourse must sum to zero)",
                 claim.line.name(),
                 total,
                 gross,
                 net
             ));
         }
-        let insured = sum(&s.insurer);
-        let kept: f64 = s.net.iter().zip(&s.retained).map(|(n, r)| n - r).sum();
-        if (insured - kept).abs() > CENT {
+        let insured: Money = s.insurer.iter().sum();
+        let kept: Money = s.net.iter().zip(&s.retained).map(|(&n, &r)| n - r).sum();
+        if insured != kept {
             return fail(format!(
-                "insurers pay {insured:.2} but the insured cede {kept:.2}"
+                "insurers pay {insured} but the insured cede {kept}"
             ));
         }
         for (p, party) in self.scenario.parties.iter().enumerate() {
-            if s.net[p] < -CENT || s.retained[p] < -CENT || s.retained[p] > s.net[p] + CENT {
+            if s.net[p] < Money::ZERO || s.retained[p] < Money::ZERO || s.retained[p] > s.net[p] {
                 return fail(format!(
-                    "{}: net {:.2}, retained {:.2}",
+                    "{}: net {}, retained {}",
                     party.name, s.net[p], s.retained[p]
                 ));
             }
-            if party.role != Role::Insurer && s.insurer[p] != 0.0 {
+            if party.role != Role::Insurer && !s.insurer[p].is_zero() {
                 return fail(format!("{} is paid as an insurer", party.name));
             }
         }
         for (i, policy) in self.scenario.terms.policies.iter().enumerate() {
             for (layer, used) in policy.layers.iter().zip(&self.layer_used[i]) {
-                if *used > layer.aggregate + CENT {
+                let aggregate = Money::limit(Some(layer.aggregate));
+                if *used > aggregate {
                     return fail(format!(
-                        "a layer of {}'s {} policy spent {used:.2} of a {:.2} aggregate",
+                        "a layer of {}'s {} policy spent {used} of a {aggregate} aggregate",
                         self.scenario.parties[usize::from(policy.insured)].name,
                         policy.kind,
-                        layer.aggregate
                     ));
                 }
             }
         }
-        if let Some(k) = self.cap_left.iter().position(|&c| c < -CENT) {
+        if let Some(k) = self.cap_left.iter().position(|&c| c < Money::ZERO) {
             return fail(format!("contract {k}'s cap is overdrawn"));
         }
         Ok(())
@@ -338,14 +345,14 @@ impl<'a> Allocator<'a> {
         line: Line,
         layout: &Layout,
         r: usize,
-        row: &mut [f64],
-        max: &mut [f64],
+        row: &mut [Money],
+        max: &mut [Money],
         elt: Option<(&mut Vec<EltRow>, &dyn Fn() -> EltRow)>,
     ) {
         let s = &self.split;
         let mut elt = elt;
-        let mut put = |party: Option<PartyId>, perspective: Perspective, amount: f64| {
-            if amount == 0.0 {
+        let mut put = |party: Option<PartyId>, perspective: Perspective, amount: Money| {
+            if amount.is_zero() {
                 return;
             }
             let col = match party {

@@ -1,6 +1,7 @@
 //! Insurance: what a policy's tower of layers pays for one occurrence, within each layer's
 //! per-occurrence limit and what is left of its annual aggregate.
 
+use crate::money::Money;
 use crate::scenario::{FaultKind, Line, PartyId, Policy};
 
 /// Whether `policy` answers for a loss of `line` caused by `fault`.
@@ -14,26 +15,30 @@ pub fn responds(policy: &Policy, line: Line, fault: FaultKind) -> bool {
 /// it grows by what the layer pays. Each insurer's payment (its share of the layer's part) is
 /// handed to `pay`. Returns the insured total; the insured keeps `loss` minus that: the
 /// deductible, the parts of layers placed with nobody, and anything above the tower or beyond
-/// an exhausted aggregate.
+/// an exhausted aggregate. An insurer's share of a layer's part is rounded to the cent; the
+/// insured keeps the rounding, so what the insurers pay and what the insured cedes agree
+/// exactly.
 pub fn recover(
     policy: &Policy,
-    used: &mut [f64],
-    loss: f64,
-    pay: &mut dyn FnMut(PartyId, f64),
-) -> f64 {
-    let mut insured = 0.0;
+    used: &mut [Money],
+    loss: Money,
+    pay: &mut dyn FnMut(PartyId, Money),
+) -> Money {
+    let mut insured = Money::ZERO;
     for (layer, used) in policy.layers.iter().zip(used.iter_mut()) {
-        if loss <= layer.attachment {
+        let attachment = Money::from_units(layer.attachment);
+        if loss <= attachment {
             break;
         }
-        let part = (loss - layer.attachment)
-            .min(layer.limit)
-            .min((layer.aggregate - *used).max(0.0));
-        if part <= 0.0 {
+        let aggregate = Money::limit(Some(layer.aggregate));
+        let part = (loss - attachment)
+            .min(Money::limit(Some(layer.limit)))
+            .min((aggregate - *used).max(Money::ZERO));
+        if !part.is_positive() {
             continue;
         }
         *used += part;
-        let paid = part * layer.share;
+        let paid = part.times(layer.share);
         insured += paid;
         pay(layer.insurer, paid);
     }
@@ -73,24 +78,30 @@ mod tests {
         }
     }
 
-    fn run(policy: &Policy, used: &mut [f64], loss: f64) -> (f64, Vec<(PartyId, f64)>) {
+    fn run(policy: &Policy, used: &mut [Money], loss: f64) -> (f64, Vec<(PartyId, f64)>) {
         let mut paid = Vec::new();
-        let insured = recover(policy, used, loss, &mut |p, x| paid.push((p, x)));
-        (insured, paid)
+        let insured = recover(policy, used, Money::from_units(loss), &mut |p, x| {
+            paid.push((p, x.to_f64()))
+        });
+        (insured.to_f64(), paid)
+    }
+
+    fn m<const N: usize>(x: [f64; N]) -> [Money; N] {
+        x.map(Money::from_units)
     }
 
     #[test]
     fn below_the_deductible_nothing_is_paid() {
         let p = tower();
-        let mut used = [0.0, 0.0];
+        let mut used = m([0.0, 0.0]);
         assert_eq!(run(&p, &mut used, 80.0), (0.0, vec![]));
-        assert_eq!(used, [0.0, 0.0]);
+        assert_eq!(used, m([0.0, 0.0]));
     }
 
     #[test]
     fn layers_attach_and_exhaust_in_order() {
         let p = tower();
-        let mut used = [0.0, 0.0];
+        let mut used = m([0.0, 0.0]);
         // 600: layer A pays 500 (600 − 100); B does not attach.
         assert_eq!(run(&p, &mut used, 600.0), (500.0, vec![(1, 500.0)]));
         // 3,000: A pays its full limit 900, but only 1,000 of aggregate is left → 900;
@@ -99,14 +110,14 @@ mod tests {
             run(&p, &mut used, 3000.0),
             (1900.0, vec![(1, 900.0), (2, 1000.0)])
         );
-        assert_eq!(used, [1400.0, 2000.0]);
+        assert_eq!(used, m([1400.0, 2000.0]));
         // 700: A has 100 of aggregate left and pays that; the insured keeps 600.
         assert_eq!(run(&p, &mut used, 700.0), (100.0, vec![(1, 100.0)]));
         // 700 again: A is exhausted for the year.
         assert_eq!(run(&p, &mut used, 700.0), (0.0, vec![]));
         // 10,000: B pays 50 % of its 4,000 limit; above 5,000 stays with the insured.
         assert_eq!(run(&p, &mut used, 10_000.0), (2000.0, vec![(2, 2000.0)]));
-        assert_eq!(used[0], 1500.0);
+        assert_eq!(used[0], Money::from_units(1500.0));
     }
 
     #[test]

@@ -12,22 +12,25 @@ pub mod engine;
 pub mod insurance;
 pub mod regime;
 
+use crate::money::Money;
 use crate::outcome::{EltRow, HarmRecord, Layout, Perspective, RecallRecord, VulnerabilityRecord};
 use crate::scenario::{DAYS_PER_YEAR, Scenario};
 use crate::sim::rng::Streams;
 
-pub use engine::{Allocator, CENT, Violation};
+pub use engine::{Allocator, Violation};
 
 /// One replication's money, per year and series.
 #[derive(Debug, Clone, Default)]
 pub struct Books {
     /// `[year × series]`, as in [`Layout`].
-    pub year_loss: Vec<f64>,
-    pub year_max: Vec<f64>,
+    pub year_loss: Vec<Money>,
+    pub year_max: Vec<Money>,
     /// `[regime × party]`: years in which the party fell short.
     pub insolvent_years: Vec<u32>,
     pub elt: Vec<EltRow>,
     pub recalls: Vec<RecallRecord>,
+    /// Claims whose drawn amount passed [`crate::money::MAX_UNITS`] and were booked at it.
+    pub at_ceiling: u64,
 }
 
 /// A violation together with the regime it happened under.
@@ -56,11 +59,12 @@ pub fn settle(
     let parties = scenario.parties.len();
     let regimes = &scenario.terms.liability.regimes;
     let mut books = Books {
-        year_loss: vec![0.0; years * cols],
-        year_max: vec![0.0; years * cols],
+        year_loss: vec![Money::ZERO; years * cols],
+        year_max: vec![Money::ZERO; years * cols],
         insolvent_years: vec![0; regimes.len() * parties],
         elt: Vec::new(),
         recalls: Vec::new(),
+        at_ceiling: 0,
     };
     let mut allocators: Vec<Allocator<'_>> = regimes
         .iter()
@@ -102,7 +106,7 @@ pub fn settle(
                     line: claim.line,
                     party: None,
                     perspective: Perspective::GroundUp,
-                    amount: 0.0,
+                    amount: Money::ZERO,
                 };
                 alloc.book(
                     claim.line,
@@ -117,6 +121,7 @@ pub fn settle(
     }
     close_year(&allocators, &mut books);
     books.recalls = claimant.recalls;
+    books.at_ceiling = claimant.at_ceiling;
     if keep_elt {
         // Regime by regime, each in time order, as a reader filters them.
         books

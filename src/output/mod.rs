@@ -110,9 +110,12 @@ pub trait Artefact {
     ) -> Result<(), Box<dyn std::error::Error>>;
 }
 
-/// Money to the cent, as written in every table.
+/// A statistic in money to the cent (a mean, a quantile); a value that rounds to zero is
+/// written `0.00`, never `-0.00`. Amounts in the books are [`crate::money::Money`] and print
+/// exactly through their `Display`.
 fn money(x: f64) -> String {
-    format!("{x:.2}")
+    let s = format!("{x:.2}");
+    if s == "-0.00" { "0.00".to_owned() } else { s }
 }
 
 /// A CSV writer over an artefact's output.
@@ -153,9 +156,13 @@ impl CsvTable for SummaryCsv {
     fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for (col, m) in d.summary.columns.iter().enumerate() {
             let [regime, party, perspective] = d.series_names(col);
-            for (metric, value) in metric_rows(m) {
+            for (metric, value) in metric_rows(m, d.summary.aal_cents[col]) {
                 w.write_record([regime, party, perspective, &metric, &value])?;
             }
+        }
+        if d.summary.at_ceiling > 0 {
+            let n = d.summary.at_ceiling.to_string();
+            w.write_record(["", "total", "", "claims_at_ceiling", &n])?;
         }
         for i in &d.summary.insolvency {
             w.write_record([
@@ -218,9 +225,9 @@ impl CsvTable for SummaryCsv {
 }
 
 /// The tidy rows of one party's metrics; return periods longer than the run are left out.
-fn metric_rows(m: &Metrics) -> Vec<(String, String)> {
+fn metric_rows(m: &Metrics, aal: crate::money::Money) -> Vec<(String, String)> {
     let mut rows = vec![
-        ("aal".to_owned(), money(m.aal)),
+        ("aal".to_owned(), aal.to_string()),
         ("aal_se".to_owned(), money(m.aal_se)),
         ("aal_ci95_low".to_owned(), money(m.aal_ci95.0)),
         ("aal_ci95_high".to_owned(), money(m.aal_ci95.1)),
@@ -274,8 +281,8 @@ impl CsvTable for YltCsv {
                         regime,
                         party,
                         perspective,
-                        &money(loss),
-                        &money(largest),
+                        &loss.to_string(),
+                        &largest.to_string(),
                     ])?;
                 }
             }
@@ -332,7 +339,7 @@ impl CsvTable for EltCsv {
                     e.line.name(),
                     party,
                     e.perspective.name(),
-                    &money(e.amount),
+                    &e.amount.to_string(),
                     &i.vulnerability.map_or(String::new(), |v| v.to_string()),
                 ])?;
             }

@@ -50,6 +50,8 @@ impl Checker {
                 path,
                 format!("found {v}, expected a positive number ({what})"),
             );
+        } else {
+            self.within_money_bound(path, v, what);
         }
         v
     }
@@ -58,8 +60,23 @@ impl Checker {
     fn non_negative(&mut self, path: &FieldPath, v: f64, what: &str) -> f64 {
         if !(v.is_finite() && v >= 0.0) {
             self.report(path, format!("found {v}, expected a number ≥ 0 ({what})"));
+        } else {
+            self.within_money_bound(path, v, what);
         }
         v
+    }
+
+    /// An amount of money ("money …" in `what`) no larger than the books' largest single
+    /// amount, so that every amount the terms name is booked as written.
+    fn within_money_bound(&mut self, path: &FieldPath, v: f64, what: &str) {
+        if what.starts_with("money") && v > crate::money::MAX_UNITS {
+            self.report(
+                path,
+                format!(
+                    "found {v}, expected at most 1e15 ({what}; the largest single amount the books take)"
+                ),
+            );
+        }
     }
 
     /// A probability in [0, 1].

@@ -6,6 +6,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+pub mod ledger;
+
 use fleetsim::outcome::{HarmRecord, Tally};
 use fleetsim::scenario::{self, Scenario};
 use fleetsim::sim::Replicator;

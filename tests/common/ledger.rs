@@ -1,0 +1,214 @@
+//! Reads a run folder's money tables back as exact cents and checks, to the cent, the
+//! identities the books keep: per (replication, year, regime) in `ylt.csv`, per claim in
+//! `elt.csv` (its rows add up to the year loss table), and between the AALs of `summary.csv`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// An amount written as `-?D+.DD`, in cents; anything else (`-0.00`, `1e5`, `inf`, one decimal)
+/// is an error.
+pub fn cents(text: &str) -> Result<i128, String> {
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text),
+    };
+    let (units, frac) = body
+        .split_once('.')
+        .ok_or_else(|| format!("{text:?} is not an amount with two decimals"))?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(units) || frac.len() != 2 || !digits(frac) {
+        return Err(format!("{text:?} is not an amount with two decimals"));
+    }
+    let v: i128 = units.parse::<i128>().map_err(|e| e.to_string())? * 100
+        + frac.parse::<i128>().map_err(|e| e.to_string())?;
+    if sign < 0 && v == 0 {
+        return Err(format!("{text:?}: a negative zero"));
+    }
+    Ok(sign * v)
+}
+
+fn rows(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let header = r
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+        out.push(rec.iter().map(str::to_owned).collect());
+    }
+    Ok((header, out))
+}
+
+fn col(header: &[String], name: &str) -> Result<usize, String> {
+    header
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| format!("no column {name}"))
+}
+
+/// (party, perspective) → cents of one (replication, year, regime) or of one regime's AALs.
+type Cells = BTreeMap<(String, String), i128>;
+
+/// The identities of one set of cells: ground-up = paid + uncompensated; Σ gross = Σ net =
+/// paid + recall + fines; Σ insurer = Σ (net − retained); 0 ≤ retained ≤ net.
+fn identities(cells: &Cells, what: &str) -> Result<(), String> {
+    let at = |p: &str| {
+        cells
+            .get(&("total".to_owned(), p.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    };
+    let sum = |p: &str| -> i128 {
+        cells
+            .iter()
+            .filter(|((party, q), _)| party != "total" && q == p)
+            .map(|(_, v)| v)
+            .sum()
+    };
+    let (gu, paid, unc) = (at("ground_up"), at("paid"), at("uncompensated"));
+    if gu != paid + unc {
+        return Err(format!(
+            "{what}: ground-up {gu} ≠ paid {paid} + uncompensated {unc} (cents)"
+        ));
+    }
+    let spent = paid + at("recall") + at("fines");
+    for p in ["gross", "net"] {
+        if sum(p) != spent {
+            return Err(format!("{what}: Σ {p} {} ≠ {spent} (cents)", sum(p)));
+        }
+    }
+    if sum("insurer") != sum("net") - sum("retained") {
+        return Err(format!(
+            "{what}: Σ insurer {} ≠ Σ net − retained {} (cents)",
+            sum("insurer"),
+            sum("net") - sum("retained")
+        ));
+    }
+    Ok(())
+}
+
+/// Checks every money identity of the folder's `ylt.csv`, `elt.csv` (when present) and
+/// `summary.csv` exactly; returns the number of year rows checked.
+pub fn check_folder(dir: &Path) -> Result<usize, String> {
+    let ylt = dir.join("ylt.csv");
+    let (h, rows) = rows(&ylt)?;
+    let [rep, year, regime, party, persp, loss, largest] = [
+        "replication",
+        "year",
+        "regime",
+        "party",
+        "perspective",
+        "loss",
+        "largest",
+    ]
+    .map(|n| col(&h, n));
+    let (rep, year, regime, party, persp, loss, largest) =
+        (rep?, year?, regime?, party?, persp?, loss?, largest?);
+    let mut years: BTreeMap<(String, String, String), Cells> = BTreeMap::new();
+    let mut series: BTreeMap<(String, String, String), i128> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let at = |c: usize| cents(&r[c]).map_err(|e| format!("ylt.csv row {}: {e}", i + 2));
+        let (l, m) = (at(loss)?, at(largest)?);
+        if l < 0 || m < 0 || m > l {
+            return Err(format!("ylt.csv row {}: loss {l}, largest {m}", i + 2));
+        }
+        years
+            .entry((r[rep].clone(), r[year].clone(), r[regime].clone()))
+            .or_default()
+            .insert((r[party].clone(), r[persp].clone()), l);
+        *series
+            .entry((r[regime].clone(), r[party].clone(), r[persp].clone()))
+            .or_default() += l;
+    }
+    for ((r, y, g), cells) in &years {
+        identities(cells, &format!("ylt.csv replication {r} year {y} {g}"))?;
+    }
+    check_elt(dir, &years)?;
+    let n_years = years
+        .keys()
+        .map(|(r, y, _)| (r.clone(), y.clone()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len() as i128;
+    check_summary(dir, &series, n_years)?;
+    Ok(years.len())
+}
+
+/// The event loss table, when kept, adds up to the year loss table cell by cell.
+fn check_elt(dir: &Path, years: &BTreeMap<(String, String, String), Cells>) -> Result<(), String> {
+    let elt = dir.join("elt.csv");
+    if !elt.exists() {
+        return Ok(());
+    }
+    let (h, rows) = rows(&elt)?;
+    let c = |n| col(&h, n);
+    let (rep, year, regime, party, persp, amount) = (
+        c("replication")?,
+        c("year")?,
+        c("regime")?,
+        c("party")?,
+        c("perspective")?,
+        c("amount")?,
+    );
+    let mut sums: BTreeMap<(String, String, String, String, String), i128> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let a = cents(&r[amount]).map_err(|e| format!("elt.csv row {}: {e}", i + 2))?;
+        *sums
+            .entry((
+                r[rep].clone(),
+                r[year].clone(),
+                r[regime].clone(),
+                r[party].clone(),
+                r[persp].clone(),
+            ))
+            .or_default() += a;
+    }
+    for ((r, y, g), cells) in years {
+        for ((p, q), &v) in cells {
+            let key = (r.clone(), y.clone(), g.clone(), p.clone(), q.clone());
+            let e = sums.get(&key).copied().unwrap_or(0);
+            if e != v {
+                return Err(format!("elt.csv sums to {e} for {key:?}, ylt.csv has {v}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The summary's AALs keep the identities exactly, and each is within two cents of the mean
+/// of its year loss table column.
+fn check_summary(
+    dir: &Path,
+    series: &BTreeMap<(String, String, String), i128>,
+    n_years: i128,
+) -> Result<(), String> {
+    let summary = dir.join("summary.csv");
+    let (_, rows) = rows(&summary)?;
+    let mut aal: BTreeMap<String, Cells> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r[4] == "-0.00" {
+            return Err(format!("summary.csv row {}: {}", i + 2, r[4]));
+        }
+        if r[3] != "aal" {
+            continue;
+        }
+        let v = cents(&r[4]).map_err(|e| format!("summary.csv row {}: {e}", i + 2))?;
+        let exact = series[&(r[0].clone(), r[1].clone(), r[2].clone())] as f64 / n_years as f64;
+        if (v as f64 - exact).abs() > 2.0 {
+            return Err(format!(
+                "summary.csv row {}: AAL {v} cents, mean of ylt.csv {exact}",
+                i + 2
+            ));
+        }
+        aal.entry(r[0].clone())
+            .or_default()
+            .insert((r[1].clone(), r[2].clone()), v);
+    }
+    for (regime, cells) in &aal {
+        identities(cells, &format!("summary.csv AALs under {regime}"))?;
+    }
+    Ok(())
+}
