@@ -1,6 +1,14 @@
 //! Numbers as a reader wants them in charts and the report: abbreviated money (1.2M, 350k),
 //! shares, counts, and text made safe for HTML.
 
+/// A statistic in money to the cent, as the CSV tables write it (a mean, a quantile, a
+/// difference); a value that rounds to zero is `0.00`, never `-0.00`. Amounts in the books are
+/// [`crate::money::Money`] and print exactly through their `Display`.
+pub fn cents(x: f64) -> String {
+    let s = format!("{x:.2}");
+    if s == "-0.00" { "0.00".to_owned() } else { s }
+}
+
 /// Money abbreviated to three significant digits: `1.23M`, `350k`, `12.5k`, `980`, `0`.
 pub fn money(x: f64) -> String {
     if !x.is_finite() {
@@ -79,6 +87,14 @@ pub fn html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cents_never_writes_a_negative_zero() {
+        assert_eq!(cents(-0.004), "0.00");
+        assert_eq!(cents(-0.0), "0.00");
+        assert_eq!(cents(-0.005001), "-0.01");
+        assert_eq!(cents(1234.567), "1234.57");
+    }
 
     #[test]
     fn money_is_abbreviated_to_three_significant_digits() {

@@ -110,13 +110,7 @@ pub trait Artefact {
     ) -> Result<(), Box<dyn std::error::Error>>;
 }
 
-/// A statistic in money to the cent (a mean, a quantile); a value that rounds to zero is
-/// written `0.00`, never `-0.00`. Amounts in the books are [`crate::money::Money`] and print
-/// exactly through their `Display`.
-fn money(x: f64) -> String {
-    let s = format!("{x:.2}");
-    if s == "-0.00" { "0.00".to_owned() } else { s }
-}
+use format::cents as money;
 
 /// A CSV writer over an artefact's output.
 pub type Table<'a> = csv::Writer<&'a mut dyn Write>;

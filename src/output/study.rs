@@ -19,9 +19,7 @@ pub struct TableData {
     pub rows: Vec<Vec<String>>,
 }
 
-fn money(x: f64) -> String {
-    format!("{x:.2}")
-}
+use super::format::cents as money;
 
 fn ratio(x: Option<f64>) -> String {
     x.map_or(String::new(), |r| format!("{r:.4}"))
