@@ -66,7 +66,11 @@ impl Progress for Quiet {
 
 /// Runs one scenario file end to end: load, check memory, simulate, summarise, write.
 pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome> {
-    let loaded = scenario::load(path)?;
+    // The file's policies and sensitivity parameters are checked too: `run` refuses what
+    // `check` refuses, though it does not use them.
+    let study = scenario::load_study(path)?;
+    study.check()?;
+    let loaded = study.loaded;
     let mut sc = loaded.scenario;
     if let Some(n) = options.replications {
         sc.replications = n.max(1);

@@ -474,12 +474,18 @@ fn report(run: &fleetsim::RunOutcome) {
 
 /// Memory available to this run, from the operating system; unlimited if it cannot tell.
 fn available_memory() -> u64 {
+    // FLEETSIM_MEMORY_LIMIT_MIB caps what the guard allows below what the machine has free:
+    // for a shared node, or a test that wants large scenarios refused rather than run.
+    let cap = std::env::var("FLEETSIM_MEMORY_LIMIT_MIB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(u64::MAX, |mib| mib.saturating_mul(1 << 20));
     let Ok(mut sys) = sysinfo::System::new() else {
-        return u64::MAX;
+        return cap;
     };
     sys.refresh_memory();
     match sys.available_memory() {
-        0 => u64::MAX,
-        n => n,
+        0 => cap,
+        n => n.min(cap),
     }
 }
