@@ -98,6 +98,12 @@ pub enum Error {
         day: f64,
         what: String,
     },
+    #[error("{option} {value}: {message}")]
+    Argument {
+        option: String,
+        value: String,
+        message: String,
+    },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
     #[error("{}", .0.join("\n"))]
