@@ -161,8 +161,13 @@ fn run_replications(s: &str) -> Result<u32, String> {
 /// `--replications` of a study: at least two, to give intervals.
 fn study_replications(s: &str) -> Result<u32, String> {
     let max = u64::from(fleetsim::scenario::validate::MAX_REPLICATIONS);
-    count(s, 2, max, "a count of replications (a study needs 2 for its intervals)")
-        .map(|n| n as u32)
+    count(
+        s,
+        2,
+        max,
+        "a count of replications (a study needs 2 for its intervals)",
+    )
+    .map(|n| n as u32)
 }
 
 /// `--threads`: each worker holds a world, so there is a ceiling as well as a floor.

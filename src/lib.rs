@@ -77,14 +77,19 @@ pub fn check_options(options: &RunOptions, min_replications: u32) -> Result<()> 
         return Err(Error::Argument {
             option: "--replications".to_owned(),
             value: n.to_string(),
-            message: format!("expected a count from {min_replications} to {max}, as in a scenario file"),
+            message: format!(
+                "expected a count from {min_replications} to {max}, as in a scenario file"
+            ),
         });
     }
     if !(1..=experiment::MAX_THREADS).contains(&options.threads) {
         return Err(Error::Argument {
             option: "--threads".to_owned(),
             value: options.threads.to_string(),
-            message: format!("expected from 1 to {} worker threads", experiment::MAX_THREADS),
+            message: format!(
+                "expected from 1 to {} worker threads",
+                experiment::MAX_THREADS
+            ),
         });
     }
     Ok(())
@@ -138,7 +143,7 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
         scenario: sc,
         estimate,
     } = prepare(path, options)?;
-    estimate.check(&sc.name, options.memory_limit)?;
+    estimate.check(&format!("scenario {}", sc.name), options.memory_limit)?;
     let config = experiment::RunConfig {
         threads: options.threads,
         keep_elt: options.keep_elt,

@@ -95,7 +95,9 @@ fn dispatch(cli: Cli) -> Result<bool> {
             if estimate {
                 for file in expand(&paths, &mut ok) {
                     match fleetsim::prepare(&file, &options) {
-                        Ok(p) => print_estimate(&p.scenario.name, &p.estimate, options.memory_limit),
+                        Ok(p) => {
+                            print_estimate(&p.scenario.name, &p.estimate, options.memory_limit)
+                        }
                         Err(e) => {
                             ok = false;
                             eprintln!("{}", error_text(&e));
@@ -163,7 +165,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
             let available = available_memory();
             for f in &folders {
                 let refused = output::read::report_memory(f)
-                    .and_then(|e| e.check(&f.display().to_string(), available));
+                    .and_then(|e| e.check(&format!("the report of {}", f.display()), available));
                 match refused.and_then(|()| output::rebuild_report(f, &options)) {
                     Ok(()) => say!("report: {}", f.join("report.html").display()),
                     Err(e) => {

@@ -25,9 +25,12 @@ use crate::sim::messages::Incident;
 const BYTES_PER_DEVICE: f64 = 130.0;
 /// Extra bytes per device that can be breached: posture, infection, group slot, next attack.
 const BYTES_PER_BREACHABLE: f64 = 64.0;
-/// Rows of the event loss table per claim and regime: the total's perspectives and about
-/// two parties' gross, net and retained shares (measured on the bundled scenarios: 5 to 9).
-const ELT_ROWS_PER_CLAIM: f64 = 8.0;
+/// Rows of the event loss table per harm and regime when its root-cause party is identified:
+/// the total's ground-up and paid or uncompensated rows, and, when it is paid, each paying
+/// party's gross, net and retained rows (measured on the bundled scenarios: 2.5 to 6.4).
+const ELT_ROWS_IDENTIFIED: f64 = 5.0;
+/// Rows when nobody is identified: ground-up and uncompensated.
+const ELT_ROWS_UNIDENTIFIED: f64 = 2.0;
 /// What the allocator adds to each heap block (glibc: one 16-byte header), for the small
 /// vectors every replication keeps.
 const BLOCK_OVERHEAD: f64 = 16.0;
@@ -92,11 +95,13 @@ impl MemoryEstimate {
 
     /// The peak, in bytes (saturating: an absurd scenario gives `u64::MAX`, not a wrap).
     pub fn bytes(&self) -> u64 {
-        let peak = self.phase(Phase::Kept)
-            + self
-                .phase(Phase::Simulation)
-                .max(self.phase(Phase::After));
-        if peak.is_finite() { peak as u64 } else { u64::MAX }
+        let peak =
+            self.phase(Phase::Kept) + self.phase(Phase::Simulation).max(self.phase(Phase::After));
+        if peak.is_finite() {
+            peak as u64
+        } else {
+            u64::MAX
+        }
     }
 
     /// The parts, phase by phase, in MiB; parts under 0.05 MiB are left out.
@@ -160,6 +165,8 @@ pub struct Load {
     pub incidents: f64,
     /// Harmful incidents over the horizon: the harms a worker gathers and settles.
     pub harms: f64,
+    /// Of those, the data thefts whose root-cause party is not identified.
+    pub unidentified: f64,
     /// Vulnerabilities disclosed over the horizon, every class.
     pub vulnerabilities: f64,
     /// Steps of the outbreak (its duration cut at the horizon, over the step length).
@@ -240,7 +247,10 @@ pub fn load(scenario: &Scenario) -> Load {
         let n = f64::from(c.count);
         l.incidents += n * fault_incidents(c, h, false);
         l.harms += n * fault_incidents(c, h, true);
-        l.vulnerabilities += c.vulnerabilities.as_ref().map_or(0.0, |v| v.rate_per_day * h);
+        l.vulnerabilities += c
+            .vulnerabilities
+            .as_ref()
+            .map_or(0.0, |v| v.rate_per_day * h);
         // The outbreak recruits each susceptible device once, and again after each reboot or
         // clean-up during its days.
         let (susceptible, recruitments) = match (botnet, c.security.as_ref()) {
@@ -263,6 +273,7 @@ pub fn load(scenario: &Scenario) -> Load {
                 + d.backend_rate_per_day * h;
             l.incidents += thefts;
             l.harms += thefts;
+            l.unidentified += thefts * (1.0 - d.identified_probability);
         }
         // A DDoS attack makes one claim per class whose devices take part.
         if let (Some(b), Some(_)) = (botnet, c.security.as_ref()) {
@@ -272,6 +283,14 @@ pub fn load(scenario: &Scenario) -> Load {
         }
     }
     l
+}
+
+impl Load {
+    /// Rows of the event loss table per regime.
+    pub fn elt_rows(&self) -> f64 {
+        (self.harms - self.unidentified) * ELT_ROWS_IDENTIFIED
+            + self.unidentified * ELT_ROWS_UNIDENTIFIED
+    }
 }
 
 /// Expected harmful incidents per device over the horizon, to size a worker's harm buffer.
@@ -289,12 +308,18 @@ pub struct Shape {
 }
 
 /// The bytes one replication's result keeps until the end.
-fn result_bytes(scenario: &Scenario, l: &Load, cols: f64, keep_elt: bool) -> [(&'static str, f64); 4] {
+fn result_bytes(
+    scenario: &Scenario,
+    l: &Load,
+    cols: f64,
+    keep_elt: bool,
+) -> [(&'static str, f64); 4] {
     let years = f64::from(scenario.horizon_years);
     let parties = scenario.parties.len() as f64;
     let regimes = scenario.terms.liability.regimes.len() as f64;
     let kinds = FaultKind::ALL.len() as f64;
-    let cell = elem(|r: &ReplicationResult| &r.year_loss) + elem(|r: &ReplicationResult| &r.year_max);
+    let cell =
+        elem(|r: &ReplicationResult| &r.year_loss) + elem(|r: &ReplicationResult| &r.year_max);
     let ylt = years * cols * cell
         + regimes * parties * elem(|r: &ReplicationResult| &r.insolvent_years)
         + size_of::<ReplicationResult>() as f64
@@ -305,7 +330,7 @@ fn result_bytes(scenario: &Scenario, l: &Load, cols: f64, keep_elt: bool) -> [(&
         + l.vulnerabilities * size_of::<VulnerabilityRecord>() as f64
         + scenario.terms.recalls.len() as f64 * size_of::<RecallRecord>() as f64;
     let elt = if keep_elt {
-        l.harms * ELT_ROWS_PER_CLAIM * regimes * size_of::<EltRow>() as f64
+        l.elt_rows() * regimes * size_of::<EltRow>() as f64
     } else {
         0.0
     };
@@ -330,7 +355,11 @@ pub fn estimate_run(scenario: &Scenario, shape: &Shape) -> MemoryEstimate {
     // Statistics take each series in turn: its years and largest amounts, both sorted, and
     // their TVaR curves.
     let years = reps * f64::from(scenario.horizon_years);
-    e.add(Phase::After, "statistics", 6.0 * years * size_of::<f64>() as f64);
+    e.add(
+        Phase::After,
+        "statistics",
+        6.0 * years * size_of::<f64>() as f64,
+    );
     if shape.report {
         let botnet_rows = reps * l.outbreak_samples;
         e.add_report(cols * years, botnet_rows, years);
@@ -349,13 +378,19 @@ impl MemoryEstimate {
             "report tables read back",
             cells * cell + botnet_rows * size_of::<BotnetRow>() as f64,
         );
-        self.add(Phase::After, "report charts", 3.0 * years * size_of::<f64>() as f64);
+        self.add(
+            Phase::After,
+            "report charts",
+            3.0 * years * size_of::<f64>() as f64,
+        );
     }
 }
 
 /// The simulation phase: a world per worker with its buffers.
 fn simulation(e: &mut MemoryEstimate, scenario: &Scenario, l: &Load, shape: &Shape) {
-    let workers = shape.threads.clamp(1, scenario.replications.max(1) as usize) as f64;
+    let workers = shape
+        .threads
+        .clamp(1, scenario.replications.max(1) as usize) as f64;
     let devices = scenario.device_count() as f64;
     let breachable: f64 = scenario
         .classes
@@ -382,7 +417,9 @@ fn simulation(e: &mut MemoryEstimate, scenario: &Scenario, l: &Load, shape: &Sha
     e.add(
         Phase::Simulation,
         format!("{:.0} harms per replication", l.harms),
-        w(l.harms * harm + l.harms / years * harm + 2.0 * l.incidents / years * size_of::<Incident>() as f64),
+        w(l.harms * harm
+            + l.harms / years * harm
+            + 2.0 * l.incidents / years * size_of::<Incident>() as f64),
     );
     e.add(
         Phase::Simulation,
@@ -397,7 +434,7 @@ fn simulation(e: &mut MemoryEstimate, scenario: &Scenario, l: &Load, shape: &Sha
         e.add(
             Phase::Simulation,
             "event rows being sorted",
-            w(0.5 * l.harms * ELT_ROWS_PER_CLAIM * regimes * size_of::<EltRow>() as f64),
+            w(0.5 * l.elt_rows() * regimes * size_of::<EltRow>() as f64),
         );
     }
 }
@@ -418,10 +455,19 @@ pub fn estimate_study(variants: &[&Scenario], threads: usize, kept: usize) -> Me
         e.parts.retain(|p| p.name != "statistics");
         let reps = f64::from(sc.replications);
         let years = reps * f64::from(sc.horizon_years);
-        let series = Layout::new(sc).len() as f64 * years * elem(|s: &crate::study::SeriesYears| &s.annual);
+        let series =
+            Layout::new(sc).len() as f64 * years * elem(|s: &crate::study::SeriesYears| &s.annual);
         e.add(Phase::After, "series of the run", series);
-        e.add(Phase::After, "comparison", 4.0 * years * size_of::<f64>() as f64);
-        e.add(Phase::Kept, format!("series of {kept} run(s) kept"), series * kept as f64);
+        e.add(
+            Phase::After,
+            "comparison",
+            4.0 * years * size_of::<f64>() as f64,
+        );
+        e.add(
+            Phase::Kept,
+            format!("series of {kept} run(s) kept"),
+            series * kept as f64,
+        );
         e.add(
             Phase::Kept,
             "bootstrap resamples",
@@ -438,7 +484,12 @@ pub fn estimate_study(variants: &[&Scenario], threads: usize, kept: usize) -> Me
 /// manifest and summary), read from a year loss table of `ylt_bytes` bytes, and a botnet
 /// table of `botnet_bytes` bytes. A table cannot hold more rows than its bytes allow, so a
 /// manifest that overstates is bounded by the files.
-pub fn estimate_report(series: usize, years: u64, ylt_bytes: u64, botnet_bytes: u64) -> MemoryEstimate {
+pub fn estimate_report(
+    series: usize,
+    years: u64,
+    ylt_bytes: u64,
+    botnet_bytes: u64,
+) -> MemoryEstimate {
     // The shortest possible rows: "0,0,a,b,c,0,0\n" and nine one-digit fields.
     const MIN_YLT_ROW: f64 = 14.0;
     const MIN_BOTNET_ROW: f64 = 18.0;

@@ -326,8 +326,10 @@ fn prepare(
         .map(|v| with_options(v, options))
         .collect::<Result<Vec<_>>>()?;
     let all: Vec<&Scenario> = std::iter::once(&base).chain(&variants).collect();
-    crate::memory::estimate_study(&all, options.run.threads, kept)
-        .check(&base.name, options.run.memory_limit)?;
+    crate::memory::estimate_study(&all, options.run.threads, kept).check(
+        &format!("the study of scenario {}", base.name),
+        options.run.memory_limit,
+    )?;
     Ok(variants)
 }
 
