@@ -25,15 +25,18 @@ pub enum Command {
         /// Folder for the results.
         #[arg(long, default_value = "output")]
         out: PathBuf,
-        /// Replications, overriding each scenario's own.
-        #[arg(long)]
+        /// Replications, overriding each scenario's own (1 to 10000000, as in a file).
+        #[arg(long, value_parser = run_replications)]
         replications: Option<u32>,
         /// Seed, overriding each scenario's own.
         #[arg(long)]
         seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
+        /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
+        #[arg(long, value_parser = threads)]
         threads: Option<usize>,
+        /// Print the memory each scenario's run would need, part by part, and run nothing.
+        #[arg(long)]
+        estimate: bool,
         /// Do not keep or write the event loss table (elt.csv), for very large runs.
         #[arg(long)]
         no_elt: bool,
@@ -124,14 +127,14 @@ pub struct StudyArgs {
     /// Folder for the results.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
-    /// Replications of every run, overriding the scenario's own.
-    #[arg(long)]
+    /// Replications of every run, overriding the scenario's own (2 to 10000000).
+    #[arg(long, value_parser = study_replications)]
     pub replications: Option<u32>,
     /// Seed of every run, overriding the scenario's own.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = threads)]
     pub threads: Option<usize>,
     /// The parties' perspective of the chart, the page and the printed table.
     #[arg(long, value_enum, default_value_t = PerspectiveArg::Retained)]
@@ -139,6 +142,38 @@ pub struct StudyArgs {
     /// The return period (years) whose annual loss is compared besides the AAL.
     #[arg(long, default_value_t = 100.0)]
     pub return_period: f64,
+}
+
+/// A whole number from `min` to `max`, or what was wrong with it.
+fn count(s: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("expected {what} from {min} to {max}")),
+    }
+}
+
+/// `--replications` of a run: the limits of a scenario file's `replications`.
+fn run_replications(s: &str) -> Result<u32, String> {
+    let max = u64::from(fleetsim::scenario::validate::MAX_REPLICATIONS);
+    count(s, 1, max, "a count of replications").map(|n| n as u32)
+}
+
+/// `--replications` of a study: at least two, to give intervals.
+fn study_replications(s: &str) -> Result<u32, String> {
+    let max = u64::from(fleetsim::scenario::validate::MAX_REPLICATIONS);
+    count(
+        s,
+        2,
+        max,
+        "a count of replications (a study needs 2 for its intervals)",
+    )
+    .map(|n| n as u32)
+}
+
+/// `--threads`: each worker holds a world, so there is a ceiling as well as a floor.
+fn threads(s: &str) -> Result<usize, String> {
+    let max = fleetsim::experiment::MAX_THREADS as u64;
+    count(s, 1, max, "a number of worker threads").map(|n| n as usize)
 }
 
 /// The parties' perspectives a report can show.

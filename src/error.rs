@@ -73,7 +73,7 @@ pub enum Error {
     #[error("{0}")]
     Invalid(Diagnostics),
     #[error(
-        "scenario {scenario} needs about {needed_mib} MiB of memory ({detail}), more than the {available_mib} MiB available; lower the device counts, replications or threads"
+        "{scenario} needs about {needed_mib} MiB of memory ({detail}), more than the {available_mib} MiB available; lower what its largest parts grow with (devices, rates, replications, threads, step length) or drop the event loss table (--no-elt)"
     )]
     TooLarge {
         scenario: String,
@@ -97,6 +97,12 @@ pub enum Error {
         regime: String,
         day: f64,
         what: String,
+    },
+    #[error("{option} {value}: {message}")]
+    Argument {
+        option: String,
+        value: String,
+        message: String,
     },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },

@@ -9,6 +9,7 @@
 pub mod error;
 pub mod experiment;
 pub mod liability;
+pub mod memory;
 pub mod money;
 pub mod outcome;
 pub mod output;
@@ -46,6 +47,8 @@ pub struct RunOutcome {
     pub scenario: Arc<scenario::Scenario>,
     pub summary: stats::Summary,
     pub manifest: output::Manifest,
+    /// The memory the run was estimated to need before it started.
+    pub estimate: memory::MemoryEstimate,
 }
 
 /// Hears how a run is going, e.g. to draw a progress bar. Called from worker threads.
@@ -64,26 +67,92 @@ impl Progress for Quiet {
     fn advance(&self) {}
 }
 
-/// Runs one scenario file end to end: load, check memory, simulate, summarise, write.
-pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome> {
+/// Refuses command-line values beyond what a scenario file may say: replications from
+/// `min_replications` (1 for a run, 2 for a study) to the file's limit, and threads from 1 to
+/// [`experiment::MAX_THREADS`].
+pub fn check_options(options: &RunOptions, min_replications: u32) -> Result<()> {
+    let max = scenario::validate::MAX_REPLICATIONS;
+    if let Some(n) = options.replications
+        && !(min_replications..=max).contains(&n)
+    {
+        return Err(Error::Argument {
+            option: "--replications".to_owned(),
+            value: n.to_string(),
+            message: format!(
+                "expected a count from {min_replications} to {max}, as in a scenario file"
+            ),
+        });
+    }
+    if !(1..=experiment::MAX_THREADS).contains(&options.threads) {
+        return Err(Error::Argument {
+            option: "--threads".to_owned(),
+            value: options.threads.to_string(),
+            message: format!(
+                "expected from 1 to {} worker threads",
+                experiment::MAX_THREADS
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// A scenario file loaded with the command line's overrides, and the memory its run needs.
+pub struct Prepared {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub scenario: Arc<scenario::Scenario>,
+    pub estimate: memory::MemoryEstimate,
+}
+
+/// Loads a scenario file, applies the options and estimates the run's memory, without
+/// running it (nor refusing it: see [`memory::MemoryEstimate::check`]).
+pub fn prepare(path: &Path, options: &RunOptions) -> Result<Prepared> {
+    check_options(options, 1)?;
     // The file's policies and sensitivity parameters are checked too: `run` refuses what
     // `check` refuses, though it does not use them.
     let study = scenario::load_study(path)?;
     study.check()?;
-    let loaded = study.loaded;
-    let mut sc = loaded.scenario;
+    let scenario::Loaded {
+        scenario: mut sc,
+        path,
+        sha256,
+    } = study.loaded;
     if let Some(n) = options.replications {
-        sc.replications = n.max(1);
+        sc.replications = n;
     }
     if let Some(s) = options.seed {
         sc.seed = s;
     }
     let sc = Arc::new(sc);
+    let estimate = memory::estimate_run(
+        &sc,
+        &memory::Shape {
+            threads: options.threads,
+            keep_elt: options.keep_elt,
+            report: options.report.is_some(),
+        },
+    );
+    Ok(Prepared {
+        path,
+        sha256,
+        scenario: sc,
+        estimate,
+    })
+}
+
+/// Runs one scenario file end to end: load, check memory, simulate, summarise, write.
+pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome> {
+    let Prepared {
+        path: scenario_path,
+        sha256,
+        scenario: sc,
+        estimate,
+    } = prepare(path, options)?;
+    estimate.check(&format!("scenario {}", sc.name), options.memory_limit)?;
     let config = experiment::RunConfig {
-        threads: options.threads.max(1),
+        threads: options.threads,
         keep_elt: options.keep_elt,
     };
-    experiment::check_memory(&sc, &config, options.memory_limit)?;
     let started = Instant::now();
     let layout = outcome::Layout::new(&sc);
     progress.start(&sc.name, u64::from(sc.replications));
@@ -92,8 +161,8 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
     let manifest = output::Manifest {
         fleetsim_version: env!("CARGO_PKG_VERSION").to_owned(),
         scenario: sc.name.clone(),
-        scenario_path: loaded.path.display().to_string(),
-        scenario_sha256: loaded.sha256,
+        scenario_path: scenario_path.display().to_string(),
+        scenario_sha256: sha256,
         seed: sc.seed,
         replications: sc.replications,
         horizon_years: sc.horizon_years,
@@ -148,5 +217,6 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
         scenario: sc,
         summary,
         manifest,
+        estimate,
     })
 }

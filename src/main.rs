@@ -76,12 +76,12 @@ fn dispatch(cli: Cli) -> Result<bool> {
             replications,
             seed,
             threads,
+            estimate,
             no_elt,
             no_report,
             perspective,
         } => {
-            let threads = threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let threads = threads.unwrap_or_else(default_threads);
             let options = RunOptions {
                 out_root: out,
                 replications,
@@ -92,6 +92,20 @@ fn dispatch(cli: Cli) -> Result<bool> {
                 report: (!no_report).then(|| report_options(perspective)),
             };
             let mut ok = true;
+            if estimate {
+                for file in expand(&paths, &mut ok) {
+                    match fleetsim::prepare(&file, &options) {
+                        Ok(p) => {
+                            print_estimate(&p.scenario.name, &p.estimate, options.memory_limit)
+                        }
+                        Err(e) => {
+                            ok = false;
+                            eprintln!("{}", error_text(&e));
+                        }
+                    }
+                }
+                return Ok(ok);
+            }
             for file in expand(&paths, &mut ok) {
                 let bar = Bar(progress_bar());
                 let result = fleetsim::run_file(&file, &options, &bar);
@@ -158,8 +172,11 @@ fn dispatch(cli: Cli) -> Result<bool> {
                 );
             }
             let mut ok = true;
+            let available = available_memory();
             for f in &folders {
-                match output::rebuild_report(f, &options) {
+                let refused = output::read::report_memory(f)
+                    .and_then(|e| e.check(&format!("the report of {}", f.display()), available));
+                match refused.and_then(|()| output::rebuild_report(f, &options)) {
                     Ok(()) => say!("report: {}", f.join("report.html").display()),
                     Err(e) => {
                         ok = false;
@@ -194,9 +211,7 @@ fn run_study(
             out_root: args.out.clone(),
             replications: args.replications,
             seed: args.seed,
-            threads: args
-                .threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            threads: args.threads.unwrap_or_else(default_threads),
             keep_elt: false,
             memory_limit: available_memory(),
             report: Some(report_options(args.perspective)),
@@ -413,6 +428,11 @@ fn report(run: &fleetsim::RunOutcome) {
                 "{v:.0}"
             ))
     );
+    say!(
+        "  memory: estimated {}, peak resident {}",
+        fleetsim::memory::mib(run.estimate.bytes() as f64),
+        peak_resident().map_or("unknown".to_owned(), |b| fleetsim::memory::mib(b as f64))
+    );
     if let Some(b) = &run.summary.botnet {
         say!(
             "  botnet: peak {:.0} fleet devices ({:.0} bots in all), {:.0} recruitments of which {:.0} reinfections (means per outbreak)",
@@ -470,6 +490,33 @@ fn report(run: &fleetsim::RunOutcome) {
             }
         }
     }
+}
+
+/// Worker threads when none are asked for: every core, within the ceiling.
+fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(fleetsim::experiment::MAX_THREADS)
+}
+
+/// A run's memory estimate, its total first, then its parts phase by phase.
+fn print_estimate(name: &str, e: &fleetsim::memory::MemoryEstimate, available: u64) {
+    say!(
+        "{name}: needs about {} of memory ({} available)",
+        fleetsim::memory::mib(e.bytes() as f64),
+        fleetsim::memory::mib(available as f64)
+    );
+    for line in e.detail().split("; ") {
+        say!("  {line}");
+    }
+}
+
+/// This process's peak resident memory so far, in bytes (Linux only).
+fn peak_resident() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Memory available to this run, from the operating system; unlimited if it cannot tell.

@@ -32,6 +32,7 @@ pub struct StudyOptions {
 
 /// The scenario with its own policies and those of the policy files.
 fn load(path: &Path, options: &StudyOptions) -> Result<Study> {
+    crate::check_options(&options.run, 2)?;
     let mut study = scenario::load_study(path)?;
     for f in &options.policy_files {
         let (policies, params) = scenario::load_policy_file(f)?;
@@ -83,10 +84,10 @@ pub fn compare_file(
         }
         found
     };
-    let scenarios = study.variants(&policies)?;
+    let scenarios = prepare(&study, study.variants(&policies)?, 1, options)?;
     let ctx = Ctx::new(&study, options);
     let started = Instant::now();
-    let base = run(study.loaded.scenario.clone(), "baseline", options, progress)?;
+    let base = run(overridden(&study, options)?, "baseline", options, progress)?;
     let mut rows = Vec::new();
     let mut infos = vec![baseline_info()];
     for (policy, sc) in policies.iter().zip(scenarios) {
@@ -164,7 +165,7 @@ pub fn sweep_file(
             )
         })
         .collect();
-    let scenarios = study.variants(&policies)?;
+    let scenarios = prepare(&study, study.variants(&policies)?, 1, options)?;
     let ctx = Ctx::new(&study, options);
     let started = Instant::now();
     let mut first: Option<Vec<SeriesYears>> = None;
@@ -247,10 +248,10 @@ pub fn sensitivity_file(
         .iter()
         .flat_map(|(a, b)| [a.clone(), b.clone()])
         .collect();
-    let scenarios = study.variants(&flat)?;
+    let scenarios = prepare(&study, study.variants(&flat)?, 2, options)?;
     let ctx = Ctx::new(&study, options);
     let started = Instant::now();
-    let base = run(study.loaded.scenario.clone(), "baseline", options, progress)?;
+    let base = run(overridden(&study, options)?, "baseline", options, progress)?;
     let mut swings = Vec::new();
     let mut infos = vec![baseline_info()];
     let mut it = scenarios.into_iter();
@@ -288,13 +289,8 @@ fn builtin_names() -> String {
         .join(", ")
 }
 
-/// Runs one variant with the study's replications and seed; its series' yearly losses.
-fn run(
-    mut sc: Scenario,
-    label: &str,
-    options: &StudyOptions,
-    progress: &dyn Progress,
-) -> Result<Vec<SeriesYears>> {
+/// A scenario with the study's replications and seed from the command line.
+fn with_options(mut sc: Scenario, options: &StudyOptions) -> Result<Scenario> {
     let o = &options.run;
     if let Some(n) = o.replications {
         sc.replications = n;
@@ -308,12 +304,48 @@ fn run(
             sc.name, sc.replications
         )]));
     }
+    Ok(sc)
+}
+
+/// The study's own scenario, with the command line's replications and seed.
+fn overridden(study: &Study, options: &StudyOptions) -> Result<Scenario> {
+    with_options(study.loaded.scenario.clone(), options)
+}
+
+/// The variants with the command line's replications and seed; refuses the study, before its
+/// first run, when its largest run with the `kept` runs' series it holds would not fit.
+fn prepare(
+    study: &Study,
+    variants: Vec<Scenario>,
+    kept: usize,
+    options: &StudyOptions,
+) -> Result<Vec<Scenario>> {
+    let base = overridden(study, options)?;
+    let variants = variants
+        .into_iter()
+        .map(|v| with_options(v, options))
+        .collect::<Result<Vec<_>>>()?;
+    let all: Vec<&Scenario> = std::iter::once(&base).chain(&variants).collect();
+    crate::memory::estimate_study(&all, options.run.threads, kept).check(
+        &format!("the study of scenario {}", base.name),
+        options.run.memory_limit,
+    )?;
+    Ok(variants)
+}
+
+/// Runs one variant (already with the study's replications and seed); its series' yearly
+/// losses.
+fn run(
+    sc: Scenario,
+    label: &str,
+    options: &StudyOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<SeriesYears>> {
     let sc = Arc::new(sc);
     let config = experiment::RunConfig {
-        threads: o.threads.max(1),
+        threads: options.run.threads.max(1),
         keep_elt: false,
     };
-    experiment::check_memory(&sc, &config, o.memory_limit)?;
     let layout = crate::outcome::Layout::new(&sc);
     progress.start(label, u64::from(sc.replications));
     let results = experiment::run(&sc, &config, &layout, &|| progress.advance())?;

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::{class, header, run, scenario};
-use fleetsim::experiment::{self, RunConfig};
 use fleetsim::scenario::FaultKind;
 use fleetsim::sim::Replicator;
 use fleetsim::{Error, RunOptions};
@@ -166,21 +165,22 @@ fn a_run_too_large_for_memory_is_refused_with_its_estimate() {
         header("huge", 10, 1000, 1),
         class("c", 50_000_000)
     ));
-    let config = RunConfig {
+    let shape = fleetsim::memory::Shape {
         threads: 2,
         keep_elt: true,
+        report: false,
     };
-    let estimate = experiment::estimate_memory(&s, &config);
+    let estimate = fleetsim::memory::estimate_run(&s, &shape);
     // Two worlds of 50 M devices alone are over 10 GB.
-    assert!(estimate.bytes > 10 << 30, "{}", estimate.bytes);
-    match experiment::check_memory(&s, &config, 8 << 30) {
+    assert!(estimate.bytes() > 10 << 30, "{}", estimate.bytes());
+    match estimate.check("scenario huge", 8 << 30) {
         Err(e @ Error::TooLarge { .. }) => {
             let text = e.to_string();
             assert!(text.contains("MiB") && text.contains("huge"), "{text}");
         }
         other => panic!("expected TooLarge, got {other:?}"),
     }
-    assert!(experiment::check_memory(&s, &config, u64::MAX).is_ok());
+    assert!(estimate.check("scenario huge", u64::MAX).is_ok());
 }
 
 #[test]

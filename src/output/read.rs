@@ -201,6 +201,20 @@ pub fn read_summary(dir: &Path) -> Result<RunFolder> {
     })
 }
 
+/// The memory `fleetsim report` needs to redraw the folder `dir`: its series (from the manifest
+/// and `summary.csv`) and the sizes of the tables it loads, which bound what they can hold.
+pub fn report_memory(dir: &Path) -> Result<crate::memory::MemoryEstimate> {
+    let f = read_summary(dir)?;
+    let size = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
+    let years = u64::from(f.manifest.replications) * u64::from(f.manifest.horizon_years);
+    Ok(crate::memory::estimate_report(
+        f.series.len(),
+        years,
+        size("ylt.csv"),
+        size("botnet.csv"),
+    ))
+}
+
 /// Adds every simulated year's loss of every series, from `ylt.csv`.
 fn read_years(f: &mut RunFolder) -> Result<()> {
     let ylt_path = f.dir.join("ylt.csv");
@@ -225,6 +239,17 @@ fn read_years(f: &mut RunFolder) -> Result<()> {
                 format!("series {}/{}/{} is not in summary.csv", key.0, key.1, key.2),
             ));
         };
+        // The estimate of the report's memory trusts the manifest's count of replications,
+        // so a table holding more stops here rather than growing without bound.
+        if row.replication >= f.manifest.replications || row.year as usize >= years {
+            return Err(bad(
+                &ylt_path,
+                format!(
+                    "replication {} year {} is beyond the manifest's {} replications of {years} years",
+                    row.replication, row.year, f.manifest.replications
+                ),
+            ));
+        }
         let s = &mut series[i];
         // Rows come replication by replication, year by year; anything else is not this
         // version's table.

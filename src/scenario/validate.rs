@@ -20,6 +20,9 @@ pub const DEFAULT_RETURN_PERIODS: &[f64] = &[
 /// z such that Φ(z) = 0.99, to turn a median and a 99th percentile into σ.
 const Z99: f64 = 2.326_347_874_040_840_8;
 
+/// Most replications a scenario may ask for, in its file or on the command line.
+pub const MAX_REPLICATIONS: u32 = 10_000_000;
+
 /// Largest fleet a class may declare; the memory check refuses what this machine cannot hold.
 const MAX_COUNT: i64 = 100_000_000;
 
@@ -142,11 +145,11 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             ),
         );
     }
-    if !(1..=10_000_000).contains(&sim.replications) {
+    if !(1..=i64::from(MAX_REPLICATIONS)).contains(&sim.replications) {
         ck.report(
             &sp.key("replications"),
             format!(
-                "found {}, expected a count from 1 to 10000000",
+                "found {}, expected a count from 1 to {MAX_REPLICATIONS}",
                 sim.replications
             ),
         );
