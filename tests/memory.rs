@@ -135,12 +135,12 @@ fn back_end_breaches_are_counted_and_refused() {
     );
     let text = refused(&path, &options(&tmp.path().join("out")));
     // A hundred million harms in ten years (and five from the firmware bug), of 48 bytes
-    // gathered, each about 3.5 rows of 72 bytes kept.
+    // gathered, each about 3.5 rows of 80 bytes kept.
     assert!(
         text.contains("100000005 harms per replication 6103.5 MiB"),
         "{text}"
     );
-    assert!(text.contains("event loss table 24032.6 MiB"), "{text}");
+    assert!(text.contains("event loss table 26702.9 MiB"), "{text}");
 }
 
 #[test]
