@@ -25,11 +25,11 @@ pub enum Command {
         /// Folder for the results.
         #[arg(long, default_value = "output")]
         out: PathBuf,
-        /// Replications, overriding each scenario's own.
-        #[arg(long)]
+        /// Replications, overriding each scenario's own: 1 to 10,000,000, as in a file.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
         replications: Option<u32>,
-        /// Seed, overriding each scenario's own.
-        #[arg(long)]
+        /// Seed, overriding each scenario's own: 0 to 2^63 − 1, as in a file.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
         seed: Option<u64>,
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
@@ -124,11 +124,12 @@ pub struct StudyArgs {
     /// Folder for the results.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
-    /// Replications of every run, overriding the scenario's own.
-    #[arg(long)]
+    /// Replications of every run, overriding the scenario's own: 1 to 10,000,000, as in a
+    /// file.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub replications: Option<u32>,
-    /// Seed of every run, overriding the scenario's own.
-    #[arg(long)]
+    /// Seed of every run, overriding the scenario's own: 0 to 2^63 − 1, as in a file.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]

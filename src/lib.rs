@@ -53,6 +53,9 @@ pub trait Progress: Sync {
     fn start(&self, scenario: &str, replications: u64);
     /// One more replication is done.
     fn advance(&self);
+    /// The scenario says something that cannot happen (`file:line:col: field: message`); the
+    /// run goes on. Said before the run starts.
+    fn warning(&self, _text: &str) {}
 }
 
 /// Progress that nobody watches.
@@ -66,6 +69,9 @@ impl Progress for Quiet {
 /// Runs one scenario file end to end: load, check memory, simulate, summarise, write.
 pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome> {
     let loaded = scenario::load(path)?;
+    for w in &loaded.warnings {
+        progress.warning(w);
+    }
     let mut sc = loaded.scenario;
     if let Some(n) = options.replications {
         sc.replications = n.max(1);
@@ -130,6 +136,7 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
                     .collect(),
             })
             .collect(),
+        warnings: loaded.warnings,
     };
     let data = output::RunData {
         scenario: &sc,
