@@ -1479,7 +1479,7 @@ fn botnet(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: f64) ->
             ck.report(
                 &dp.key("attacks_per_day"),
                 format!(
-                    "found {} attacks per day, {per_step} in each {step}-minute step, expected at most {MAX_ATTACKS_PER_STEP} per step (at most {} a day with this step_minutes)",
+                    "found {} attacks per day, {per_step:.1} in each {step}-minute step, expected at most {MAX_ATTACKS_PER_STEP} per step (at most {} a day with this step_minutes)",
                     d.attacks_per_day,
                     MAX_ATTACKS_PER_STEP * 1440.0 / step
                 ),
