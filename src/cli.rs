@@ -28,8 +28,8 @@ pub enum Command {
         /// Replications, overriding each scenario's own (1 to 10000000, as in a file).
         #[arg(long, value_parser = run_replications)]
         replications: Option<u32>,
-        /// Seed, overriding each scenario's own.
-        #[arg(long)]
+        /// Seed, overriding each scenario's own: 0 to 2^63 − 1, as in a file.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
         seed: Option<u64>,
         /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = threads)]
@@ -130,8 +130,8 @@ pub struct StudyArgs {
     /// Replications of every run, overriding the scenario's own (2 to 10000000).
     #[arg(long, value_parser = study_replications)]
     pub replications: Option<u32>,
-    /// Seed of every run, overriding the scenario's own.
-    #[arg(long)]
+    /// Seed of every run, overriding the scenario's own: 0 to 2^63 − 1, as in a file.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = threads)]

@@ -57,6 +57,9 @@ pub trait Progress: Sync {
     fn start(&self, scenario: &str, replications: u64);
     /// One more replication is done.
     fn advance(&self);
+    /// The scenario says something that cannot happen (`file:line:col: field: message`); the
+    /// run goes on. Said before the run starts.
+    fn warning(&self, _text: &str) {}
 }
 
 /// Progress that nobody watches.
@@ -102,6 +105,8 @@ pub struct Prepared {
     pub sha256: String,
     pub scenario: Arc<scenario::Scenario>,
     pub estimate: memory::MemoryEstimate,
+    /// What the scenario says that cannot happen, located; printed and kept in the manifest.
+    pub warnings: Vec<String>,
 }
 
 /// Loads a scenario file, applies the options and estimates the run's memory, without
@@ -116,6 +121,7 @@ pub fn prepare(path: &Path, options: &RunOptions) -> Result<Prepared> {
         scenario: mut sc,
         path,
         sha256,
+        warnings,
     } = study.loaded;
     if let Some(n) = options.replications {
         sc.replications = n;
@@ -137,6 +143,7 @@ pub fn prepare(path: &Path, options: &RunOptions) -> Result<Prepared> {
         sha256,
         scenario: sc,
         estimate,
+        warnings,
     })
 }
 
@@ -147,7 +154,11 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
         sha256,
         scenario: sc,
         estimate,
+        warnings,
     } = prepare(path, options)?;
+    for w in &warnings {
+        progress.warning(w);
+    }
     estimate.check(&format!("scenario {}", sc.name), options.memory_limit)?;
     let config = experiment::RunConfig {
         threads: options.threads,
@@ -204,6 +215,7 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
                     .collect(),
             })
             .collect(),
+        warnings,
     };
     let data = output::RunData {
         scenario: &sc,

@@ -59,14 +59,26 @@ fn dispatch(cli: Cli) -> Result<bool> {
         }
         Command::Check { paths } => {
             let mut ok = true;
+            let mut named = Vec::new();
             for file in expand(&paths, &mut ok) {
                 match scenario::load_study(&file).and_then(|s| s.check().map(|()| s)) {
-                    Ok(s) => say!("ok: {} ({})", file.display(), s.loaded.scenario.name),
+                    Ok(s) => {
+                        for w in &s.loaded.warnings {
+                            eprintln!("warning: {w}");
+                        }
+                        say!("ok: {} ({})", file.display(), s.loaded.scenario.name);
+                        named.push((file, s.loaded.scenario.name));
+                    }
                     Err(e) => {
                         ok = false;
                         eprintln!("{}", error_text(&e));
                     }
                 }
+            }
+            // `run` refuses such a batch, so `check` does too.
+            for clash in scenario::name_clashes(&named) {
+                ok = false;
+                eprintln!("error: {clash}");
             }
             Ok(ok)
         }
@@ -92,9 +104,25 @@ fn dispatch(cli: Cli) -> Result<bool> {
                 report: (!no_report).then(|| report_options(perspective)),
             };
             let mut ok = true;
+            let files = expand(&paths, &mut ok);
+            // Two scenarios of one name would write the same folder, the second silently
+            // replacing the first: refuse the batch before anything runs. A file that does not
+            // load is left to its own run, which reports it.
+            let named: Vec<(PathBuf, String)> = files
+                .iter()
+                .filter_map(|f| scenario::load(f).ok().map(|l| (f.clone(), l.scenario.name)))
+                .collect();
+            let clashes = scenario::name_clashes(&named);
+            if !clashes.is_empty() {
+                for clash in clashes {
+                    eprintln!("error: {clash}");
+                }
+                eprintln!("error: no scenario was run");
+                return Ok(false);
+            }
             if estimate {
-                for file in expand(&paths, &mut ok) {
-                    match fleetsim::prepare(&file, &options) {
+                for file in &files {
+                    match fleetsim::prepare(file, &options) {
                         Ok(p) => {
                             print_estimate(&p.scenario.name, &p.estimate, options.memory_limit)
                         }
@@ -106,7 +134,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
                 }
                 return Ok(ok);
             }
-            for file in expand(&paths, &mut ok) {
+            for file in files {
                 let bar = Bar(progress_bar());
                 let result = fleetsim::run_file(&file, &options, &bar);
                 bar.0.finish_and_clear();
@@ -333,7 +361,13 @@ fn expand(paths: &[PathBuf], ok: &mut bool) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for p in paths {
         match scenario::discover(p) {
-            Ok(mut f) => files.append(&mut f),
+            Ok((mut f, problems)) => {
+                files.append(&mut f);
+                for problem in problems {
+                    *ok = false;
+                    eprintln!("error: {problem}");
+                }
+            }
             Err(e) => {
                 *ok = false;
                 eprintln!("error: {e}");
@@ -382,6 +416,9 @@ impl fleetsim::Progress for Bar {
     }
     fn advance(&self) {
         self.0.inc(1);
+    }
+    fn warning(&self, text: &str) {
+        self.0.suspend(|| eprintln!("warning: {text}"));
     }
 }
 

@@ -31,6 +31,10 @@ pub struct StudyOptions {
 }
 
 /// The scenario with its own policies and those of the policy files.
+///
+/// Every policy and sensitivity value, of the scenario file and of the policy files, is applied
+/// and validated, whether the command uses it or not, as `fleetsim check` does: a file with a
+/// broken entry is refused whole rather than found out on the day that entry is used.
 fn load(path: &Path, options: &StudyOptions) -> Result<Study> {
     crate::check_options(&options.run, 2)?;
     let mut study = scenario::load_study(path)?;
@@ -38,7 +42,26 @@ fn load(path: &Path, options: &StudyOptions) -> Result<Study> {
         let (policies, params) = scenario::load_policy_file(f)?;
         study.add(policies, params)?;
     }
+    study.check()?;
     Ok(study)
+}
+
+/// Arguments given twice (`--policy a --policy a`, or two `--param` for one field): each would
+/// run or vary the same thing twice, which is a slip, not a study.
+fn given_twice<'a>(flag: &str, keys: impl Iterator<Item = &'a str>) -> Result<()> {
+    let keys: Vec<&str> = keys.collect();
+    let twice: Vec<String> = keys
+        .iter()
+        .enumerate()
+        // Reported at its second appearance only, however often it is repeated.
+        .filter(|&(i, k)| keys[..i].iter().filter(|x| *x == k).count() == 1)
+        .map(|(_, k)| format!("{flag} {k} is given twice, expected each once"))
+        .collect();
+    if twice.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Policy(twice))
+    }
 }
 
 /// Runs the baseline and each named policy (all the file's policies when `names` is empty)
@@ -49,6 +72,7 @@ pub fn compare_file(
     options: &StudyOptions,
     progress: &dyn Progress,
 ) -> Result<StudyOutcome> {
+    given_twice("--policy", names.iter().map(String::as_str))?;
     let study = load(path, options)?;
     let policies: Vec<Policy> = if names.is_empty() {
         if study.policies.is_empty() {
@@ -126,6 +150,9 @@ pub fn sweep_file(
     }
     if axes.is_empty() && problems.is_empty() {
         problems.push("sweep needs at least one --param FIELD=V1,V2,…".to_owned());
+    }
+    if problems.is_empty() {
+        given_twice("--param for", axes.iter().map(|(_, f, _)| f.as_str()))?;
     }
     if !problems.is_empty() {
         return Err(Error::Policy(problems));
@@ -230,6 +257,9 @@ pub fn sensitivity_file(
     }
     if params.is_empty() {
         list = study.params.clone();
+    }
+    if problems.is_empty() && !params.is_empty() {
+        given_twice("--param for", list.iter().map(|p| p.field.as_str()))?;
     }
     if list.is_empty() && problems.is_empty() {
         problems.push(format!(

@@ -14,7 +14,16 @@ use fleetsim::scenario::{self, *};
 /// `malformed/` must be listed, so that a new fixture cannot go unchecked.
 const EXPECTED: &[(&str, usize)] = &[
     // invalid/: well-formed TOML, wrong meaning.
+    // A long name, a seed beyond TOML's integers, three rates over their bound, a step under
+    // its floor, fractional hosts and bots.
+    ("bounds", 8),
+    // Too many outbreak steps for a step over the floor, and too many DDoS attacks per step.
+    ("bounds_steps", 2),
     ("duplicate_names", 4),
+    // "Recall" (case), a misspelling and an unknown kind, each refused.
+    ("insurance_kinds", 3),
+    // Every missing required field, in four tables, not only the first.
+    ("missing_fields", 6),
     ("installer_shares", 4),
     // A lineage entry, a supplier, a root cause and the DDoS root cause naming an insurer
     // (the last reported once, not per class), and a layer's insurer misspelt.

@@ -52,6 +52,9 @@ pub struct Manifest {
     pub parties: Vec<PartyInfo>,
     #[serde(default)]
     pub classes: Vec<ClassInfo>,
+    /// What the scenario says that cannot happen, as `check` and `run` print it.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// A party as the manifest lists it.

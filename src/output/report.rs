@@ -751,7 +751,13 @@ pub fn charts(f: &RunFolder, o: &ReportOptions) -> Vec<Chart> {
 
 /// Things a reader should know before trusting the figures.
 pub fn warnings(f: &RunFolder, o: &ReportOptions) -> Vec<String> {
-    let mut w = Vec::new();
+    // The scenario's own warnings first: they question the model, the rest its precision.
+    let mut w: Vec<String> = f
+        .manifest
+        .warnings
+        .iter()
+        .map(|x| format!("The scenario: {x}"))
+        .collect();
     let n = f.years();
     let longer: Vec<String> = f
         .manifest

@@ -11,6 +11,7 @@ pub mod raw;
 pub mod terms;
 pub mod types;
 pub mod validate;
+pub mod warnings;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,9 @@ pub struct Loaded {
     pub path: PathBuf,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
+    /// What the file says that cannot happen, located as `file:line:col: field: message`
+    /// (see [`warnings`]); the scenario runs all the same.
+    pub warnings: Vec<String>,
 }
 
 /// Reads and validates one scenario file.
@@ -38,20 +42,75 @@ pub fn load(path: &Path) -> Result<Loaded> {
     load_text(path).map(|(loaded, _)| loaded)
 }
 
-/// A file's text, lossily decoded.
+/// A file's bytes and its text, which must be UTF-8 (as TOML is): every invalid sequence is
+/// a located error, rather than a replacement character that might pass unnoticed.
 fn read_text(path: &Path) -> Result<(Vec<u8>, String)> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
     })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok((bytes, text))
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => {
+            let text = text.to_owned();
+            Ok((bytes, text))
+        }
+        Err(_) => Err(Error::Invalid(not_utf8(&bytes, path))),
+    }
+}
+
+/// Most invalid UTF-8 sequences listed one by one; a binary file has thousands.
+const MAX_ENCODING_ERRORS: usize = 10;
+
+/// Each invalid UTF-8 sequence of `bytes`, at its line and column (counted in the characters
+/// before it on its line, the invalid ones as one each).
+fn not_utf8(bytes: &[u8], file: &Path) -> Diagnostics {
+    let mut items = Vec::new();
+    let (mut line, mut column, mut more) = (1, 1, 0);
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        let bad = chunk.invalid();
+        if bad.is_empty() {
+            continue;
+        }
+        if items.len() == MAX_ENCODING_ERRORS {
+            more += 1;
+        } else {
+            let hex: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
+            items.push(Diagnostic {
+                file: file.to_owned(),
+                line,
+                column,
+                field: "(encoding)".to_owned(),
+                message: format!(
+                    "found bytes that are not UTF-8 ({}), expected a UTF-8 text file",
+                    hex.join(" ")
+                ),
+            });
+        }
+        column += 1;
+    }
+    if more > 0
+        && let Some(last) = items.last().cloned()
+    {
+        items.push(Diagnostic {
+            message: format!("found {more} more sequences that are not UTF-8 after this one"),
+            ..last
+        });
+    }
+    Diagnostics::sorted(file, items)
 }
 
 /// Reads and validates one scenario file, keeping its text.
 fn load_text(path: &Path) -> Result<(Loaded, String)> {
     let (bytes, text) = read_text(path)?;
-    let scenario = parse(&text, path).map_err(Error::Invalid)?;
+    let (scenario, warnings) = parse_with_warnings(&text, path).map_err(Error::Invalid)?;
     let sha256 = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -60,6 +119,7 @@ fn load_text(path: &Path) -> Result<(Loaded, String)> {
         scenario,
         path: path.to_owned(),
         sha256,
+        warnings: warnings.iter().map(Diagnostic::to_string).collect(),
     };
     Ok((loaded, text))
 }
@@ -173,34 +233,106 @@ impl Study {
 }
 
 /// The scenario files a command-line argument names: the file itself, or the `*.toml` files of
-/// a folder in name order.
-pub fn discover(arg: &Path) -> Result<Vec<PathBuf>> {
-    if arg.is_dir() {
-        let entries = std::fs::read_dir(arg).map_err(|source| Error::Read {
-            path: arg.to_owned(),
-            source,
-        })?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(Error::NoScenarios(arg.to_owned()));
-        }
-        Ok(files)
-    } else {
-        Ok(vec![arg.to_owned()])
+/// a folder in name order; with them, every `*.toml` entry of the folder that cannot be read as
+/// a file (a broken or looping symbolic link, a folder), each as an error message, so that no
+/// scenario is left out of a batch without a word.
+pub fn discover(arg: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
+    if !arg.is_dir() {
+        return Ok((vec![arg.to_owned()], Vec::new()));
     }
+    let entries = std::fs::read_dir(arg).map_err(|source| Error::Read {
+        path: arg.to_owned(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for entry in entries {
+        let path = match entry {
+            Ok(e) => e.path(),
+            Err(e) => {
+                problems.push(format!("cannot list {}: {e}", arg.display()));
+                continue;
+            }
+        };
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => files.push(path),
+            Ok(_) => problems.push(format!(
+                "{}: not a file, expected a scenario file (*.toml)",
+                path.display()
+            )),
+            Err(e) => {
+                let target = std::fs::read_link(&path)
+                    .map(|t| format!(", a symbolic link to {}", t.display()))
+                    .unwrap_or_default();
+                problems.push(format!("{}{target}: cannot be read: {e}", path.display()));
+            }
+        }
+    }
+    files.sort();
+    problems.sort();
+    if files.is_empty() && problems.is_empty() {
+        return Err(Error::NoScenarios(arg.to_owned()));
+    }
+    Ok((files, problems))
+}
+
+/// Scenario names used by more than one file of a batch, whose results would overwrite each
+/// other in `OUT/<name>`: one message per clash, naming every file. `named` pairs each file
+/// with its scenario's name.
+pub fn name_clashes(named: &[(PathBuf, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, (_, name)) in named.iter().enumerate() {
+        if named[..i].iter().any(|(_, n)| n == name) {
+            continue;
+        }
+        let files: Vec<String> = named
+            .iter()
+            .filter(|(_, n)| n == name)
+            .map(|(f, _)| f.display().to_string())
+            .collect();
+        if files.len() > 1 {
+            out.push(format!(
+                "{} all have simulation.name = \"{name}\", so their results would overwrite each other in the folder {name}; expected each scenario of a batch to have a name of its own",
+                files.join(" and ")
+            ));
+        }
+    }
+    out
 }
 
 /// Parses and validates scenario text; `file` is used only to label diagnostics.
 pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnostics> {
+    parse_with_warnings(text, file).map(|(s, _)| s)
+}
+
+/// Parses and validates scenario text, with the warnings of a valid scenario, located.
+pub fn parse_with_warnings(
+    text: &str,
+    file: &Path,
+) -> std::result::Result<(Scenario, Vec<Diagnostic>), Diagnostics> {
     let schema = schema_value();
     let (raw, doc, mut items) = read_shape::<raw::RawScenario>(text, file, &schema)?;
     // Stage 3: meaning.
     match validate::validate(&raw) {
-        Ok(s) if items.is_empty() => Ok(s),
+        Ok(s) if items.is_empty() => {
+            let mut found: Vec<Diagnostic> = warnings::warnings(&raw, &s)
+                .into_iter()
+                .map(|p| {
+                    diagnostic(
+                        text,
+                        file,
+                        p.path.span_in(&doc),
+                        p.path.to_string(),
+                        p.message,
+                    )
+                })
+                .collect();
+            found.sort_by_key(|d| (d.line, d.column));
+            Ok((s, found))
+        }
         Ok(_) => Err(Diagnostics::sorted(file, items)),
         Err(problems) => {
             items.extend(problems.into_iter().map(|p| {
@@ -266,10 +398,31 @@ fn read_shape<'a, T: serde::de::DeserializeOwned>(
             ));
         },
     );
+    // Every missing required field, found the same way: serde would name only the first.
+    let mut absent = Vec::new();
+    missing_keys(
+        schema,
+        doc.get_ref(),
+        doc.span(),
+        &FieldPath::root(),
+        &mut |path, span| {
+            let key = match path.0.last() {
+                Some(Seg::Key(k)) => k.clone(),
+                _ => String::new(),
+            };
+            items.push(locate(
+                span,
+                path.to_string(),
+                format!("found nothing, expected the required field {key}"),
+            ));
+            absent.push(path.to_string());
+        },
+    );
     let raw: std::result::Result<T, _> =
         serde::Deserialize::deserialize(toml::de::Deserializer::from(doc.clone()));
     let raw = match raw {
-        Ok(raw) => raw,
+        Ok(raw) if absent.is_empty() => raw,
+        Ok(_) => return Err(Diagnostics::sorted(file, items)),
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let message = first_line(e.message());
@@ -290,7 +443,11 @@ fn read_shape<'a, T: serde::de::DeserializeOwned>(
                 }
                 None => plain_types(&message),
             };
-            items.push(locate(span, field, message));
+            // The walk above has already reported every missing field, this one among them
+            // (serde names an element of an array of tables without its index).
+            if missing.is_none() || absent.is_empty() {
+                items.push(locate(span, field, message));
+            }
             return Err(Diagnostics::sorted(file, items));
         }
     };
@@ -323,6 +480,43 @@ fn unknown_keys(
                 for (i, item) in items.iter().enumerate() {
                     if let Some(t) = item.get_ref().as_table() {
                         unknown_keys(schema, t, &here.index(i), report);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reports every field the schema requires in `table` (at `path`, spanning `span`) that it
+/// lacks, and walks into the tables and arrays of tables it holds, as [`unknown_keys`] does.
+fn missing_keys(
+    schema: &Json,
+    table: &DeTable<'_>,
+    span: std::ops::Range<usize>,
+    path: &FieldPath,
+    report: &mut dyn FnMut(FieldPath, std::ops::Range<usize>),
+) {
+    let node = schema_node(schema, path);
+    let required = node["required"].as_array().cloned().unwrap_or_default();
+    for key in required.iter().filter_map(Json::as_str) {
+        if !table.contains_key(key) {
+            report(path.key(key), span.clone());
+        }
+    }
+    let allowed = allowed_keys(schema, path);
+    for (key, value) in table {
+        let name: &str = key.get_ref();
+        if !allowed.iter().any(|a| a == name) {
+            continue;
+        }
+        let here = path.key(name);
+        match value.get_ref() {
+            toml::de::DeValue::Table(t) => missing_keys(schema, t, value.span(), &here, report),
+            toml::de::DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(t) = item.get_ref().as_table() {
+                        missing_keys(schema, t, item.span(), &here.index(i), report);
                     }
                 }
             }
@@ -396,6 +590,14 @@ pub(crate) fn schema_value() -> Json {
 
 /// The keys the schema allows in the table at `path`.
 pub(crate) fn allowed_keys(schema: &Json, path: &FieldPath) -> Vec<String> {
+    schema_node(schema, path)["properties"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The schema of the value at `path`, references and optional wrappers resolved.
+fn schema_node(schema: &Json, path: &FieldPath) -> Json {
     let deref = |node: &Json| -> Json {
         let mut node = node.clone();
         for _ in 0..4 {
@@ -425,10 +627,7 @@ pub(crate) fn allowed_keys(schema: &Json, path: &FieldPath) -> Vec<String> {
             Seg::Index(_) => deref(&node["items"]),
         };
     }
-    node["properties"]
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
+    node
 }
 
 fn did_you_mean_key(key: &str, allowed: &[String]) -> String {

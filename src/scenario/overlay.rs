@@ -223,6 +223,9 @@ fn read_policies(
             .unwrap_or_default()
             .to_owned();
         let mut changes = Vec::new();
+        // Changes written but refused (a bad factor) are reported on their own; the policy
+        // then does not also "have no change".
+        let mut refused = 0;
         for (key, is_scale) in [("set", false), ("scale", true)] {
             let Some(table) = t.get(key).and_then(|v| v.get_ref().as_table()) else {
                 continue;
@@ -241,6 +244,7 @@ fn read_policies(
                                 at.key(key).key(&field).to_string(),
                                 format!("found {value}, expected a factor ≥ 0"),
                             ));
+                            refused += 1;
                             continue;
                         }
                     }
@@ -254,7 +258,7 @@ fn read_policies(
                 });
             }
         }
-        if changes.is_empty() {
+        if changes.is_empty() && refused == 0 {
             problems.push(diagnostic(
                 text,
                 file,

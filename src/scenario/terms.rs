@@ -230,6 +230,34 @@ impl Line {
     }
 }
 
+/// The kinds of insurance policy a scenario may name: each with the lines a policy of that
+/// kind answers for when it lists none, and the lines such policies usually answer for (a
+/// policy listing others is warned about). Matched exactly, so that a misspelt `"Recall"`
+/// cannot silently become a damages policy.
+pub const INSURANCE_KINDS: [(&str, &[Line], &[Line]); 7] = [
+    ("liability", &[Line::Damages], &[Line::Damages]),
+    ("product_liability", &[Line::Damages], &[Line::Damages]),
+    ("general_liability", &[Line::Damages], &[Line::Damages]),
+    ("professional_liability", &[Line::Damages], &[Line::Damages]),
+    (
+        "technology_errors_and_omissions",
+        &[Line::Damages],
+        &[Line::Damages],
+    ),
+    ("cyber", &[Line::Damages], &[Line::Damages, Line::Fines]),
+    ("recall", &[Line::Recall], &[Line::Recall]),
+];
+
+/// The lines a policy of `kind` answers for when it lists none.
+pub fn default_lines(kind: &str) -> Option<&'static [Line]> {
+    INSURANCE_KINDS.iter().find(|k| k.0 == kind).map(|k| k.1)
+}
+
+/// The lines policies of `kind` usually answer for.
+pub fn usual_lines(kind: &str) -> Option<&'static [Line]> {
+    INSURANCE_KINDS.iter().find(|k| k.0 == kind).map(|k| k.2)
+}
+
 /// One layer of an insurance tower.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer {
@@ -248,7 +276,7 @@ pub struct Layer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     pub insured: PartyId,
-    /// A label such as product_liability, cyber or recall.
+    /// One of [`INSURANCE_KINDS`]: product_liability, cyber, recall, ….
     pub kind: String,
     /// Faults whose losses the policy answers for.
     pub covers: FaultSet,

@@ -26,6 +26,31 @@ pub const MAX_REPLICATIONS: u32 = 10_000_000;
 /// Largest fleet a class may declare; the memory check refuses what this machine cannot hold.
 const MAX_COUNT: i64 = 100_000_000;
 
+/// Longest scenario name, in bytes. The name becomes folder names (`OUT/<name>`,
+/// `OUT/<name>.sensitivity`, and a hidden temporary folder with a suffix), which file systems
+/// limit to 255 bytes each; 100 leaves room for every suffix.
+pub const MAX_NAME_BYTES: usize = 100;
+
+/// Largest seed a file may give. TOML integers are signed 64-bit, so a larger one is not a
+/// TOML integer at all, and the policy overlay, which rereads the file, would refuse it.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// Largest rate per year (or per device-year) of a counted event: vulnerabilities, firmware
+/// firings, targeted attacks, back-end breaches. Over the longest horizon (1,000 years) that is
+/// about a million events per device or class, far within the 32-bit counters that key them.
+pub const MAX_RATE_PER_YEAR: f64 = 1_000.0;
+
+/// Shortest outbreak step, in minutes.
+pub const MIN_STEP_MINUTES: f64 = 0.1;
+
+/// Most outbreak steps: the outbreak keeps a list per step, and a DDoS attack is keyed by its
+/// step in 24 bits.
+pub const MAX_OUTBREAK_STEPS: f64 = 2_000_000.0;
+
+/// Most DDoS attacks in one outbreak step on average; each attack of a step is keyed by its
+/// number below 256, so the mean must stay far below that.
+pub const MAX_ATTACKS_PER_STEP: f64 = 25.0;
+
 /// A problem found, before it is located in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -122,17 +147,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
     let sim = &raw.simulation;
     let sp = root.key("simulation");
-    if sim.name.is_empty()
-        || !sim
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+    simulation_name(&mut ck, &sp.key("name"), &sim.name);
+    if sim.seed > MAX_SEED {
         ck.report(
-            &sp.key("name"),
+            &sp.key("seed"),
             format!(
-                "found \"{}\", expected a non-empty name of letters, digits, '_' and '-' (it names the output folder)",
-                sim.name
+                "found {}, expected a whole number from 0 to {MAX_SEED} (2^63 − 1, the largest TOML integer)",
+                sim.seed
             ),
         );
     }
@@ -262,10 +283,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         }
     };
 
-    let botnet = raw
-        .botnet
-        .as_ref()
-        .map(|b| botnet(&mut ck, &root.key("botnet"), b));
+    let botnet = raw.botnet.as_ref().map(|b| {
+        let horizon_days = sim.horizon_years.clamp(1, 1000) as f64 * DAYS_PER_YEAR;
+        botnet(&mut ck, &root.key("botnet"), b, horizon_days)
+    });
     let ddos_role = raw.botnet.as_ref().and_then(|b| b.ddos.as_ref()).map(|d| {
         let path = root.key("botnet").key("ddos").key("root_cause");
         let role = d
@@ -556,10 +577,11 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
         let firmware_bug = c.firmware_bug.as_ref().map(|f| {
             let fp = cp.key("firmware_bug");
-            ck.non_negative(
+            rate_per_year(
+                &mut ck,
                 &fp.key("rate_per_device_year"),
                 f.rate_per_device_year,
-                "incidents per device-year",
+                "firings per device-year",
             );
             let fix = f.fix.as_ref().map(|x| {
                 let xp = fp.key("fix");
@@ -741,7 +763,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
         let vulnerabilities = c.vulnerabilities.as_ref().map(|v| {
             let vp = cp.key("vulnerabilities");
-            ck.non_negative(&vp.key("per_year"), v.per_year, "vulnerabilities per year");
+            rate_per_year(&mut ck, &vp.key("per_year"), v.per_year, "vulnerabilities per year");
             ck.positive(&vp.key("exploit_delay_days"), v.exploit_delay_days, "mean days");
             ck.positive(&vp.key("patch_delay_days"), v.patch_delay_days, "mean days");
             if !(v.adoption_per_day > 0.0 && v.adoption_per_day <= 1.0) {
@@ -749,7 +771,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             }
             let adoption_rate = if v.adoption_per_day >= 1.0 { f64::INFINITY } else { -(1.0 - v.adoption_per_day).ln() };
             let support_end_day = v.support_years.map_or(f64::INFINITY, |y| ck.non_negative(&vp.key("support_years"), y, "years") * DAYS_PER_YEAR);
-            let attacks = ck.non_negative(&vp.key("targeted_attacks_per_device_year"), v.targeted_attacks_per_device_year.unwrap_or(0.0), "attacks per device-year");
+            let attacks = rate_per_year(&mut ck, &vp.key("targeted_attacks_per_device_year"), v.targeted_attacks_per_device_year.unwrap_or(0.0), "attacks per device-year");
             let who = culprit(&mut ck, &vp.key("root_cause"), v.root_cause.as_ref(), Role::SoftwareVendor, None);
             let consequence = v.harm.as_ref().map(|h| consequence(&mut ck, &vp.key("harm"), h, who));
             if attacks > 0.0 && consequence.is_none() {
@@ -781,7 +803,8 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             DataTheft {
                 probability_per_breach: ck
                     .probability(&dp.key("probability_per_breach"), d.probability_per_breach),
-                backend_rate_per_day: ck.non_negative(
+                backend_rate_per_day: rate_per_year(
+                    &mut ck,
                     &dp.key("backend_breaches_per_year"),
                     d.backend_breaches_per_year.unwrap_or(0.0),
                     "breaches per year",
@@ -857,6 +880,53 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         botnet,
         terms,
     })
+}
+
+/// A scenario name: it names the output folder, so ASCII letters, digits, `_` and `-`, at most
+/// [`MAX_NAME_BYTES`] bytes.
+fn simulation_name(ck: &mut Checker, path: &FieldPath, name: &str) {
+    let safe = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if name.is_empty() || !safe {
+        ck.report(
+            path,
+            format!(
+                "found \"{name}\", expected a non-empty name of ASCII letters, digits, '_' and '-' (it names the output folder)"
+            ),
+        );
+    } else if name.len() > MAX_NAME_BYTES {
+        ck.report(
+            path,
+            format!(
+                "found a name of {} characters, expected at most {MAX_NAME_BYTES} (it names the output folder)",
+                name.len()
+            ),
+        );
+    }
+}
+
+/// A rate of counted events per year (or per device-year): ≥ 0 and at most
+/// [`MAX_RATE_PER_YEAR`].
+fn rate_per_year(ck: &mut Checker, path: &FieldPath, v: f64, what: &str) -> f64 {
+    if !(v.is_finite() && (0.0..=MAX_RATE_PER_YEAR).contains(&v)) {
+        ck.report(
+            path,
+            format!("found {v}, expected a number from 0 to {MAX_RATE_PER_YEAR} ({what})"),
+        );
+    }
+    v
+}
+
+/// A count written as a number: a whole number from `min` to `max`.
+fn whole(ck: &mut Checker, path: &FieldPath, v: f64, min: f64, max: f64, what: &str) -> f64 {
+    if !(v.is_finite() && v.fract() == 0.0 && v >= min && v <= max) {
+        ck.report(
+            path,
+            format!("found {v}, expected a whole number of {what} from {min} to {max}"),
+        );
+    }
+    v
 }
 
 /// The message for an insurer named where a lineage role is expected.
@@ -1006,20 +1076,14 @@ fn terms(
         let ip = root.key("insurance").index(i);
         let insured = resolve(ck, &ip.key("insured"), &x.insured, &chain);
         let kind = x.kind.clone().unwrap_or_else(|| "liability".to_owned());
-        if kind.trim().is_empty() {
-            ck.report(
-                &ip.key("kind"),
-                "found an empty kind, expected a label such as product_liability, cyber or recall",
-            );
-        }
+        let default_lines = insurance_kind(ck, &ip.key("kind"), &kind);
         let covers = x
             .covers
             .as_ref()
             .map_or_else(FaultSet::all, |l| faults(ck, &ip.key("covers"), l));
         let lines = match &x.lines {
             Some(l) => names(ck, &ip.key("lines"), l, Line::parse, Line::expected),
-            None if kind == "recall" => vec![Line::Recall],
-            None => vec![Line::Damages],
+            None => default_lines.to_vec(),
         };
         let deductible = ck.non_negative(
             &ip.key("deductible"),
@@ -1146,6 +1210,31 @@ fn terms(
         recalls,
         fines,
     }
+}
+
+/// Checks an insurance kind against [`INSURANCE_KINDS`], exactly: the kind sets the lines a
+/// policy answers for when it lists none, so a near miss must not pass as another kind.
+/// Returns the kind's default lines (damages for an unknown kind, already reported).
+fn insurance_kind(ck: &mut Checker, path: &FieldPath, kind: &str) -> &'static [Line] {
+    if let Some(lines) = default_lines(kind) {
+        return lines;
+    }
+    let names = || INSURANCE_KINDS.iter().map(|k| k.0);
+    // A difference of case alone is the likeliest slip, so it is hinted even when the
+    // similarity score would not.
+    let hint = match names().find(|k| k.eq_ignore_ascii_case(kind.trim())) {
+        Some(k) => format!("; did you mean \"{k}\"?"),
+        None => did_you_mean(kind, names()),
+    };
+    let quoted: Vec<String> = names().map(|k| format!("\"{k}\"")).collect();
+    ck.report(
+        path,
+        format!(
+            "found \"{kind}\", expected one of {} (exactly: the kind decides the lines a policy answers for when it lists none){hint}",
+            quoted.join(", ")
+        ),
+    );
+    &[Line::Damages]
 }
 
 /// Reads `[liability]`; what it leaves out keeps the root-cause baseline's value.
@@ -1353,36 +1442,46 @@ fn recall(
     })
 }
 
-/// Reads `[botnet]`.
-fn botnet(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet) -> Botnet {
+/// Reads `[botnet]`; `horizon_days` cuts the outbreak, and so bounds its steps.
+fn botnet(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: f64) -> Botnet {
     ck.non_negative(&bp.key("start_day"), b.start_day, "day");
     ck.positive(&bp.key("duration_days"), b.duration_days, "days");
-    let step = ck.positive(
-        &bp.key("step_minutes"),
-        b.step_minutes.unwrap_or(5.0),
-        "minutes",
-    );
+    let step = outbreak_step(ck, bp, b, horizon_days);
     ck.positive(
         &bp.key("scans_per_second"),
         b.scans_per_second,
         "scans per second per bot",
     );
-    let space = ck.positive(
+    let space = whole(
+        ck,
         &bp.key("address_space"),
         b.address_space.unwrap_or(4_294_967_296.0),
+        1.0,
+        f64::MAX,
         "addresses",
     );
-    let external = ck.non_negative(
+    // Hosts live in the address space; a bad space was reported above, so it bounds nothing.
+    let most = if space.is_finite() && space >= 1.0 {
+        space
+    } else {
+        f64::MAX
+    };
+    let external = whole(
+        ck,
         &bp.key("external_vulnerable"),
         b.external_vulnerable.unwrap_or(0.0),
-        "hosts",
+        0.0,
+        most,
+        "hosts (at most address_space)",
     );
-    if !(b.initial_bots >= 1.0 && b.initial_bots.is_finite()) {
-        ck.report(
-            &bp.key("initial_bots"),
-            format!("found {}, expected at least 1 bot", b.initial_bots),
-        );
-    }
+    whole(
+        ck,
+        &bp.key("initial_bots"),
+        b.initial_bots,
+        1.0,
+        most,
+        "bots (at most address_space)",
+    );
     let record = ck.positive(
         &bp.key("record_every_minutes"),
         b.record_every_minutes.unwrap_or(60.0),
@@ -1395,6 +1494,17 @@ fn botnet(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet) -> Botnet {
             d.attacks_per_day,
             "attacks per day",
         );
+        let per_step = d.attacks_per_day * step / 1440.0;
+        if step > 0.0 && per_step > MAX_ATTACKS_PER_STEP {
+            ck.report(
+                &dp.key("attacks_per_day"),
+                format!(
+                    "found {} attacks per day, {per_step:.1} in each {step}-minute step, expected at most {MAX_ATTACKS_PER_STEP} per step (at most {} a day with this step_minutes)",
+                    d.attacks_per_day,
+                    MAX_ATTACKS_PER_STEP * 1440.0 / step
+                ),
+            );
+        }
         let mut curve: Vec<(f64, f64)> = d.cost_curve.iter().map(|&[x, y]| (x, y)).collect();
         for (i, &(x, y)) in curve.iter().enumerate() {
             if !(x >= 0.0 && y >= 0.0 && x.is_finite() && y.is_finite()) {
@@ -1432,6 +1542,32 @@ fn botnet(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet) -> Botnet {
         record_every_days: record / 1440.0,
         ddos,
     }
+}
+
+/// The outbreak's step in minutes: at least [`MIN_STEP_MINUTES`], and long enough that the
+/// outbreak, cut at the horizon, has at most [`MAX_OUTBREAK_STEPS`] steps.
+fn outbreak_step(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: f64) -> f64 {
+    let path = bp.key("step_minutes");
+    let step = b.step_minutes.unwrap_or(5.0);
+    if !(step.is_finite() && step >= MIN_STEP_MINUTES) {
+        ck.report(
+            &path,
+            format!("found {step}, expected at least {MIN_STEP_MINUTES} minutes"),
+        );
+        return step;
+    }
+    let days = (b.start_day + b.duration_days).min(horizon_days) - b.start_day;
+    let steps = (days * 1440.0 / step).ceil();
+    if steps > MAX_OUTBREAK_STEPS {
+        ck.report(
+            &path,
+            format!(
+                "found {step} minutes, {steps} steps over the outbreak's {days} days within the horizon, expected at most {MAX_OUTBREAK_STEPS} steps (a step of at least {} minutes)",
+                (days * 1440.0 / MAX_OUTBREAK_STEPS * 1000.0).ceil() / 1000.0
+            ),
+        );
+    }
+    step
 }
 
 /// Reads a record-count distribution: lognormal (median, p99) or Pareto (minimum, alpha).
