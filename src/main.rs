@@ -26,6 +26,12 @@ macro_rules! say {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // SIGINT and SIGTERM remove the temporary folders of a run in progress before exiting.
+    if let Err(e) = output::staging::remove_on_termination() {
+        eprintln!(
+            "warning: cannot handle SIGINT and SIGTERM ({e}); an interrupted run leaves its temporary folder until the next run into the same folder"
+        );
+    }
     match dispatch(cli) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
