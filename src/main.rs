@@ -142,7 +142,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
         }),
         Command::Report { dir, perspective } => {
             let options = report_options(perspective);
-            let folders = if dir.join("manifest.json").is_file() {
+            let folders = if dir.join("manifest.json").exists() {
                 vec![dir.clone()]
             } else {
                 output::report_folders(&dir)?
@@ -163,7 +163,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
                     }
                 }
             }
-            if !dir.join("manifest.json").is_file()
+            if !dir.join("manifest.json").exists()
                 && let Some(index) = output::write_index(&dir)?
             {
                 say!("index: {}", index.display());
@@ -332,7 +332,7 @@ fn error_text(e: &fleetsim::Error) -> String {
             .map(|l| format!("error: {l}"))
             .collect::<Vec<_>>()
             .join("\n"),
-        fleetsim::Error::Policy(lines) => lines
+        fleetsim::Error::Policy(lines) | fleetsim::Error::Tables(lines) => lines
             .iter()
             .map(|l| format!("error: {l}"))
             .collect::<Vec<_>>()

@@ -590,7 +590,7 @@ pub fn report_folders(out_root: &Path) -> Result<Vec<PathBuf>> {
         let hidden = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if !hidden && path.join("manifest.json").is_file() {
+        if !hidden && path.join("manifest.json").exists() {
             v.push(path);
         }
     }
@@ -648,6 +648,10 @@ fn study_folders(out_root: &Path) -> Result<Vec<report::StudyEntry>> {
 /// Writes `out_root/index.html`, linking the report of every run folder in `out_root` with its
 /// headline figures. Returns its path, or `None` when no folder has a report.
 pub fn write_index(out_root: &Path) -> Result<Option<PathBuf>> {
+    // A batch whose every run failed before writing may not have made the folder.
+    if !out_root.is_dir() {
+        return Ok(None);
+    }
     let mut runs = Vec::new();
     for dir in report_folders(out_root)? {
         if dir.join("report.html").is_file() {
