@@ -352,6 +352,22 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_write_removes_its_partial_file() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let index = Staging::file(root.path(), "index.html");
+        let partial = index.path().to_owned();
+        assert_eq!(
+            file_name(&partial),
+            format!(".index.html.partial-{}", std::process::id())
+        );
+        // Half a page written, then the disk is full: the error drops the staging file.
+        std::fs::write(&partial, "<html>").unwrap_or_else(|e| panic!("{e}"));
+        drop(index);
+        assert!(!partial.exists());
+        assert!(!live().iter().any(|p| p == &partial));
+    }
+
+    #[test]
     fn owners_are_read_from_the_name() {
         assert_eq!(owner("123-abc"), Owner::Pid(123));
         assert_eq!(owner("123"), Owner::Pid(123));
