@@ -110,6 +110,10 @@ pub enum Error {
     Policy(Vec<String>),
     #[error("cannot build the report from {path}: {message}")]
     Report { path: PathBuf, message: String },
+    /// Every problem found in a result folder's file, one line each, located by file, line and
+    /// column (or field), then a line counting them.
+    #[error("{}", .0.join("\n"))]
+    Tables(Vec<String>),
     #[error("{0} is not a scenario file or a folder of them (*.toml)")]
     NoScenarios(PathBuf),
 }

@@ -26,6 +26,12 @@ macro_rules! say {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // SIGINT and SIGTERM remove the temporary folders of a run in progress before exiting.
+    if let Err(e) = output::staging::remove_on_termination() {
+        eprintln!(
+            "warning: cannot handle SIGINT and SIGTERM ({e}); an interrupted run leaves its temporary folder until the next run into the same folder"
+        );
+    }
     match dispatch(cli) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -188,7 +194,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
         }),
         Command::Report { dir, perspective } => {
             let options = report_options(perspective);
-            let folders = if dir.join("manifest.json").is_file() {
+            let folders = if dir.join("manifest.json").exists() {
                 vec![dir.clone()]
             } else {
                 output::report_folders(&dir)?
@@ -212,7 +218,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
                     }
                 }
             }
-            if !dir.join("manifest.json").is_file()
+            if !dir.join("manifest.json").exists()
                 && let Some(index) = output::write_index(&dir)?
             {
                 say!("index: {}", index.display());
@@ -385,7 +391,7 @@ fn error_text(e: &fleetsim::Error) -> String {
             .map(|l| format!("error: {l}"))
             .collect::<Vec<_>>()
             .join("\n"),
-        fleetsim::Error::Policy(lines) => lines
+        fleetsim::Error::Policy(lines) | fleetsim::Error::Tables(lines) => lines
             .iter()
             .map(|l| format!("error: {l}"))
             .collect::<Vec<_>>()

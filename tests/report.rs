@@ -304,3 +304,153 @@ fn report_on_a_bad_folder_fails_clearly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!dir.join("report.html").exists());
 }
+
+/// The report's files of a folder (page and charts) with their bytes, and its hidden entries:
+/// what a refused `fleetsim report` must leave as it was.
+fn report_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v = Vec::new();
+    for p in [dir.to_owned(), dir.join("charts")] {
+        for e in fs::read_dir(&p).expect("read the folder") {
+            let path = e.expect("an entry").path();
+            let name = path.display().to_string();
+            if path.is_file() && !name.ends_with(".csv") && !name.ends_with(".json") {
+                v.push((name, fs::read(&path).expect("read")));
+            } else if name.contains("/.") {
+                v.push((name, Vec::new()));
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+/// Tampered tables: non-finite and negative losses, a missing column, huge files and
+/// `/dev/zero` are refused with exit code 1 and every problem located by file, line and column,
+/// and the folder's report is left as it was.
+#[test]
+fn tampered_tables_are_refused_located_and_nothing_written() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = run(BP, tmp.path(), &[]);
+    let before = report_files(&dir);
+    let originals: Vec<(&str, Vec<u8>)> =
+        ["ylt.csv", "summary.csv", "incidents.csv", "manifest.json"]
+            .into_iter()
+            .map(|f| (f, fs::read(dir.join(f)).expect("read a table")))
+            .collect();
+    let ylt = String::from_utf8(originals[0].1.clone()).expect("UTF-8");
+    let lines: Vec<&str> = ylt.lines().collect();
+    // Replaces the `col`-th cell (from 0) of line `line` (from 1) of a table's text.
+    let set = |text: &str, line: usize, col: usize, value: &str| -> String {
+        let mut out: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mut cells: Vec<&str> = out[line - 1].split(',').collect();
+        cells[col] = value;
+        out[line - 1] = cells.join(",");
+        out.join("\n") + "\n"
+    };
+    let mut four = set(&ylt, 2, 5, "inf");
+    four = set(&four, 3, 6, "NaN");
+    four = set(&four, 5, 5, "-inf");
+    four = set(&four, 7, 5, "-3.5");
+    let no_largest: String = lines
+        .iter()
+        .map(|l| l.rsplit_once(',').map_or(*l, |(head, _)| head).to_owned() + "\n")
+        .collect();
+    let summary = String::from_utf8(originals[1].1.clone()).expect("UTF-8");
+    let incidents = String::from_utf8(originals[2].1.clone()).expect("UTF-8");
+
+    enum Damage {
+        Text(&'static str, String),
+        Sparse(&'static str, u64),
+        DevZero(&'static str),
+    }
+    let cases: Vec<(Damage, Vec<&str>)> = vec![
+        (
+            Damage::Text("ylt.csv", four),
+            vec![
+                "ylt.csv: line 2, column `loss`: inf is not allowed; a loss is a finite number ≥ 0",
+                "ylt.csv: line 3, column `largest`: NaN is not allowed",
+                "ylt.csv: line 5, column `loss`: -inf is not allowed",
+                "ylt.csv: line 7, column `loss`: -3.5 is not allowed",
+                "4 problems in",
+            ],
+        ),
+        (
+            Damage::Text("ylt.csv", no_largest),
+            vec!["ylt.csv: line 1 (header), column `largest`: the column is missing"],
+        ),
+        (
+            Damage::Text("summary.csv", set(&summary, 2, 4, "inf")),
+            vec![
+                "summary.csv: line 2, column `value`: inf is not allowed; `aal` is a finite number ≥ 0",
+            ],
+        ),
+        (
+            Damage::Text("incidents.csv", set(&incidents, 3, 2, "-1")),
+            vec!["incidents.csv: line 3, column `mean`: -1 is not allowed"],
+        ),
+        (
+            // Short lines, but more of them than the manifest's rows allow for.
+            Damage::Text("ylt.csv", format!("{}\n{}", lines[0], "\n".repeat(2 << 20))),
+            vec!["ylt.csv: reading stopped: the file is larger than"],
+        ),
+        (
+            Damage::Sparse("ylt.csv", 64 << 30),
+            vec!["ylt.csv: reading stopped: line 1 is longer than 65536 bytes"],
+        ),
+        (
+            Damage::DevZero("summary.csv"),
+            vec!["summary.csv: reading stopped: line 1 is longer than 65536 bytes"],
+        ),
+        (
+            Damage::DevZero("manifest.json"),
+            vec!["manifest.json", "larger than 1048576 bytes"],
+        ),
+    ];
+    for (damage, expected) in cases {
+        let file = match &damage {
+            Damage::Text(f, text) => {
+                fs::write(dir.join(f), text).expect("damage");
+                *f
+            }
+            Damage::Sparse(f, len) => {
+                let file = fs::File::create(dir.join(f)).expect("create");
+                file.set_len(*len).expect("a sparse file");
+                *f
+            }
+            Damage::DevZero(f) => {
+                fs::remove_file(dir.join(f)).expect("remove");
+                std::os::unix::fs::symlink("/dev/zero", dir.join(f)).expect("symlink");
+                *f
+            }
+        };
+        let started = std::time::Instant::now();
+        let assert = fleetsim().arg("report").arg(&dir).assert().code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        for e in &expected {
+            assert!(stderr.contains(e), "{file}: expected {e:?} in\n{stderr}");
+        }
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{file}: {:?}",
+            started.elapsed()
+        );
+        assert_eq!(report_files(&dir), before, "{file}");
+        let _ = fs::remove_file(dir.join(file));
+        let original = &originals.iter().find(|(f, _)| *f == file).expect("saved").1;
+        fs::write(dir.join(file), original).expect("restore");
+    }
+    // Restored, the folder reports again.
+    fleetsim().arg("report").arg(&dir).assert().success();
+}
+
+/// A scenario file is read with a bound too: `/dev/zero` is refused at once.
+#[test]
+fn a_huge_scenario_file_is_refused() {
+    let assert = fleetsim().args(["check", "/dev/zero"]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("/dev/zero: the file is larger than 4194304 bytes (4 MiB)"),
+        "{stderr}"
+    );
+}

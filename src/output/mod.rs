@@ -9,6 +9,7 @@ pub mod charts;
 pub mod format;
 pub mod read;
 pub mod report;
+pub mod staging;
 pub mod study;
 
 use std::fs::File;
@@ -534,7 +535,9 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 /// `charts/<name>.svg`, `charts/<name>.png` and `report.html`.
 pub fn write_report(f: &read::RunFolder, target: &Path, options: &ReportOptions) -> Result<()> {
     let dir = target.join("charts");
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    // Not `create_dir_all`: if a signal handler has removed `target` meanwhile, this must fail
+    // rather than bring it back.
+    std::fs::create_dir(&dir).map_err(io(&dir))?;
     let charts = report::charts(f, options);
     let chart_error = |path: &Path, e: String| Error::Report {
         path: path.to_owned(),
@@ -559,27 +562,19 @@ pub fn write_report(f: &read::RunFolder, target: &Path, options: &ReportOptions)
 }
 
 /// Rebuilds the report of the run folder `dir` from its files, without simulating. The new
-/// charts and page are drawn into a temporary folder first and moved into place only when
-/// complete.
+/// charts and page are drawn into a temporary folder first; each is then exchanged with the
+/// old one (never missing), and the old ones removed. Leftovers of earlier interrupted rebuilds
+/// are removed first.
 pub fn rebuild_report(dir: &Path, options: &ReportOptions) -> Result<()> {
     let f = read::read_folder(dir)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".report.partial-")
-        .tempdir_in(dir)
-        .map_err(io(dir))?;
+    for name in ["report", "charts", "report.html"] {
+        staging::sweep(dir, name)?;
+    }
+    let tmp = staging::Staging::dir(dir, "report")?;
     write_report(&f, tmp.path(), options)?;
-    let charts = dir.join("charts");
-    let old = dir.join(format!(".charts.old-{}", std::process::id()));
-    let had_old = charts.exists();
-    if had_old {
-        std::fs::rename(&charts, &old).map_err(io(&charts))?;
-    }
-    std::fs::rename(tmp.path().join("charts"), &charts).map_err(io(&charts))?;
-    let page = dir.join("report.html");
-    std::fs::rename(tmp.path().join("report.html"), &page).map_err(io(&page))?;
-    if had_old {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
+    // What was replaced lands in `tmp`, which is removed when it goes out of scope.
+    staging::publish(&tmp.path().join("charts"), &dir.join("charts"))?;
+    staging::publish(&tmp.path().join("report.html"), &dir.join("report.html"))?;
     Ok(())
 }
 
@@ -599,7 +594,7 @@ pub fn report_folders(out_root: &Path) -> Result<Vec<PathBuf>> {
         let hidden = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if !hidden && path.join("manifest.json").is_file() {
+        if !hidden && path.join("manifest.json").exists() {
             v.push(path);
         }
     }
@@ -657,6 +652,10 @@ fn study_folders(out_root: &Path) -> Result<Vec<report::StudyEntry>> {
 /// Writes `out_root/index.html`, linking the report of every run folder in `out_root` with its
 /// headline figures. Returns its path, or `None` when no folder has a report.
 pub fn write_index(out_root: &Path) -> Result<Option<PathBuf>> {
+    // A batch whose every run failed before writing may not have made the folder.
+    if !out_root.is_dir() {
+        return Ok(None);
+    }
     let mut runs = Vec::new();
     for dir in report_folders(out_root)? {
         if dir.join("report.html").is_file() {
@@ -677,17 +676,21 @@ pub fn write_index(out_root: &Path) -> Result<Option<PathBuf>> {
         })
         .collect();
     let page = report::index_page(&entries, &studies);
-    // Written beside and renamed, so a reader never sees half a page.
-    let tmp = out_root.join(format!(".index.html.partial-{}", std::process::id()));
-    write_file(&tmp, page.as_bytes())?;
+    // Written beside and renamed, so a reader never sees half a page; a failed write (a full
+    // disk) removes its partial file as `tmp` goes out of scope.
+    staging::sweep(out_root, "index.html")?;
+    let tmp = staging::Staging::file(out_root, "index.html");
+    write_file(tmp.path(), page.as_bytes())?;
     let path = out_root.join("index.html");
-    std::fs::rename(&tmp, &path).map_err(io(&path))?;
+    staging::put_in_place(tmp, &path)?;
     Ok(Some(path))
 }
 
 /// Writes every artefact into `out_root/<scenario name>/`, atomically: files go to a temporary
-/// folder beside it, which replaces any earlier result only once all are written. With
-/// `report`, the charts and report page are drawn from the written tables before the rename.
+/// folder beside it, which replaces any earlier result only once all are written and synced
+/// ([`staging::put_in_place`]). With `report`, the charts and report page are drawn from the
+/// written tables before the rename. Leftovers of earlier interrupted runs of the same name are
+/// removed first ([`staging::sweep`]).
 pub fn write_run(
     out_root: &Path,
     data: &RunData<'_>,
@@ -695,10 +698,8 @@ pub fn write_run(
 ) -> Result<PathBuf> {
     std::fs::create_dir_all(out_root).map_err(io(out_root))?;
     let final_dir = out_root.join(&data.scenario.name);
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.partial-", data.scenario.name))
-        .tempdir_in(out_root)
-        .map_err(io(out_root))?;
+    staging::sweep(out_root, &data.scenario.name)?;
+    let tmp = staging::Staging::dir(out_root, &data.scenario.name)?;
     let with_vulnerabilities = data
         .scenario
         .classes
@@ -722,28 +723,8 @@ pub fn write_run(
         let written = read::read_folder(tmp.path())?;
         write_report(&written, tmp.path(), options)?;
     }
-    put_in_place(tmp, &final_dir)?;
+    staging::put_in_place(tmp, &final_dir)?;
     Ok(final_dir)
-}
-
-/// Renames a finished temporary folder to `final_dir`. Any earlier result is moved aside first,
-/// so that the rename cannot fail on a non-empty folder, and removed only once the new one is
-/// in place.
-pub(crate) fn put_in_place(tmp: tempfile::TempDir, final_dir: &Path) -> Result<()> {
-    let name = final_dir
-        .file_name()
-        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-    let old = final_dir.with_file_name(format!(".{name}.old-{}", std::process::id()));
-    let had_old = final_dir.exists();
-    if had_old {
-        std::fs::rename(final_dir, &old).map_err(io(final_dir))?;
-    }
-    let tmp_path = tmp.keep();
-    std::fs::rename(&tmp_path, final_dir).map_err(io(final_dir))?;
-    if had_old {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
-    Ok(())
 }
 
 /// Prints the JSON Schema of scenario files to `out`.

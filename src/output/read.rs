@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::Manifest;
 use crate::error::{Error, Result};
@@ -96,6 +97,143 @@ impl RunFolder {
     }
 }
 
+/// The largest `manifest.json` read, in bytes (1 MiB).
+pub const MANIFEST_BOUND: u64 = 1 << 20;
+/// The longest line of a table read, in bytes (64 KiB); fleetsim writes lines of a few hundred.
+pub const LINE_BOUND: u64 = 64 << 10;
+/// The largest `summary.csv`, `incidents.csv` or `botnet.csv` read, in bytes (4 GiB).
+pub const TABLE_BOUND: u64 = 4 << 30;
+/// The bytes allowed per row of `ylt.csv`: its bound is this times the rows that the manifest
+/// and `summary.csv` imply (replications × horizon years × series), plus its header.
+pub const YLT_ROW_BOUND: u64 = 1 << 10;
+/// Problems listed per file; the rest are only counted.
+const SHOWN: usize = 20;
+
+/// A reader that refuses to go past `limit` bytes in all or [`LINE_BOUND`] in one line, so
+/// that a huge file, or `/dev/zero`, is refused early and in bounded memory.
+struct Bounded<R> {
+    inner: R,
+    limit: u64,
+    read: u64,
+    /// The longest line allowed.
+    line_limit: u64,
+    line: u64,
+    line_len: u64,
+}
+
+impl<R: Read> Bounded<R> {
+    fn new(inner: R, limit: u64, line_limit: u64) -> Self {
+        Self {
+            inner,
+            limit,
+            read: 0,
+            line_limit,
+            line: 1,
+            line_len: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // One byte more than the limit may be read, to tell a file of exactly `limit` bytes
+        // from a longer one.
+        let room = usize::try_from(self.limit + 1 - self.read).unwrap_or(usize::MAX);
+        let want = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(std::io::Error::other(format!(
+                "the file is larger than {} bytes, the bound for this file",
+                self.limit
+            )));
+        }
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.line += 1;
+                self.line_len = 0;
+            } else {
+                self.line_len += 1;
+                if self.line_len > self.line_limit {
+                    return Err(std::io::Error::other(format!(
+                        "line {} is longer than {} bytes, the bound for a line of a table",
+                        self.line, self.line_limit
+                    )));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The problems found in one file, each located; at most [`SHOWN`] kept, the rest counted.
+struct Problems {
+    path: PathBuf,
+    list: Vec<String>,
+    count: usize,
+}
+
+impl Problems {
+    fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            list: Vec::new(),
+            count: 0,
+        }
+    }
+
+    /// A problem at `place` (`line 5, column `loss``, `field `replications``, …).
+    fn add(&mut self, place: &str, what: impl std::fmt::Display) {
+        self.count += 1;
+        if self.list.len() < SHOWN {
+            self.list
+                .push(format!("{}: {place}: {what}", self.path.display()));
+        }
+    }
+
+    /// A problem in a cell of a table.
+    fn cell(&mut self, line: u64, column: &str, what: impl std::fmt::Display) {
+        self.add(&format!("line {line}, column `{column}`"), what);
+    }
+
+    /// `Err` listing every problem, if there was one.
+    fn result(mut self) -> Result<()> {
+        if self.count == 0 {
+            return Ok(());
+        }
+        if self.count > self.list.len() {
+            self.list
+                .push(format!("… and {} more", self.count - self.list.len()));
+        }
+        self.list.push(format!(
+            "{} problem{} in {}; nothing was written",
+            self.count,
+            if self.count == 1 { "" } else { "s" },
+            self.path.display()
+        ));
+        Err(Error::Tables(self.list))
+    }
+}
+
+/// A row of a table as the report reads it: its columns, and what its values may be.
+trait TableRow: DeserializeOwned {
+    /// The columns it needs, in the order fleetsim writes them.
+    const COLUMNS: &'static [&'static str];
+    /// Adds a problem for each value that is out of range.
+    fn check(&self, _line: u64, _p: &mut Problems) {}
+}
+
+/// A problem unless `x` is finite and not negative.
+fn non_negative(p: &mut Problems, line: u64, column: &str, what: &str, x: f64) {
+    if !x.is_finite() || x < 0.0 {
+        p.cell(
+            line,
+            column,
+            format!("{x} is not allowed; {what} is a finite number ≥ 0"),
+        );
+    }
+}
+
 #[derive(Deserialize)]
 struct SummaryRow {
     regime: String,
@@ -103,6 +241,25 @@ struct SummaryRow {
     perspective: String,
     metric: String,
     value: f64,
+}
+
+impl TableRow for SummaryRow {
+    const COLUMNS: &'static [&'static str] = &["regime", "party", "perspective", "metric", "value"];
+    fn check(&self, line: u64, p: &mut Problems) {
+        let what = format!("`{}`", self.metric);
+        // The lower end of the AAL's interval is the only figure that may be negative.
+        if self.metric == "aal_ci95_low" {
+            if !self.value.is_finite() {
+                p.cell(
+                    line,
+                    "value",
+                    format!("{} is not allowed; {what} is a finite number", self.value),
+                );
+            }
+        } else {
+            non_negative(p, line, "value", &what, self.value);
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -116,6 +273,39 @@ struct YltRow {
     largest: f64,
 }
 
+impl TableRow for YltRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "replication",
+        "year",
+        "regime",
+        "party",
+        "perspective",
+        "loss",
+        "largest",
+    ];
+    fn check(&self, line: u64, p: &mut Problems) {
+        non_negative(p, line, "loss", "a loss", self.loss);
+        non_negative(p, line, "largest", "a loss", self.largest);
+    }
+}
+
+impl TableRow for MonthRow {
+    const COLUMNS: &'static [&'static str] = &["month", "fault_kind", "mean", "p05", "p95"];
+    fn check(&self, line: u64, p: &mut Problems) {
+        for (column, x) in [("mean", self.mean), ("p05", self.p05), ("p95", self.p95)] {
+            non_negative(p, line, column, "an incident count", x);
+        }
+    }
+}
+
+impl TableRow for BotnetRow {
+    const COLUMNS: &'static [&'static str] =
+        &["replication", "day", "fleet_infected", "external_infected"];
+    fn check(&self, line: u64, p: &mut Problems) {
+        non_negative(p, line, "day", "a day", self.day);
+    }
+}
+
 /// An error about one file of the folder.
 fn bad(path: &Path, what: impl std::fmt::Display) -> Error {
     Error::Report {
@@ -124,49 +314,185 @@ fn bad(path: &Path, what: impl std::fmt::Display) -> Error {
     }
 }
 
-/// The rows of a CSV file of the folder, checked against its type; a missing file, a missing
-/// column or a bad value names the file (and the line).
-fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+/// Opens a file of the folder, read at most `limit` bytes, each line at most `line_limit`.
+fn open(path: &Path, limit: u64, line_limit: u64) -> Result<Bounded<BufReader<File>>> {
     let file = File::open(path).map_err(|e| {
         bad(
             path,
             format!("{e} (is this a fleetsim run folder, written by this version?)"),
         )
     })?;
-    let mut r = csv::Reader::from_reader(BufReader::new(file));
-    r.deserialize()
-        .map(|row| row.map_err(|e| bad(path, e)))
-        .collect()
+    Ok(Bounded::new(BufReader::new(file), limit, line_limit))
+}
+
+/// Reads the table at `path` (at most `limit` bytes) row by row, handing each row that parses
+/// and its line to `each`. Every problem is collected (a missing column, a value that does not
+/// parse or is out of range, whatever `each` finds) and located by line and column; reading
+/// stops only where it cannot go on (a file too large, a line too long, an I/O error).
+fn read_table<T: TableRow>(
+    path: &Path,
+    limit: u64,
+    mut each: impl FnMut(u64, T, &mut Problems),
+) -> Result<()> {
+    let mut p = Problems::new(path);
+    let mut r = csv::Reader::from_reader(open(path, limit, LINE_BOUND)?);
+    let headers = match r.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            p.add(&stop_place(&e, 1), csv_text(&e));
+            return p.result();
+        }
+    };
+    let missing: Vec<&str> = T::COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == *c))
+        .collect();
+    for c in &missing {
+        p.add(
+            &format!("line 1 (header), column `{c}`"),
+            format!(
+                "the column is missing; the table needs the columns {}",
+                T::COLUMNS.join(", ")
+            ),
+        );
+    }
+    if !missing.is_empty() {
+        return p.result();
+    }
+    let mut record = csv::StringRecord::new();
+    loop {
+        match r.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |pos| pos.line());
+                p.add(&stop_place(&e, line), csv_text(&e));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |pos| pos.line());
+        match record.deserialize::<T>(Some(&headers)) {
+            Ok(row) => {
+                row.check(line, &mut p);
+                each(line, row, &mut p);
+            }
+            Err(e) => {
+                let (field, what) = match e.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => {
+                        (err.field(), err.kind().to_string())
+                    }
+                    _ => (None, csv_text(&e)),
+                };
+                let at = |i: u64, r: &csv::StringRecord| {
+                    usize::try_from(i)
+                        .ok()
+                        .and_then(|i| r.get(i).map(str::to_owned))
+                };
+                let column = field.and_then(|i| at(i, &headers)).unwrap_or_default();
+                let value = field.and_then(|i| at(i, &record)).unwrap_or_default();
+                p.cell(line, &column, format!("`{value}` cannot be read: {what}"));
+            }
+        }
+    }
+    p.result()
+}
+
+/// Where a reading error is: an I/O error (a bound exceeded) says where itself, and stops the
+/// reading.
+fn stop_place(e: &csv::Error, line: u64) -> String {
+    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+        "reading stopped".to_owned()
+    } else {
+        format!("line {line}")
+    }
+}
+
+/// A CSV reading error's text without the crate's own position prefix.
+fn csv_text(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => io.to_string(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "the line is not UTF-8".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Every row of the table at `path` (at most `limit` bytes), each checked.
+fn rows<T: TableRow>(path: &Path, limit: u64) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    read_table(path, limit, |_, row, _| v.push(row))?;
+    Ok(v)
 }
 
 /// Reads the run folder `dir`: everything the report draws.
 pub fn read_folder(dir: &Path) -> Result<RunFolder> {
     let mut f = read_summary(dir)?;
     read_years(&mut f)?;
-    f.timeline = rows::<MonthRow>(&dir.join("incidents.csv"))?;
+    f.timeline = rows::<MonthRow>(&dir.join("incidents.csv"), TABLE_BOUND)?;
     let botnet_path = dir.join("botnet.csv");
     if botnet_path.exists() {
-        f.botnet = Some(rows::<BotnetRow>(&botnet_path)?);
+        f.botnet = Some(rows::<BotnetRow>(&botnet_path, TABLE_BOUND)?);
     }
     Ok(f)
 }
 
+/// Reads `manifest.json` (at most [`MANIFEST_BOUND`] bytes) and checks the figures the report
+/// relies on.
+fn read_manifest(path: &Path) -> Result<Manifest> {
+    let mut text = String::new();
+    open(path, MANIFEST_BOUND, MANIFEST_BOUND)?
+        .read_to_string(&mut text)
+        .map_err(|e| bad(path, e))?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| bad(path, e))?;
+    let mut p = Problems::new(path);
+    let mut field = |name: &str, ok: bool, what: String| {
+        if !ok {
+            p.add(&format!("field `{name}`"), what);
+        }
+    };
+    field(
+        "replications",
+        manifest.replications >= 1,
+        "0 is not allowed; a run has at least 1 replication".to_owned(),
+    );
+    field(
+        "horizon_years",
+        manifest.horizon_years >= 1,
+        "0 is not allowed; a run has at least 1 year".to_owned(),
+    );
+    for (i, &t) in manifest.return_periods.iter().enumerate() {
+        field(
+            &format!("return_periods[{i}]"),
+            t.is_finite() && t >= 1.0,
+            format!("{t} is not allowed; a return period is a finite number of years ≥ 1"),
+        );
+    }
+    for (i, party) in manifest.parties.iter().enumerate() {
+        if let Some(c) = party.capacity {
+            field(
+                &format!("parties[{i}].capacity"),
+                c.is_finite() && c >= 0.0,
+                format!("{c} is not allowed; a capacity is a finite amount ≥ 0"),
+            );
+        }
+    }
+    p.result()?;
+    Ok(manifest)
+}
+
 /// Reads the manifest and `summary.csv` of `dir` only: enough for the batch index.
 pub fn read_summary(dir: &Path) -> Result<RunFolder> {
-    let manifest_path = dir.join("manifest.json");
-    let manifest: Manifest =
-        serde_json::from_reader(BufReader::new(File::open(&manifest_path).map_err(|e| {
-            bad(
-                &manifest_path,
-                format!("{e} (is this a fleetsim run folder?)"),
-            )
-        })?))
-        .map_err(|e| bad(&manifest_path, e))?;
-
+    let manifest = read_manifest(&dir.join("manifest.json"))?;
     let mut series: Vec<SeriesData> = Vec::new();
     let mut index: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     let mut other = Vec::new();
-    for row in rows::<SummaryRow>(&dir.join("summary.csv"))? {
+    for row in rows::<SummaryRow>(&dir.join("summary.csv"), TABLE_BOUND)? {
         if row.perspective.is_empty() {
             other.push(OtherRow {
                 regime: row.regime,
@@ -215,10 +541,12 @@ pub fn report_memory(dir: &Path) -> Result<crate::memory::MemoryEstimate> {
     ))
 }
 
-/// Adds every simulated year's loss of every series, from `ylt.csv`.
+/// Adds every simulated year's loss of every series, from `ylt.csv`: its rows must be the
+/// manifest's replications and years, series by series as `summary.csv` lists them, in order.
 fn read_years(f: &mut RunFolder) -> Result<()> {
     let ylt_path = f.dir.join("ylt.csv");
-    let years = f.manifest.horizon_years as usize;
+    let replications = f.manifest.replications;
+    let years = f.manifest.horizon_years;
     let index: BTreeMap<(String, String, String), usize> = f
         .series
         .iter()
@@ -230,43 +558,45 @@ fn read_years(f: &mut RunFolder) -> Result<()> {
             )
         })
         .collect();
+    let rows = u64::from(replications) * u64::from(years) * f.series.len() as u64;
+    let limit = rows
+        .saturating_mul(YLT_ROW_BOUND)
+        .saturating_add(LINE_BOUND);
     let series = &mut f.series;
-    for row in rows::<YltRow>(&ylt_path)? {
+    let mut out_of_step = std::collections::BTreeSet::new();
+    read_table::<YltRow>(&ylt_path, limit, |line, row, p| {
+        if row.replication >= replications {
+            let what = format!("the manifest has {replications} replications, from 0");
+            return p.cell(line, "replication", what);
+        }
+        if row.year >= years {
+            let what = format!("the manifest has {years} years per replication, from 0");
+            return p.cell(line, "year", what);
+        }
         let key = (row.regime, row.party, row.perspective);
         let Some(&i) = index.get(&key) else {
-            return Err(bad(
-                &ylt_path,
-                format!("series {}/{}/{} is not in summary.csv", key.0, key.1, key.2),
-            ));
+            let what = format!("series {}/{}/{} is not in summary.csv", key.0, key.1, key.2);
+            return p.add(&format!("line {line}"), what);
         };
-        // The estimate of the report's memory trusts the manifest's count of replications,
-        // so a table holding more stops here rather than growing without bound.
-        if row.replication >= f.manifest.replications || row.year as usize >= years {
-            return Err(bad(
-                &ylt_path,
-                format!(
-                    "replication {} year {} is beyond the manifest's {} replications of {years} years",
-                    row.replication, row.year, f.manifest.replications
-                ),
-            ));
-        }
         let s = &mut series[i];
         // Rows come replication by replication, year by year; anything else is not this
-        // version's table.
-        let expect = row.replication as usize * years + row.year as usize;
+        // version's table. Once a series is out of step (a row missing or refused above),
+        // every later row of it would be too: that is said once.
+        let expect = row.replication as usize * years as usize + row.year as usize;
         if s.annual.len() != expect {
-            return Err(bad(
-                &ylt_path,
-                format!(
-                    "replication {} year {} of {}/{}/{} is out of order",
+            if out_of_step.insert(i) {
+                let what = format!(
+                    "replication {} year {} of {}/{}/{} is out of order (or a row of it before is missing or refused); its later rows are not checked for order",
                     row.replication, row.year, key.0, key.1, key.2
-                ),
-            ));
+                );
+                p.add(&format!("line {line}"), what);
+            }
+            return;
         }
         s.annual.push(row.loss);
         s.largest.push(row.largest);
-    }
-    let n = f.manifest.replications as usize * years;
+    })?;
+    let n = replications as usize * years as usize;
     if let Some(s) = series.iter().find(|s| s.annual.len() != n) {
         return Err(bad(
             &ylt_path,

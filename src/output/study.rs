@@ -669,10 +669,8 @@ pub fn write_study(
     std::fs::create_dir_all(out_root).map_err(io(out_root))?;
     let name = format!("{}.{}", info.scenario, info.kind);
     let final_dir = out_root.join(&name);
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.partial-"))
-        .tempdir_in(out_root)
-        .map_err(io(out_root))?;
+    super::staging::sweep(out_root, &name)?;
+    let tmp = super::staging::Staging::dir(out_root, &name)?;
     let t = table(info, findings, base);
     let path = tmp.path().join(&t.file);
     let mut w = csv::Writer::from_path(&path).map_err(|e| Error::Csv {
@@ -698,7 +696,8 @@ pub fn write_study(
     let mut svg = String::new();
     if let Some(c) = &chart {
         let dir = tmp.path().join("charts");
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        // Not `create_dir_all`: a folder removed by a signal handler must stay removed.
+        std::fs::create_dir(&dir).map_err(io(&dir))?;
         let report_err = |message: String| Error::Report {
             path: dir.clone(),
             message,
@@ -714,6 +713,6 @@ pub fn write_study(
     let html = page(info, findings, chart.as_ref().map(|c| (c, svg.as_str())));
     let p = tmp.path().join("report.html");
     std::fs::write(&p, html).map_err(io(&p))?;
-    super::put_in_place(tmp, &final_dir)?;
+    super::staging::put_in_place(tmp, &final_dir)?;
     Ok(final_dir)
 }

@@ -42,13 +42,27 @@ pub fn load(path: &Path) -> Result<Loaded> {
     load_text(path).map(|(loaded, _)| loaded)
 }
 
+/// The largest scenario or policy file read, in bytes (4 MiB); the bundled ones are a few KiB.
+pub const FILE_BOUND: u64 = 4 << 20;
+
 /// A file's bytes and its text, which must be UTF-8 (as TOML is): every invalid sequence is
-/// a located error, rather than a replacement character that might pass unnoticed.
+/// a located error, rather than a replacement character that might pass unnoticed. At most
+/// [`FILE_BOUND`] bytes are read, so that a huge file (or `/dev/zero`) is refused at once.
 fn read_text(path: &Path) -> Result<(Vec<u8>, String)> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    use std::io::Read;
+    let read_err = |source| Error::Read {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(FILE_BOUND + 1).read_to_end(&mut bytes))
+        .map_err(read_err)?;
+    if bytes.len() as u64 > FILE_BOUND {
+        return Err(read_err(std::io::Error::other(format!(
+            "the file is larger than {FILE_BOUND} bytes (4 MiB), the bound for a scenario or policy file"
+        ))));
+    }
     match std::str::from_utf8(&bytes) {
         Ok(text) => {
             let text = text.to_owned();
