@@ -259,7 +259,11 @@ fn unreadable_toml_entries_of_a_folder_are_errors() {
 #[test]
 fn command_line_values_have_the_files_bounds() {
     for (flag, value, allowed) in [
-        ("--replications", "0", "0 is not in 1..=10000000"),
+        (
+            "--replications",
+            "0",
+            "expected a count of replications from 1 to 10000000",
+        ),
         (
             "--seed",
             "9223372036854775808",

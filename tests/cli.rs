@@ -650,6 +650,13 @@ fn huge_claims_keep_money_exact_to_the_cent() {
             let n: u64 = ceiling.map_or(0, |r| r[4].parse().expect("a count"));
             assert!(n > 0, "no claim reached the ceiling: {stderr}");
             assert!(stderr.contains("booked at that ceiling"), "{stderr}");
+            // The report says so among its warnings.
+            fleetsim().arg("report").arg(&dir).assert().success();
+            let page = fs::read_to_string(dir.join("report.html")).expect("report page");
+            assert!(
+                page.contains("booked at that ceiling"),
+                "no warning on the page"
+            );
         }
     }
 }
