@@ -90,6 +90,25 @@ fn refused(path: &Path, options: &RunOptions) -> String {
     text
 }
 
+/// Runs `run_file` under a memory limit of `limit` bytes and expects a refusal for memory.
+fn refused_at(path: &Path, out: &Path, limit: u64) -> String {
+    let mut o = options(out);
+    o.memory_limit = limit;
+    refused(path, &o)
+}
+
+/// Expects `run_file` to refuse the file as invalid, with an error located at `field`.
+fn invalid(path: &Path, field: &str) {
+    match fleetsim::run_file(path, &options(&path.with_extension("out")), &Quiet) {
+        Err(e @ Error::Invalid(_)) => {
+            let text = e.to_string();
+            assert!(text.contains(field), "{text}");
+        }
+        Err(other) => panic!("expected {field} to be refused as invalid, got {other}"),
+        Ok(_) => panic!("{} ran, expected it refused", path.display()),
+    }
+}
+
 /// The part of `e` whose name starts with `name`, in bytes.
 fn part(e: &MemoryEstimate, name: &str) -> f64 {
     e.parts
@@ -110,14 +129,25 @@ fn vulnerabilities_are_counted_and_refused() {
             "[device_class.vulnerabilities]\nper_year = 1e9\nexploit_delay_days = 5\npatch_delay_days = 60\nadoption_per_day = 0.1\nsupport_years = 1\n",
         ),
     );
-    let text = refused(&path, &options(&tmp.path().join("out")));
-    // 1e9 of them, 24 bytes in the world and 32 in the replication's records.
+    // 10⁹ a year is beyond the 1,000 that validation allows.
+    invalid(&path, "vulnerabilities.per_year");
+    // At the largest rate allowed, over ten years: 10,000 of them, 24 bytes in the world and
+    // 32 in the replication's records, counted and refused under a small limit.
+    let path = file(
+        tmp.path(),
+        "v.toml",
+        &small(
+            10,
+            "[device_class.vulnerabilities]\nper_year = 1000\nexploit_delay_days = 5\npatch_delay_days = 60\nadoption_per_day = 0.1\nsupport_years = 1\n",
+        ),
+    );
+    let text = refused_at(&path, &tmp.path().join("out"), 100 << 10);
     assert!(
-        text.contains("1000000000 vulnerabilities per world 22888.2 MiB"),
+        text.contains("10000 vulnerabilities per world 0.2 MiB"),
         "{text}"
     );
     assert!(
-        text.contains("outbreak, vulnerability and recall records 30517.6 MiB"),
+        text.contains("outbreak, vulnerability and recall records 0.3 MiB"),
         "{text}"
     );
 }
@@ -133,14 +163,25 @@ fn back_end_breaches_are_counted_and_refused() {
             "[device_class.data_theft]\nprobability_per_breach = 0.5\nrecords = { median = 10, p99 = 100 }\ncost_per_record = 100\nidentified_probability = 0.5\ndetection_days = 1\ncontainment_days = 1\nbackend_breaches_per_year = 1e7\n",
         ),
     );
-    let text = refused(&path, &options(&tmp.path().join("out")));
-    // A hundred million harms in ten years (and five from the firmware bug), of 48 bytes
-    // gathered, each about 3.5 rows of 80 bytes kept.
+    // 10⁷ a year is beyond the 1,000 that validation allows.
+    invalid(&path, "data_theft.backend_breaches_per_year");
+    // At the largest rate allowed: ten thousand harms in ten years (and five from the
+    // firmware bug), of 48 bytes gathered, each about 3.5 rows of 80 bytes kept.
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let path = file(
+        tmp.path(),
+        "b.toml",
+        &text.replace(
+            "backend_breaches_per_year = 1e7",
+            "backend_breaches_per_year = 1000",
+        ),
+    );
+    let text = refused_at(&path, &tmp.path().join("out"), 1 << 20);
     assert!(
-        text.contains("100000005 harms per replication 6103.5 MiB"),
+        text.contains("10005 harms per replication 0.6 MiB"),
         "{text}"
     );
-    assert!(text.contains("event loss table 26702.9 MiB"), "{text}");
+    assert!(text.contains("event loss table 2.7 MiB"), "{text}");
 }
 
 #[test]
@@ -155,9 +196,18 @@ fn outbreak_steps_are_counted_and_refused() {
             "step_minutes = 0.00001",
         ),
     );
-    let text = refused(&path, &options(&tmp.path().join("out")));
-    // 30 days in steps of 0.6 ms: 4.32e9 steps, a 24-byte agenda slot each, per world.
-    assert!(text.contains("outbreak of 4320000000 steps 19"), "{text}");
+    // Steps of 0.6 ms are below the 0.1 minutes that validation allows.
+    invalid(&path, "botnet.step_minutes");
+    // At the shortest step allowed: 30 days in steps of 6 s, 432,000 steps of a 24-byte agenda
+    // slot each in each of two worlds (with their groups), counted and refused under a small
+    // limit.
+    let path = file(
+        tmp.path(),
+        "s.toml",
+        &edited("smart_cameras.toml", "step_minutes", "step_minutes = 0.1"),
+    );
+    let text = refused_at(&path, &tmp.path().join("out"), 8 << 20);
+    assert!(text.contains("outbreak of 432000 steps 29.8 MiB"), "{text}");
 }
 
 #[test]
@@ -403,9 +453,7 @@ fn a_report_is_estimated_from_its_tables_and_a_longer_table_stops_at_the_manifes
     let err = String::from_utf8_lossy(&res.stderr);
     assert!(!res.status.success());
     assert!(
-        err.contains(
-            "ylt.csv: replication 1 year 0 is beyond the manifest's 1 replications of 5 years"
-        ),
+        err.contains("column `replication`: the manifest has 1 replications, from 0"),
         "{err}"
     );
 }
@@ -444,8 +492,8 @@ fn the_estimate_is_within_half_again_of_the_measured_peak() {
         tmp.path(),
         "vulns.toml",
         &format!(
-            "{}{}[device_class.vulnerabilities]\nper_year = 100000\nexploit_delay_days = 5\npatch_delay_days = 60\nadoption_per_day = 0.1\nsupport_years = 0.5\n",
-            header("vulns", 1, 20, 1),
+            "{}{}[device_class.vulnerabilities]\nper_year = 1000\nexploit_delay_days = 5\npatch_delay_days = 60\nadoption_per_day = 0.1\nsupport_years = 0.5\n",
+            header("vulns", 100, 20, 1),
             class("c", 10)
         ),
     );
