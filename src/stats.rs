@@ -389,9 +389,10 @@ fn round_div(sum: Money, n: i128) -> Money {
     })
 }
 
-/// Rounds the means `sums[i] / n` of `cols` to whole cents that add up to `target` exactly:
-/// each is rounded down, then cents are added to (or taken from) the ones with the largest (or
-/// smallest) remainders. Each result is within a cent or two of its exact mean.
+/// Rounds the means `sums[i] / n` of `cols` (sums of amounts that are never negative) to whole
+/// cents that add up to `target` exactly: each is rounded down, then cents are added to the ones
+/// with the largest remainders, or taken from the ones with the smallest that are above zero, so
+/// that no mean becomes negative. Each result is within a cent or two of its exact mean.
 fn round_to_target(sums: &[Money], cols: &[usize], n: i128, target: Money, out: &mut [Money]) {
     if cols.is_empty() {
         return;
@@ -409,19 +410,26 @@ fn round_to_target(sums: &[Money], cols: &[usize], n: i128, target: Money, out: 
     // Largest remainder first; the earlier column first on a tie.
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut left = (target - floor_sum).0;
-    let k = order.len() as i128;
-    let (step, ring): (i128, Vec<usize>) = if left >= 0 {
-        (1, order.iter().map(|o| o.1).collect())
-    } else {
-        (-1, order.iter().rev().map(|o| o.1).collect())
-    };
-    let rounds = left.abs() / k;
-    for &c in &ring {
-        out[c].0 += step * rounds;
+    if left >= 0 {
+        // At most a few cents: one each to the largest remainders, again from the top if
+        // there are more cents than columns.
+        for &(_, c) in order.iter().cycle().take(left as usize) {
+            out[c].0 += 1;
+        }
+        return;
     }
-    left -= step * rounds * k;
-    for &c in ring.iter().take(left.unsigned_abs() as usize) {
-        out[c].0 += step;
+    // Taken one cent at a time from the smallest remainders among the means above zero.
+    while left < 0 {
+        let Some(&(_, c)) = order.iter().rev().find(|&&(_, c)| out[c].0 > 0) else {
+            return;
+        };
+        out[c].0 -= 1;
+        left += 1;
+        // The column that gave a cent goes to the front, so the next cent comes from another.
+        if let Some(p) = order.iter().position(|&(_, x)| x == c) {
+            let item = order.remove(p);
+            order.insert(0, item);
+        }
     }
 }
 
@@ -460,6 +468,13 @@ pub fn reconciled_aal((layout, sums): &(Layout, Vec<Money>), years: usize) -> Ve
             out[t(Perspective::Paid)] + out[t(Perspective::Recall)] + out[t(Perspective::Fines)];
         round_to_target(sums, &of(Perspective::Gross), n, paid_out, &mut out);
         round_to_target(sums, &of(Perspective::Net), n, paid_out, &mut out);
+        // What a party keeps is never more than its net, in the written table as in the books.
+        for (net, ret) in of(Perspective::Net)
+            .into_iter()
+            .zip(of(Perspective::Retained))
+        {
+            out[ret] = out[ret].min(out[net]);
+        }
         let ceded: Money = of(Perspective::Net)
             .iter()
             .zip(of(Perspective::Retained))
@@ -472,6 +487,30 @@ pub fn reconciled_aal((layout, sums): &(Layout, Vec<Money>), years: usize) -> Ve
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rounding_to_a_target_keeps_the_sum_and_never_goes_negative() {
+        use super::round_to_target;
+        use crate::money::Money;
+        // Means 10/3 and 10/3 cents: floors 3 and 3, the total 20/3 rounds to 7: one cent up.
+        let mut out = vec![Money::ZERO; 2];
+        round_to_target(&[Money(10), Money(10)], &[0, 1], 3, Money(7), &mut out);
+        assert_eq!(out, [Money(4), Money(3)]);
+        // A target below the floors takes from a mean above zero, never from one at zero.
+        let mut out = vec![Money::ZERO; 3];
+        round_to_target(
+            &[Money(0), Money(3), Money(0)],
+            &[0, 1, 2],
+            3,
+            Money(0),
+            &mut out,
+        );
+        assert_eq!(out, [Money(0), Money(0), Money(0)]);
+        let mut out = vec![Money::ZERO; 2];
+        round_to_target(&[Money(7), Money(1)], &[0, 1], 3, Money(1), &mut out);
+        assert_eq!(out.iter().sum::<Money>(), Money(1));
+        assert!(out.iter().all(|m| m.0 >= 0), "{out:?}");
+    }
+
     use super::*;
     use crate::outcome::{BotnetSample, Tally};
 

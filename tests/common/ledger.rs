@@ -196,6 +196,13 @@ fn check_summary(
             continue;
         }
         let v = cents(&r[4]).map_err(|e| format!("summary.csv row {}: {e}", i + 2))?;
+        if v < 0 {
+            return Err(format!(
+                "summary.csv row {}: a negative AAL {}",
+                i + 2,
+                r[4]
+            ));
+        }
         let exact = series[&(r[0].clone(), r[1].clone(), r[2].clone())] as f64 / n_years as f64;
         if (v as f64 - exact).abs() > 2.0 {
             return Err(format!(
