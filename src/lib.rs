@@ -14,6 +14,7 @@ pub mod money;
 pub mod outcome;
 pub mod output;
 pub mod reference;
+pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod stats;

@@ -16,6 +16,11 @@ pub struct Facts {
     pub unpatched_in_support: bool,
 }
 
+/// Device number used for incidents that belong to a class rather than one device (a back-end
+/// breach, a DDoS share). It lives here, below the simulation that makes such incidents and the
+/// liability pass and writers that read them.
+pub const NO_DEVICE: u32 = u32::MAX;
+
 /// One harmful incident with its ground-up loss and its root-cause party.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HarmRecord {

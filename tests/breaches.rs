@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use common::{class, header, run, scenario, share_tolerance};
 use fleetsim::outcome::{BotnetSample, Facts, HarmRecord};
+use fleetsim::rng::{Streams, streams};
 use fleetsim::scenario::{FaultKind, RecordSize, Scenario};
 use fleetsim::sim::Replicator;
 use fleetsim::sim::mechanisms::data_theft::records;
 use fleetsim::sim::mechanisms::vulnerabilities::{Vulnerability, disclose, exploitable, patch_day};
-use fleetsim::sim::rng::{Streams, streams};
 
 /// A fleet of `n` exposed devices with `credentials`, reboots at `reboot` per day, and a botnet
 /// table of its own; horizon one year.

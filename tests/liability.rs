@@ -14,12 +14,12 @@ use fleetsim::liability::claims::Claim;
 use fleetsim::liability::engine::Split;
 use fleetsim::liability::{self, Allocator, Books};
 use fleetsim::money::Money;
+use fleetsim::outcome::NO_DEVICE;
 use fleetsim::outcome::{Facts, HarmRecord, Layout, Perspective, VulnerabilityRecord};
 use fleetsim::scenario::{
     ComparativeFault, Contract, FaultKind, FaultSet, FineRule, FineTarget, HarmKind, HarmSet,
     Layer, Line, PartyId, Policy, RecallRule, RegimeKind, Role, Scenario,
 };
-use fleetsim::sim::mechanisms::data_theft::NO_DEVICE;
 
 // ---------------------------------------------------------------------------------------------
 // The test world

@@ -6,23 +6,10 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
 use crate::money::Money;
+use crate::outcome::NO_DEVICE;
 use crate::outcome::{HarmRecord, RecallRecord, VulnerabilityRecord};
+use crate::rng::{Stream, Streams, streams};
 use crate::scenario::{FaultKind, FineTarget, Line, PartyId, Role, Scenario};
-use crate::sim::mechanisms::data_theft::NO_DEVICE;
-use crate::sim::rng::{Stream, Streams};
-
-/// Named random streams of the liability pass.
-pub mod streams {
-    use crate::sim::rng::Stream;
-    /// Awareness and claim delays of a damages claim.
-    pub const CLAIM: Stream = Stream::named("claim");
-    /// Whether the victim proves a breach of duty.
-    pub const PROOF: Stream = Stream::named("proof");
-    /// Whether an incident draws a fine (one stream per fine rule, offset by its index).
-    pub const FINE: Stream = Stream::named("fine");
-    /// Whether a recall reaches a device and when it fixes it (offset by the rule's index).
-    pub const RECALL: Stream = Stream::named("recall");
-}
 
 /// One claim on somebody's money.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -14,8 +14,8 @@ pub mod regime;
 
 use crate::money::Money;
 use crate::outcome::{EltRow, HarmRecord, Layout, Perspective, RecallRecord, VulnerabilityRecord};
+use crate::rng::Streams;
 use crate::scenario::{DAYS_PER_YEAR, Scenario};
-use crate::sim::rng::Streams;
 
 pub use engine::{Allocator, Violation};
 

@@ -323,7 +323,7 @@ impl CsvTable for EltCsv {
                     &e.year.to_string(),
                     &format!("{:.3}", i.day - f64::from(e.year) * DAYS_PER_YEAR),
                     // Class-level incidents (DDoS, back-end breaches) have no device.
-                    &if i.device == crate::sim::mechanisms::data_theft::NO_DEVICE {
+                    &if i.device == crate::outcome::NO_DEVICE {
                         String::new()
                     } else {
                         i.device.to_string()

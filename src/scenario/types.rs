@@ -182,6 +182,10 @@ pub struct Party {
     pub outside_jurisdiction: bool,
 }
 
+/// Most wearing components a class may model. Validation enforces it and the simulation sizes a
+/// device's wear clocks by it, so it lives here, below both.
+pub const MAX_WEAR_MODELS: usize = 4;
+
 /// A model line with its lineage and fault models.
 #[derive(Debug, Clone)]
 pub struct DeviceClass {

@@ -531,7 +531,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 }
             };
 
-        let most = crate::sim::components::MAX_WEAR_MODELS;
+        let most = super::MAX_WEAR_MODELS;
         if c.wear_out.len() > most {
             ck.report(
                 &cp.key("wear_out"),

@@ -3,8 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-/// Most wearing components a class may model.
-pub const MAX_WEAR_MODELS: usize = 4;
+use crate::scenario::MAX_WEAR_MODELS;
 
 /// Who a device is: its number (stable across replications; it keys the device's random
 /// streams), its class, and which of the class's installers installed it. Every handler reads

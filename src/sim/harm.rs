@@ -9,7 +9,7 @@ use crate::outcome::HarmRecord;
 use super::mechanisms::incident_key;
 use super::messages::{Harmed, Incident};
 use super::resources::{Counts, HarmLog, Replication, ScenarioRes};
-use super::rng::streams;
+use crate::rng::streams;
 
 /// Decides whether each incident causes harm and draws its loss; counts every incident.
 pub fn assess_harm(

@@ -5,7 +5,7 @@ use rand::RngExt;
 
 use super::components::{Device, Lifecycle};
 use super::resources::{Replication, ScenarioRes};
-use super::rng::streams;
+use crate::rng::streams;
 
 /// Puts every device back in service and draws its installer.
 pub fn install_devices(

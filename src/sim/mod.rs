@@ -8,7 +8,6 @@ pub mod lifecycle;
 pub mod mechanisms;
 pub mod messages;
 pub mod resources;
-pub mod rng;
 pub mod schedule;
 pub mod world;
 

@@ -8,7 +8,7 @@ use bevy_ecs::prelude::*;
 use crate::outcome::{HarmRecord, Tally};
 use crate::scenario::Scenario;
 
-use super::rng::Streams;
+use crate::rng::Streams;
 
 /// The scenario being simulated, shared read-only by every world.
 #[derive(Resource, Debug, Clone)]

@@ -23,10 +23,10 @@ use super::components::{ExploitDue, Infection, Login, Recruitments, Susceptibili
 use super::mechanisms::botnet::Outbreak;
 use super::messages::{Breached, Harmed, Incident};
 use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step, Vulns};
-use super::rng::Streams;
 use super::schedule::{
     outbreak_start_schedule, outbreak_step_schedule, start_schedule, step_schedule,
 };
+use crate::rng::Streams;
 
 /// Length of a step, in days: one year.
 pub const STEP_DAYS: f64 = DAYS_PER_YEAR;

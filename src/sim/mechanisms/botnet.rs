@@ -19,15 +19,15 @@ use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Exp, Poisson};
 
 use crate::outcome::{BotnetSample, Facts};
+use crate::rng::streams;
 use crate::scenario::{Credentials, FaultKind, HarmKind, Scenario};
 use crate::sim::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
 use crate::sim::messages::{Breached, Incident};
 use crate::sim::resources::{Replication, ScenarioRes, Vulns};
-use crate::sim::rng::streams;
 
-use super::data_theft::NO_DEVICE;
 use super::resolve;
 use super::vulnerabilities::{self, exploitable, exploitable_through};
+use crate::outcome::NO_DEVICE;
 
 /// Groups per class: universal default, weak password, exploit.
 const GROUPS_PER_CLASS: usize = 3;
@@ -291,7 +291,7 @@ pub fn clear_infections(
 /// first vulnerability open on the device that day (or, if its patch came in since the group
 /// was built, when it joined). Pure: no draw but the device's own patch days.
 fn recruitment_facts(
-    streams: &crate::sim::rng::Streams,
+    streams: &crate::rng::Streams,
     scenario: &Scenario,
     vulns: &Vulns,
     g: usize,

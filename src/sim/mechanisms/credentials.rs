@@ -4,10 +4,10 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
+use crate::rng::streams;
 use crate::scenario::Credentials;
 use crate::sim::components::{Device, Infection, Login, Recruitments, Susceptibility};
 use crate::sim::resources::{Replication, ScenarioRes};
-use crate::sim::rng::streams;
 
 /// Sets each device's login and clears its infection history.
 pub fn set_security_posture(

@@ -10,15 +10,13 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::Distribution;
 
+use crate::outcome::NO_DEVICE;
+use crate::rng::{Streams, streams};
 use crate::scenario::{DataTheft, FaultKind, HarmKind, RecordSize};
 use crate::sim::messages::{Breached, Incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
-use crate::sim::rng::{Streams, streams};
 
 use super::resolve;
-
-/// Device number used for incidents that belong to a class rather than one device.
-pub const NO_DEVICE: u32 = u32::MAX;
 
 /// Draws a number of records.
 pub fn records<R: rand::Rng + ?Sized>(size: &RecordSize, rng: &mut R) -> f64 {

@@ -15,11 +15,11 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution, Geometric, Normal};
 
+use crate::rng::{Streams, streams};
 use crate::scenario::{DriftModel, FaultKind, SensorDrift};
 use crate::sim::components::{Device, DriftDue, DriftRate, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
-use crate::sim::rng::{Streams, streams};
 
 use super::{Occurrence, incident};
 

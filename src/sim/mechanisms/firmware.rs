@@ -5,11 +5,11 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::outcome::Facts;
+use crate::rng::{Streams, streams};
 use crate::scenario::{FaultKind, FirmwareBug};
 use crate::sim::components::{Device, FirmwareDue, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
-use crate::sim::rng::{Streams, streams};
 
 use super::{Occurrence, incident};
 

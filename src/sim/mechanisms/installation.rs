@@ -5,11 +5,11 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::Distribution;
 
+use crate::rng::streams;
 use crate::scenario::FaultKind;
 use crate::sim::components::{Device, InstallationDue, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
-use crate::sim::rng::streams;
 
 use super::{Occurrence, incident};
 

@@ -12,11 +12,11 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::outcome::Facts;
+use crate::rng::{Streams, streams};
 use crate::scenario::{FaultKind, Vulnerabilities};
 use crate::sim::components::{Device, ExploitDue, Lifecycle};
 use crate::sim::messages::{Breached, Incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step, Vulns};
-use crate::sim::rng::{Streams, streams};
 
 use super::{Occurrence, incident};
 

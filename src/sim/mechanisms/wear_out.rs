@@ -4,11 +4,11 @@
 use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
+use crate::rng::{Streams, streams};
 use crate::scenario::{FaultKind, OnFailure, WearOut};
 use crate::sim::components::{Device, Lifecycle, WearDue, WearParts};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
-use crate::sim::rng::{Streams, streams};
 
 use super::{Occurrence, incident};
 
