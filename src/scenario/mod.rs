@@ -329,35 +329,28 @@ pub fn parse_with_warnings(
 ) -> std::result::Result<(Scenario, Vec<Diagnostic>), Diagnostics> {
     let schema = schema_value();
     let (raw, doc, mut items) = read_shape::<raw::RawScenario>(text, file, &schema)?;
-    // Stage 3: meaning.
+    // Stage 3: meaning. Problems and warnings are located the same way.
+    let locate = |p: validate::Problem| {
+        diagnostic(
+            text,
+            file,
+            p.path.span_in(&doc),
+            p.path.to_string(),
+            p.message,
+        )
+    };
     match validate::validate(&raw) {
         Ok(s) if items.is_empty() => {
             let mut found: Vec<Diagnostic> = warnings::warnings(&raw, &s)
                 .into_iter()
-                .map(|p| {
-                    diagnostic(
-                        text,
-                        file,
-                        p.path.span_in(&doc),
-                        p.path.to_string(),
-                        p.message,
-                    )
-                })
+                .map(locate)
                 .collect();
             found.sort_by_key(|d| (d.line, d.column));
             Ok((s, found))
         }
         Ok(_) => Err(Diagnostics::sorted(file, items)),
         Err(problems) => {
-            items.extend(problems.into_iter().map(|p| {
-                diagnostic(
-                    text,
-                    file,
-                    p.path.span_in(&doc),
-                    p.path.to_string(),
-                    p.message,
-                )
-            }));
+            items.extend(problems.into_iter().map(locate));
             Err(Diagnostics::sorted(file, items))
         }
     }
