@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::scenario::overlay::{self, Change, Op, Origin, Policy};
 use crate::scenario::{self, Scenario, Study};
 use crate::study::{self, Findings, Row, SeriesYears, StudyInfo, SweepPoint, Swing, VariantInfo};
-use crate::{Progress, RunOptions, experiment, output};
+use crate::experiment::RunConfig;
+use crate::output;
+use crate::run::{self, Progress, RunOptions};
 
 /// What a study produced.
 #[derive(Debug, Clone)]
@@ -36,7 +38,7 @@ pub struct StudyOptions {
 /// and validated, whether the command uses it or not, as `fleetsim check` does: a file with a
 /// broken entry is refused whole rather than found out on the day that entry is used.
 fn load(path: &Path, options: &StudyOptions) -> Result<Study> {
-    crate::check_options(&options.run, 2)?;
+    run::check_options(&options.run, 2)?;
     let mut study = scenario::load_study(path)?;
     for f in &options.policy_files {
         let (policies, params) = scenario::load_policy_file(f)?;
@@ -108,10 +110,9 @@ pub fn compare_file(
         }
         found
     };
-    let scenarios = prepare(&study, study.variants(&policies)?, 1, options)?;
-    let ctx = Ctx::new(&study, options);
-    let started = Instant::now();
-    let base = run(overridden(&study, options)?, "baseline", options, progress)?;
+    let (baseline, scenarios) = prepare(&study, study.variants(&policies)?, 1, options)?;
+    let ctx = Ctx::new(baseline, options);
+    let base = run(ctx.base.clone(), "baseline", options, progress)?;
     let mut rows = Vec::new();
     let mut infos = vec![baseline_info()];
     for (policy, sc) in policies.iter().zip(scenarios) {
@@ -122,11 +123,11 @@ pub fn compare_file(
     finish(
         "compare",
         &study,
+        &ctx,
         &base,
         infos,
         Findings::Compare(rows),
         options,
-        started,
     )
 }
 
@@ -192,9 +193,8 @@ pub fn sweep_file(
             )
         })
         .collect();
-    let scenarios = prepare(&study, study.variants(&policies)?, 1, options)?;
-    let ctx = Ctx::new(&study, options);
-    let started = Instant::now();
+    let (baseline, scenarios) = prepare(&study, study.variants(&policies)?, 1, options)?;
+    let ctx = Ctx::new(baseline, options);
     let mut first: Option<Vec<SeriesYears>> = None;
     let mut points = Vec::new();
     let mut infos = Vec::new();
@@ -222,11 +222,11 @@ pub fn sweep_file(
     finish(
         "sweep",
         &study,
+        &ctx,
         &base,
         infos,
         Findings::Sweep { fields, points },
         options,
-        started,
     )
 }
 
@@ -278,10 +278,9 @@ pub fn sensitivity_file(
         .iter()
         .flat_map(|(a, b)| [a.clone(), b.clone()])
         .collect();
-    let scenarios = prepare(&study, study.variants(&flat)?, 2, options)?;
-    let ctx = Ctx::new(&study, options);
-    let started = Instant::now();
-    let base = run(overridden(&study, options)?, "baseline", options, progress)?;
+    let (baseline, scenarios) = prepare(&study, study.variants(&flat)?, 2, options)?;
+    let ctx = Ctx::new(baseline, options);
+    let base = run(ctx.base.clone(), "baseline", options, progress)?;
     let mut swings = Vec::new();
     let mut infos = vec![baseline_info()];
     let mut it = scenarios.into_iter();
@@ -303,11 +302,11 @@ pub fn sensitivity_file(
     finish(
         "sensitivity",
         &study,
+        &ctx,
         &base,
         infos,
         Findings::Sensitivity(swings),
         options,
-        started,
     )
 }
 
@@ -319,15 +318,10 @@ fn builtin_names() -> String {
         .join(", ")
 }
 
-/// A scenario with the study's replications and seed from the command line.
-fn with_options(mut sc: Scenario, options: &StudyOptions) -> Result<Scenario> {
-    let o = &options.run;
-    if let Some(n) = o.replications {
-        sc.replications = n;
-    }
-    if let Some(s) = o.seed {
-        sc.seed = s;
-    }
+/// A scenario of the study with the command line's replications and seed, as a run takes
+/// them ([`run::overridden`]); refused when it has too few replications for an interval.
+fn with_options(sc: Scenario, options: &StudyOptions) -> Result<Scenario> {
+    let sc = run::overridden(sc, &options.run);
     if sc.replications < 2 {
         return Err(Error::Policy(vec![format!(
             "{}: a study needs at least 2 replications to give intervals, found {}",
@@ -337,20 +331,16 @@ fn with_options(mut sc: Scenario, options: &StudyOptions) -> Result<Scenario> {
     Ok(sc)
 }
 
-/// The study's own scenario, with the command line's replications and seed.
-fn overridden(study: &Study, options: &StudyOptions) -> Result<Scenario> {
-    with_options(study.loaded.scenario.clone(), options)
-}
-
-/// The variants with the command line's replications and seed; refuses the study, before its
-/// first run, when its largest run with the `kept` runs' series it holds would not fit.
+/// The baseline and the variants with the command line's replications and seed; refuses the
+/// study, before its first run, when its largest run with the `kept` runs' series it holds
+/// would not fit.
 fn prepare(
     study: &Study,
     variants: Vec<Scenario>,
     kept: usize,
     options: &StudyOptions,
-) -> Result<Vec<Scenario>> {
-    let base = overridden(study, options)?;
+) -> Result<(Scenario, Vec<Scenario>)> {
+    let base = with_options(study.loaded.scenario.clone(), options)?;
     let variants = variants
         .into_iter()
         .map(|v| with_options(v, options))
@@ -360,7 +350,7 @@ fn prepare(
         &format!("the study of scenario {}", base.name),
         options.run.memory_limit,
     )?;
-    Ok(variants)
+    Ok((base, variants))
 }
 
 /// Runs one variant (already with the study's replications and seed); its series' yearly
@@ -372,34 +362,36 @@ fn run(
     progress: &dyn Progress,
 ) -> Result<Vec<SeriesYears>> {
     let sc = Arc::new(sc);
-    let config = experiment::RunConfig {
-        threads: options.run.threads.max(1),
+    // A study compares yearly losses only: it never keeps an event table.
+    let config = RunConfig {
         keep_elt: false,
+        ..options.run.config()
     };
-    let layout = crate::outcome::Layout::new(&sc);
-    progress.start(label, u64::from(sc.replications));
-    let results = experiment::run(&sc, &config, &layout, &|| progress.advance())?;
+    let results = run::simulate(&sc, &config, label, progress)?;
     Ok(study::series_years(&sc, &results))
 }
 
-/// What the comparisons of one study share: the horizon and replications (no policy changes
-/// them), the bootstrap's resamples of the replications (drawn once, from the seed), and the
-/// return period compared.
+/// What the runs and comparisons of one study share: the baseline with the command line's
+/// overrides (its horizon and replications are every variant's: no policy changes them), the
+/// bootstrap's resamples of the replications (drawn once, from its seed), the return period
+/// compared, and when the study started.
 struct Ctx {
+    base: Scenario,
     horizon: usize,
     resamples: Vec<Vec<usize>>,
     return_period: f64,
+    started: Instant,
 }
 
 impl Ctx {
-    fn new(study: &Study, options: &StudyOptions) -> Self {
-        let sc = &study.loaded.scenario;
-        let replications = options.run.replications.unwrap_or(sc.replications) as usize;
-        let seed = options.run.seed.unwrap_or(sc.seed);
+    /// The context of a study whose baseline, with the command line's overrides, is `base`.
+    fn new(base: Scenario, options: &StudyOptions) -> Self {
         Ctx {
-            horizon: sc.horizon_years as usize,
-            resamples: study::resamples(seed, replications, study::BOOTSTRAP),
+            horizon: base.horizon_years as usize,
+            resamples: study::resamples(base.seed, base.replications as usize, study::BOOTSTRAP),
             return_period: options.return_period,
+            started: Instant::now(),
+            base,
         }
     }
 }
@@ -439,13 +431,13 @@ fn policy_info(p: &Policy) -> VariantInfo {
 fn finish(
     kind: &str,
     study: &Study,
+    ctx: &Ctx,
     base: &[SeriesYears],
     variants: Vec<VariantInfo>,
     findings: Findings,
     options: &StudyOptions,
-    started: Instant,
 ) -> Result<StudyOutcome> {
-    let sc = &study.loaded.scenario;
+    let sc = &ctx.base;
     let o = &options.run;
     let info = StudyInfo {
         kind: kind.to_owned(),
@@ -455,11 +447,11 @@ fn finish(
         scenario_sha256: study.loaded.sha256.clone(),
         description: sc.description.clone(),
         currency: sc.currency.clone(),
-        seed: o.seed.unwrap_or(sc.seed),
-        replications: o.replications.unwrap_or(sc.replications),
+        seed: sc.seed,
+        replications: sc.replications,
         horizon_years: sc.horizon_years,
-        threads: o.threads.max(1),
-        wall_time_seconds: started.elapsed().as_secs_f64(),
+        threads: o.threads,
+        wall_time_seconds: ctx.started.elapsed().as_secs_f64(),
         return_period: options.return_period,
         perspective: o
             .report
