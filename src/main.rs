@@ -67,7 +67,7 @@ fn dispatch(cli: Cli) -> Result<bool> {
             let mut ok = true;
             let mut named = Vec::new();
             for file in expand(&paths, &mut ok) {
-                match scenario::load_study(&file).and_then(|s| s.check().map(|()| s)) {
+                match scenario::load_bundle(&file).and_then(|s| s.check().map(|()| s)) {
                     Ok(s) => {
                         for w in &s.loaded.warnings {
                             eprintln!("warning: {w}");

@@ -140,7 +140,7 @@ pub fn prepare(path: &Path, options: &RunOptions) -> Result<Prepared> {
     check_options(options, 1)?;
     // The file's policies and sensitivity parameters are checked too: `run` refuses what
     // `check` refuses, though it does not use them.
-    let bundle = scenario::load_study(path)?;
+    let bundle = scenario::load_bundle(path)?;
     bundle.check()?;
     let scenario::Loaded {
         scenario: sc,

@@ -138,10 +138,11 @@ fn load_text(path: &Path) -> Result<(Loaded, String)> {
     Ok((loaded, text))
 }
 
-/// A scenario file read for a policy study: the baseline, the text that policies change, and
-/// the file's policies and sensitivity parameters.
+/// A scenario bundled with its policies: the baseline, the text that policies change, and the
+/// file's policies and sensitivity parameters (those of `--policies` files added), from which
+/// a study builds its variants.
 #[derive(Debug, Clone)]
-pub struct Study {
+pub struct Bundle {
     pub loaded: Loaded,
     text: String,
     pub policies: Vec<overlay::Policy>,
@@ -149,10 +150,10 @@ pub struct Study {
 }
 
 /// Reads a scenario file with its `[[policy]]` and `[[sensitivity]]` entries.
-pub fn load_study(path: &Path) -> Result<Study> {
+pub fn load_bundle(path: &Path) -> Result<Bundle> {
     let (loaded, text) = load_text(path)?;
     let (policies, params) = overlay::read_study(&text, path).map_err(Error::Invalid)?;
-    Ok(Study {
+    Ok(Bundle {
         loaded,
         text,
         policies,
@@ -174,7 +175,7 @@ pub fn load_policy_file(path: &Path) -> Result<(Vec<overlay::Policy>, Vec<overla
     overlay::read_study(&text, path).map_err(Error::Invalid)
 }
 
-impl Study {
+impl Bundle {
     /// Adds the policies and parameters of a policy file; a policy named as one already there
     /// is an error.
     pub fn add(
