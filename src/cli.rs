@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use fleetsim::outcome::Perspective;
+use fleetsim::output::report::ReportOptions;
 
 /// fleetsim: simulate a fleet of connected devices and who pays when they fail.
 #[derive(Debug, Parser)]
@@ -18,35 +20,7 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  fleetsim run scenarios/ --threads 2\n\nEach scenario's results go to OUT/<scenario name>/: summary.csv, ylt.csv, elt.csv, ep.csv, incidents.csv, manifest.json, charts/ and report.html; OUT/index.html links every report."
     )]
-    Run {
-        /// Scenario files or folders of them.
-        #[arg(default_value = "scenarios")]
-        paths: Vec<PathBuf>,
-        /// Folder for the results.
-        #[arg(long, default_value = "output")]
-        out: PathBuf,
-        /// Replications, overriding each scenario's own (1 to 10000000, as in a file).
-        #[arg(long, value_parser = run_replications)]
-        replications: Option<u32>,
-        /// Seed, overriding each scenario's own: 0 to 2^63 − 1, as in a file.
-        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-        seed: Option<u64>,
-        /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
-        #[arg(long, value_parser = threads)]
-        threads: Option<usize>,
-        /// Print the memory each scenario's run would need, part by part, and run nothing.
-        #[arg(long)]
-        estimate: bool,
-        /// Do not keep or write the event loss table (elt.csv), for very large runs.
-        #[arg(long)]
-        no_elt: bool,
-        /// Write the tables only: no charts, report or index.
-        #[arg(long)]
-        no_report: bool,
-        /// The parties' perspective of the report's EP curves, loss distributions and headline.
-        #[arg(long, value_enum, default_value_t = PerspectiveArg::Retained)]
-        perspective: PerspectiveArg,
-    },
+    Run(RunArgs),
     /// Rebuild the charts and HTML report of run folders from their CSV files, without
     /// simulating. DIR is one scenario's folder, or a folder of them (then the index too).
     #[command(
@@ -121,6 +95,39 @@ pub enum Command {
     Schema,
 }
 
+// The arguments of `fleetsim run` (a plain comment: a doc comment here would become the
+// subcommand's help text, which the variant's own gives).
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario files or folders of them.
+    #[arg(default_value = "scenarios")]
+    pub paths: Vec<PathBuf>,
+    /// Folder for the results.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Replications, overriding each scenario's own (1 to 10000000, as in a file).
+    #[arg(long, value_parser = run_replications)]
+    pub replications: Option<u32>,
+    /// Seed, overriding each scenario's own: 0 to 2^63 − 1, as in a file.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Print the memory each scenario's run would need, part by part, and run nothing.
+    #[arg(long)]
+    pub estimate: bool,
+    /// Do not keep or write the event loss table (elt.csv), for very large runs.
+    #[arg(long)]
+    pub no_elt: bool,
+    /// Write the tables only: no charts, report or index.
+    #[arg(long)]
+    pub no_report: bool,
+    /// The parties' perspective of the report's EP curves, loss distributions and headline.
+    #[arg(long, value_enum, default_value_t = PerspectiveArg::Retained)]
+    pub perspective: PerspectiveArg,
+}
+
 /// Options every study takes.
 #[derive(Debug, clap::Args)]
 pub struct StudyArgs {
@@ -185,4 +192,17 @@ pub enum PerspectiveArg {
     Net,
     /// After insurance: what the party keeps.
     Retained,
+}
+
+impl PerspectiveArg {
+    /// The report's options with this perspective.
+    pub fn report_options(self) -> ReportOptions {
+        ReportOptions {
+            perspective: match self {
+                PerspectiveArg::Gross => Perspective::Gross,
+                PerspectiveArg::Net => Perspective::Net,
+                PerspectiveArg::Retained => Perspective::Retained,
+            },
+        }
+    }
 }

@@ -36,7 +36,7 @@ const FS_ALLOWED: &[(&str, &str)] = &[
         "writes the results and reads written tables back for reports",
     ),
     (
-        "main.rs",
+        "console.rs",
         "reads /proc/self/status for the peak memory shown in the console summary",
     ),
 ];
@@ -226,7 +226,7 @@ fn import_violations(files: &[(String, String)]) -> Vec<String> {
             fs.extend(paths_to(&toks, "rustix", "fs"));
             report(
                 fs,
-                "touches the file system outside `scenario`, `output` and `main.rs`",
+                "touches the file system outside `scenario`, `output` and `console.rs`",
             );
         }
     }
@@ -386,7 +386,7 @@ fn the_checker_sees_imports_and_ignores_comments_and_strings() {
             "output/staging.rs",
             "use rustix::fs::{CWD, renameat_with}; use std::fs::File;",
         ),
-        ("main.rs", "std::fs::read_to_string(\"/proc/self/status\")"),
+        ("console.rs", "std::fs::read_to_string(\"/proc/self/status\")"),
     ];
     for (path, text) in passed {
         assert_eq!(
