@@ -386,7 +386,10 @@ fn the_checker_sees_imports_and_ignores_comments_and_strings() {
             "output/staging.rs",
             "use rustix::fs::{CWD, renameat_with}; use std::fs::File;",
         ),
-        ("console.rs", "std::fs::read_to_string(\"/proc/self/status\")"),
+        (
+            "console.rs",
+            "std::fs::read_to_string(\"/proc/self/status\")",
+        ),
     ];
     for (path, text) in passed {
         assert_eq!(
