@@ -13,7 +13,8 @@ use toml::de::{DeTable, DeValue};
 use toml::{Table, Value};
 
 use super::path::{FieldPath, diagnostic, line_col};
-use super::{Scenario, allowed_keys, parse, schema_value};
+use super::shape::{allowed_keys, parse, schema_value};
+use super::types::Scenario;
 use crate::error::{Diagnostics, Error, Result};
 
 /// What a change does to its field.

@@ -9,6 +9,7 @@ use rand_distr::{Exp, LogNormal, Pareto, Weibull};
 
 use super::path::FieldPath;
 use super::raw::*;
+use super::shape::did_you_mean;
 use super::terms::*;
 use super::types::*;
 
@@ -128,16 +129,6 @@ impl Checker {
         }
         v
     }
-}
-
-/// The closest name to `wanted` among `candidates`, if it is close enough to be a typo.
-fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("; did you mean \"{c}\"?"))
-        .unwrap_or_default()
 }
 
 /// Validates a raw scenario. `Ok` holds the typed scenario; `Err` every problem found.
