@@ -5,6 +5,8 @@
 //! than refused at the first), and meaning ([`validate::validate`]). Every problem is located
 //! as `file:line:col: field.path: message`.
 
+pub mod check;
+pub mod kinds;
 pub mod overlay;
 pub mod path;
 pub mod raw;
@@ -19,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
+pub use kinds::*;
 pub use shape::{parse, parse_with_warnings, schema};
 pub use terms::*;
 pub use types::*;

@@ -11,8 +11,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 
+use super::kinds::{Credentials, FaultKind, HarmKind, OnFailure, Role};
 use super::terms::{ComparativeFault, Line, RegimeKind};
-use super::types::{Credentials, FaultKind, HarmKind, OnFailure, Role};
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -26,7 +26,7 @@ pub fn parse_with_warnings(
     let schema = schema_value();
     let (raw, doc, mut items) = read_shape::<raw::RawScenario>(text, file, &schema)?;
     // Stage 3: meaning. Problems and warnings are located the same way.
-    let locate = |p: validate::Problem| {
+    let locate = |p: super::check::Problem| {
         diagnostic(
             text,
             file,

@@ -2,7 +2,7 @@
 //! insurance policies, recall rules and regulatory fines. Plain data, read by the liability
 //! engine; parsed and checked in `validate`.
 
-use super::types::{FaultKind, HarmKind, PartyId, Role};
+use super::kinds::{FaultKind, FaultSet, HarmSet, PartyId, Role};
 
 /// How the law decides who answers to the victim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,39 +89,6 @@ impl ComparativeFault {
         if barred { 0.0 } else { 1.0 - v }
     }
 }
-
-/// A set of kinds (fault kinds, harm kinds) as a bit mask over their declaration order.
-macro_rules! kind_set {
-    ($(#[$doc:meta])* $set:ident of $kind:ty) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct $set(pub u16);
-
-        impl $set {
-            /// Every kind.
-            pub fn all() -> Self {
-                Self::of(<$kind>::ALL)
-            }
-            /// The set of `kinds`.
-            pub fn of(kinds: &[$kind]) -> Self {
-                Self(kinds.iter().fold(0, |m, k| m | 1 << *k as u16))
-            }
-            pub fn contains(self, k: $kind) -> bool {
-                self.0 & 1 << k as u16 != 0
-            }
-        }
-    };
-}
-
-kind_set!(
-    /// A set of fault kinds.
-    FaultSet of FaultKind
-);
-kind_set!(
-    /// A set of harm kinds.
-    HarmSet of HarmKind
-);
-
 /// The legal rules of a scenario. The defaults reproduce the root-cause baseline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiabilityTerms {

@@ -3,10 +3,12 @@
 //! Each check appends to one list instead of returning early, so a user fixing a file sees all
 //! of its problems in one go. Messages read "found X, expected Y".
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use rand_distr::{Exp, LogNormal, Pareto, Weibull};
+use rand_distr::{LogNormal, Pareto, Weibull};
 
+use super::check::*;
+use super::kinds::*;
 use super::path::FieldPath;
 use super::raw::*;
 use super::shape::did_you_mean;
@@ -36,11 +38,6 @@ pub const MAX_NAME_BYTES: usize = 100;
 /// TOML integer at all, and the policy overlay, which rereads the file, would refuse it.
 pub const MAX_SEED: u64 = i64::MAX as u64;
 
-/// Largest rate per year (or per device-year) of a counted event: vulnerabilities, firmware
-/// firings, targeted attacks, back-end breaches. Over the longest horizon (1,000 years) that is
-/// about a million events per device or class, far within the 32-bit counters that key them.
-pub const MAX_RATE_PER_YEAR: f64 = 1_000.0;
-
 /// Shortest outbreak step, in minutes.
 pub const MIN_STEP_MINUTES: f64 = 0.1;
 
@@ -51,85 +48,6 @@ pub const MAX_OUTBREAK_STEPS: f64 = 2_000_000.0;
 /// Most DDoS attacks in one outbreak step on average; each attack of a step is keyed by its
 /// number below 256, so the mean must stay far below that.
 pub const MAX_ATTACKS_PER_STEP: f64 = 25.0;
-
-/// A problem found, before it is located in the file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub path: FieldPath,
-    pub message: String,
-}
-
-#[derive(Default)]
-struct Checker {
-    problems: Vec<Problem>,
-}
-
-impl Checker {
-    fn report(&mut self, path: &FieldPath, message: impl Into<String>) {
-        self.problems.push(Problem {
-            path: path.clone(),
-            message: message.into(),
-        });
-    }
-
-    /// A finite number strictly greater than zero.
-    fn positive(&mut self, path: &FieldPath, v: f64, what: &str) -> f64 {
-        if !(v.is_finite() && v > 0.0) {
-            self.report(
-                path,
-                format!("found {v}, expected a positive number ({what})"),
-            );
-        } else {
-            self.within_money_bound(path, v, what);
-        }
-        v
-    }
-
-    /// A finite number at least zero.
-    fn non_negative(&mut self, path: &FieldPath, v: f64, what: &str) -> f64 {
-        if !(v.is_finite() && v >= 0.0) {
-            self.report(path, format!("found {v}, expected a number ≥ 0 ({what})"));
-        } else {
-            self.within_money_bound(path, v, what);
-        }
-        v
-    }
-
-    /// An amount of money ("money …" in `what`) no larger than the books' largest single
-    /// amount, so that every amount the terms name is booked as written.
-    fn within_money_bound(&mut self, path: &FieldPath, v: f64, what: &str) {
-        if what.starts_with("money") && v > crate::money::MAX_UNITS {
-            self.report(
-                path,
-                format!(
-                    "found {v}, expected at most 1e15 ({what}; the largest single amount the books take)"
-                ),
-            );
-        }
-    }
-
-    /// A probability in [0, 1].
-    fn probability(&mut self, path: &FieldPath, v: f64) -> f64 {
-        if !(0.0..=1.0).contains(&v) {
-            self.report(path, format!("found {v}, expected a probability in [0, 1]"));
-        }
-        v
-    }
-
-    fn parse<T>(
-        &mut self,
-        path: &FieldPath,
-        s: &str,
-        parse: fn(&str) -> Option<T>,
-        expected: fn() -> String,
-    ) -> Option<T> {
-        let v = parse(s);
-        if v.is_none() {
-            self.report(path, format!("found \"{s}\", expected {}", expected()));
-        }
-        v
-    }
-}
 
 /// Validates a raw scenario. `Ok` holds the typed scenario; `Err` every problem found.
 pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
@@ -189,9 +107,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
     // Parties.
     let mut parties = Vec::new();
-    // A party whose role is misspelt was reported once; its uses are not reported again.
-    let mut known_roles: Vec<Option<Role>> = Vec::new();
-    let mut party_index: HashMap<&str, PartyId> = HashMap::new();
+    let mut known = Parties::default();
     for (i, p) in raw.party.iter().enumerate() {
         let pp = root.key("party").index(i);
         if p.name.trim().is_empty() {
@@ -200,7 +116,8 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 "found an empty name, expected a party name",
             );
         }
-        if party_index.contains_key(p.name.as_str()) {
+        known.names.push(&p.name);
+        if known.index.contains_key(p.name.as_str()) {
             ck.report(
                 &pp.key("name"),
                 format!(
@@ -209,10 +126,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 ),
             );
         } else {
-            party_index.insert(&p.name, parties.len() as PartyId);
+            known.index.insert(&p.name, parties.len() as PartyId);
         }
         let role = ck.parse(&pp.key("role"), &p.role, Role::parse, Role::expected);
-        known_roles.push(role);
+        known.roles.push(role);
         if let Some(c) = p.capacity {
             ck.positive(&pp.key("capacity"), c, "money per year");
         }
@@ -238,42 +155,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         );
     }
 
-    // Resolves a party name that must have one of `roles`.
-    let resolve = |ck: &mut Checker,
-                   path: &FieldPath,
-                   name: &str,
-                   roles: &[Role]|
-     -> Option<PartyId> {
-        let wanted = if roles == chain_roles().as_slice() {
-            "any role but insurer".to_owned()
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
-            format!("role {}", names.join(" or "))
-        };
-        match party_index.get(name) {
-            None => {
-                ck.report(
-                    path,
-                    format!(
-                        "no party named \"{name}\", expected a declared [[party]] with {wanted}{}",
-                        did_you_mean(name, raw.party.iter().map(|p| p.name.as_str()))
-                    ),
-                );
-                None
-            }
-            Some(&id) => {
-                let role = parties[usize::from(id)].role;
-                if known_roles[usize::from(id)].is_some() && !roles.contains(&role) {
-                    ck.report(
-                        path,
-                        format!("found party \"{name}\" with role {role}, expected a party with {wanted}"),
-                    );
-                }
-                Some(id)
-            }
-        }
-    };
-
+    let resolver = Resolver::new(&known);
     let botnet = raw.botnet.as_ref().map(|b| {
         let horizon_days = sim.horizon_years.clamp(1, 1000) as f64 * DAYS_PER_YEAR;
         botnet(&mut ck, &root.key("botnet"), b, horizon_days)
@@ -349,7 +231,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         for (key, name, role) in single {
             if let Some(name) = name {
                 named.push(role);
-                if let Some(id) = resolve(&mut ck, &lp.key(key), name, &[role]) {
+                if let Some(id) = resolver.party(&mut ck, &lp.key(key), name, &[role]) {
                     lineage.roles.push((role, id));
                 }
             }
@@ -363,7 +245,9 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 "found both installer and installers, expected one of them",
             ),
             (Some(name), None) => {
-                if let Some(id) = resolve(&mut ck, &lp.key("installer"), name, &[Role::Installer]) {
+                if let Some(id) =
+                    resolver.party(&mut ck, &lp.key("installer"), name, &[Role::Installer])
+                {
                     lineage.installers.push((id, 1.0));
                 }
             }
@@ -371,7 +255,8 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 let mut cum = 0.0;
                 for (i, s) in list.iter().enumerate() {
                     let ip = lp.key("installers").index(i);
-                    let id = resolve(&mut ck, &ip.key("party"), &s.party, &[Role::Installer]);
+                    let id =
+                        resolver.party(&mut ck, &ip.key("party"), &s.party, &[Role::Installer]);
                     if !(s.share > 0.0 && s.share <= 1.0) {
                         ck.report(
                             &ip.key("share"),
@@ -414,7 +299,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     ),
                 );
             }
-            let supplier = resolve(
+            let supplier = resolver.party(
                 &mut ck,
                 &pp.key("supplier"),
                 &comp.supplier,
@@ -425,72 +310,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 supplier: supplier.unwrap_or(0),
             });
         }
-        let find_component = |ck: &mut Checker, path: &FieldPath, name: &str| -> Option<usize> {
-            let found = components.iter().position(|k| k.name == name);
-            if found.is_none() {
-                ck.report(
-                    path,
-                    format!(
-                        "no component named \"{name}\", expected a name from [[device_class.component]]{}",
-                        did_you_mean(name, components.iter().map(|k| k.name.as_str()))
-                    ),
-                );
-            }
-            found
-        };
-
-        // The culprit of a fault: its root-cause role resolved in this class's lineage.
-        let culprit = |ck: &mut Checker,
-                       path: &FieldPath,
-                       cause: Option<&String>,
-                       default: Role,
-                       component: Option<usize>|
-         -> Culprit {
-            // The wording says whether the user wrote the cause or it is the fault's default.
-            let (cause, what) = match cause {
-                None => (
-                    default,
-                    format!("{default} (the default root cause of this fault)"),
-                ),
-                Some(s) => match ck.parse(path, s, Role::parse, chain_expected) {
-                    Some(c) => (c, c.to_string()),
-                    None => return Culprit::DeviceInstaller,
-                },
-            };
-            match cause {
-                Role::ComponentSupplier => match component {
-                    Some(k) => Culprit::Party {
-                        role: Role::ComponentSupplier,
-                        party: components[k].supplier,
-                    },
-                    None => {
-                        ck.report(path, format!("found {what}, expected a cause with a named component (set `component`) or another role"));
-                        Culprit::DeviceInstaller
-                    }
-                },
-                Role::Insurer => {
-                    ck.report(path, not_in_lineage());
-                    Culprit::DeviceInstaller
-                }
-                Role::Installer => {
-                    if !named.contains(&Role::Installer) {
-                        ck.report(path, format!("found {what}, expected lineage.installer or lineage.installers to name one"));
-                    }
-                    Culprit::DeviceInstaller
-                }
-                other => match lineage.party(other) {
-                    Some(party) => Culprit::Party { role: other, party },
-                    None => {
-                        // A named but unresolved lineage entry was reported where it stands.
-                        if !named.contains(&other) {
-                            ck.report(path, format!("found {what}, expected a role this class's lineage names (add lineage.{other})"));
-                        }
-                        Culprit::DeviceInstaller
-                    }
-                },
-            }
-        };
-
+        let class = resolver.in_class(&lineage, &components, &named);
         let consequence =
             |ck: &mut Checker, path: &FieldPath, h: &RawHarm, culprit: Culprit| -> Consequence {
                 let harm_probability = ck.probability(&path.key("probability"), h.probability);
@@ -535,7 +355,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         let mut wear_out = Vec::new();
         for (i, w) in c.wear_out.iter().enumerate() {
             let wp = cp.key("wear_out").index(i);
-            let component = find_component(&mut ck, &wp.key("component"), &w.component);
+            let component = class.component(&mut ck, &wp.key("component"), &w.component);
             ck.positive(&wp.key("shape"), w.shape, "Weibull shape");
             ck.positive(&wp.key("scale_days"), w.scale_days, "Weibull scale in days");
             let on_failure = ck
@@ -546,10 +366,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     OnFailure::expected,
                 )
                 .unwrap_or(OnFailure::Retire);
-            let who = culprit(
+            let who = class.culprit(
                 &mut ck,
                 &wp.key("root_cause"),
-                w.root_cause.as_ref(),
+                w.root_cause.as_deref(),
                 Role::ComponentSupplier,
                 component,
             );
@@ -568,8 +388,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
         let firmware_bug = c.firmware_bug.as_ref().map(|f| {
             let fp = cp.key("firmware_bug");
-            rate_per_year(
-                &mut ck,
+            ck.rate_per_year(
                 &fp.key("rate_per_device_year"),
                 f.rate_per_device_year,
                 "firings per device-year",
@@ -577,30 +396,17 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             let fix = f.fix.as_ref().map(|x| {
                 let xp = fp.key("fix");
                 ck.non_negative(&xp.key("release_after_days"), x.release_after_days, "days");
-                if !(x.adoption_per_day > 0.0 && x.adoption_per_day <= 1.0) {
-                    ck.report(
-                        &xp.key("adoption_per_day"),
-                        format!(
-                            "found {}, expected a probability per day in (0, 1]",
-                            x.adoption_per_day
-                        ),
-                    );
-                }
-                let adoption_rate = if x.adoption_per_day >= 1.0 {
-                    f64::INFINITY
-                } else {
-                    -(1.0 - x.adoption_per_day).ln()
-                };
+                let adoption_rate = ck.adoption(&xp.key("adoption_per_day"), x.adoption_per_day);
                 Fix {
                     release_day: x.release_after_days,
                     adoption_rate,
                     adoption_delay: exp(adoption_rate),
                 }
             });
-            let who = culprit(
+            let who = class.culprit(
                 &mut ck,
                 &fp.key("root_cause"),
-                f.root_cause.as_ref(),
+                f.root_cause.as_deref(),
                 Role::SoftwareVendor,
                 None,
             );
@@ -618,7 +424,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             let component = d
                 .component
                 .as_ref()
-                .and_then(|n| find_component(&mut ck, &dp.key("component"), n));
+                .and_then(|n| class.component(&mut ck, &dp.key("component"), n));
             let model = match d.model.as_str() {
                 "random_walk" => match d.sd_per_day {
                     Some(sd) => DriftModel::RandomWalk {
@@ -672,10 +478,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             } else {
                 Role::Manufacturer
             };
-            let who = culprit(
+            let who = class.culprit(
                 &mut ck,
                 &dp.key("root_cause"),
-                d.root_cause.as_ref(),
+                d.root_cause.as_deref(),
                 default,
                 component,
             );
@@ -694,10 +500,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             for (name, &p) in &e.by_installer {
                 let kp = ep.key("by_installer").key(name);
                 ck.probability(&kp, p);
-                let slot = lineage
-                    .installers
-                    .iter()
-                    .position(|&(id, _)| parties[usize::from(id)].name == *name);
+                let slot = class.installer_slot(name);
                 match slot {
                     Some(s) => by[s] = p,
                     None => ck.report(
@@ -710,7 +513,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                 ck.report(&ep, "found an installation error on a class with no installer, expected lineage.installer or lineage.installers");
             }
             ck.positive(&ep.key("mean_days_to_manifest"), e.mean_days_to_manifest, "days");
-            let who = culprit(&mut ck, &ep.key("root_cause"), e.root_cause.as_ref(), Role::Installer, None);
+            let who = class.culprit(&mut ck, &ep.key("root_cause"), e.root_cause.as_deref(), Role::Installer, None);
             InstallationError {
                 probability_by_installer: by,
                 mean_days_to_manifest: e.mean_days_to_manifest,
@@ -736,7 +539,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             for (name, &p) in &x.installer_leaves_default {
                 let kp = sp.key("installer_leaves_default").key(name);
                 ck.probability(&kp, p);
-                match lineage.installers.iter().position(|&(id, _)| parties[usize::from(id)].name == *name) {
+                match class.installer_slot(name) {
                     Some(slot) => leaves_default[slot] = p,
                     None => ck.report(&kp, format!("found installer \"{name}\", expected an installer of this class's lineage")),
                 }
@@ -754,16 +557,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
 
         let vulnerabilities = c.vulnerabilities.as_ref().map(|v| {
             let vp = cp.key("vulnerabilities");
-            rate_per_year(&mut ck, &vp.key("per_year"), v.per_year, "vulnerabilities per year");
+            ck.rate_per_year(&vp.key("per_year"), v.per_year, "vulnerabilities per year");
             ck.positive(&vp.key("exploit_delay_days"), v.exploit_delay_days, "mean days");
             ck.positive(&vp.key("patch_delay_days"), v.patch_delay_days, "mean days");
-            if !(v.adoption_per_day > 0.0 && v.adoption_per_day <= 1.0) {
-                ck.report(&vp.key("adoption_per_day"), format!("found {}, expected a probability per day in (0, 1]", v.adoption_per_day));
-            }
-            let adoption_rate = if v.adoption_per_day >= 1.0 { f64::INFINITY } else { -(1.0 - v.adoption_per_day).ln() };
+            let adoption_rate = ck.adoption(&vp.key("adoption_per_day"), v.adoption_per_day);
             let support_end_day = v.support_years.map_or(f64::INFINITY, |y| ck.non_negative(&vp.key("support_years"), y, "years") * DAYS_PER_YEAR);
-            let attacks = rate_per_year(&mut ck, &vp.key("targeted_attacks_per_device_year"), v.targeted_attacks_per_device_year.unwrap_or(0.0), "attacks per device-year");
-            let who = culprit(&mut ck, &vp.key("root_cause"), v.root_cause.as_ref(), Role::SoftwareVendor, None);
+            let attacks = ck.rate_per_year(&vp.key("targeted_attacks_per_device_year"), v.targeted_attacks_per_device_year.unwrap_or(0.0), "attacks per device-year");
+            let who = class.culprit(&mut ck, &vp.key("root_cause"), v.root_cause.as_deref(), Role::SoftwareVendor, None);
             let consequence = v.harm.as_ref().map(|h| consequence(&mut ck, &vp.key("harm"), h, who));
             if attacks > 0.0 && consequence.is_none() {
                 ck.report(&vp.key("harm"), "found nothing, expected the harm of a targeted attack (targeted_attacks_per_device_year is set)");
@@ -794,8 +594,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             DataTheft {
                 probability_per_breach: ck
                     .probability(&dp.key("probability_per_breach"), d.probability_per_breach),
-                backend_rate_per_day: rate_per_year(
-                    &mut ck,
+                backend_rate_per_day: ck.rate_per_year(
                     &dp.key("backend_breaches_per_year"),
                     d.backend_breaches_per_year.unwrap_or(0.0),
                     "breaches per year",
@@ -811,20 +610,20 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
                     .probability(&dp.key("identified_probability"), d.identified_probability),
                 detection: exp(1.0 / detection).unwrap_or_else(unit_exp),
                 containment: exp(1.0 / containment).unwrap_or_else(unit_exp),
-                culprit: culprit(
+                culprit: class.culprit(
                     &mut ck,
                     &dp.key("root_cause"),
-                    d.root_cause.as_ref(),
+                    d.root_cause.as_deref(),
                     Role::Manufacturer,
                     None,
                 ),
             }
         });
         let ddos_culprit = match ddos_role {
-            Some(Some(role)) => Some(culprit(
+            Some(Some(role)) => Some(class.culprit(
                 &mut ck,
                 &root.key("botnet").key("ddos").key("root_cause"),
-                Some(&role.to_string()),
+                Some(role.name()),
                 role,
                 None,
             )),
@@ -853,7 +652,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         );
     }
 
-    let terms = terms(&mut ck, raw, &resolve, &classes);
+    let terms = terms(&mut ck, raw, &resolver, &classes);
 
     if !ck.problems.is_empty() {
         return Err(ck.problems);
@@ -897,104 +696,12 @@ fn simulation_name(ck: &mut Checker, path: &FieldPath, name: &str) {
     }
 }
 
-/// A rate of counted events per year (or per device-year): ≥ 0 and at most
-/// [`MAX_RATE_PER_YEAR`].
-fn rate_per_year(ck: &mut Checker, path: &FieldPath, v: f64, what: &str) -> f64 {
-    if !(v.is_finite() && (0.0..=MAX_RATE_PER_YEAR).contains(&v)) {
-        ck.report(
-            path,
-            format!("found {v}, expected a number from 0 to {MAX_RATE_PER_YEAR} ({what})"),
-        );
-    }
-    v
-}
-
-/// A count written as a number: a whole number from `min` to `max`.
-fn whole(ck: &mut Checker, path: &FieldPath, v: f64, min: f64, max: f64, what: &str) -> f64 {
-    if !(v.is_finite() && v.fract() == 0.0 && v >= min && v <= max) {
-        ck.report(
-            path,
-            format!("found {v}, expected a whole number of {what} from {min} to {max}"),
-        );
-    }
-    v
-}
-
-/// The message for an insurer named where a lineage role is expected.
-fn not_in_lineage() -> String {
-    format!(
-        "found \"insurer\", expected a role of the supply chain (an insurer writes insurance layers and is in no lineage): {}",
-        chain_expected()
-    )
-}
-
-/// The roles of the supply chain: every role but insurer.
-fn chain_roles() -> Vec<Role> {
-    Role::ALL
-        .iter()
-        .copied()
-        .filter(|&r| r != Role::Insurer)
-        .collect()
-}
-
-/// The roles of the supply chain, for error messages.
-fn chain_expected() -> String {
-    let names: Vec<String> = chain_roles().iter().map(|r| format!("\"{r}\"")).collect();
-    format!("one of {}", names.join(", "))
-}
-
-/// Resolves a party name that must have one of the given roles, reporting an unknown name or
-/// a wrong role.
-type Resolve<'a> = dyn Fn(&mut Checker, &FieldPath, &str, &[Role]) -> Option<PartyId> + 'a;
-
-/// Reads a list of names, each parsed and none twice.
-fn names<T>(
-    ck: &mut Checker,
-    path: &FieldPath,
-    list: &[String],
-    parse: fn(&str) -> Option<T>,
-    expected: fn() -> String,
-) -> Vec<T> {
-    let mut out = Vec::new();
-    for (i, s) in list.iter().enumerate() {
-        let at = path.index(i);
-        if list[..i].contains(s) {
-            ck.report(&at, format!("found \"{s}\" again, expected each name once"));
-        } else if let Some(v) = ck.parse(&at, s, parse, expected) {
-            out.push(v);
-        }
-    }
-    out
-}
-
-fn faults(ck: &mut Checker, path: &FieldPath, list: &[String]) -> FaultSet {
-    FaultSet::of(&names(
-        ck,
-        path,
-        list,
-        FaultKind::parse,
-        FaultKind::expected,
-    ))
-}
-
-fn harms(ck: &mut Checker, path: &FieldPath, list: &[String]) -> HarmSet {
-    HarmSet::of(&names(ck, path, list, HarmKind::parse, HarmKind::expected))
-}
-
-/// A share in [0, 1].
-fn share(ck: &mut Checker, path: &FieldPath, v: f64) -> f64 {
-    if !(0.0..=1.0).contains(&v) {
-        ck.report(path, format!("found {v}, expected a share in [0, 1]"));
-    }
-    v
-}
-
 /// Reads the money terms: `[liability]`, `[[contract]]`, `[[insurance]]`, `[[recall]]` and
 /// `[[fine]]`.
 fn terms(
     ck: &mut Checker,
     raw: &RawScenario,
-    resolve: &Resolve<'_>,
+    resolver: &Resolver<'_>,
     classes: &[DeviceClass],
 ) -> Terms {
     let root = FieldPath::root();
@@ -1009,8 +716,8 @@ fn terms(
     let mut contracts = Vec::new();
     for (i, c) in raw.contract.iter().enumerate() {
         let cp = root.key("contract").index(i);
-        let party = resolve(ck, &cp.key("party"), &c.party, &chain);
-        let counterparty = resolve(ck, &cp.key("counterparty"), &c.counterparty, &chain);
+        let party = resolver.party(ck, &cp.key("party"), &c.party, &chain);
+        let counterparty = resolver.party(ck, &cp.key("counterparty"), &c.counterparty, &chain);
         if c.party == c.counterparty {
             ck.report(
                 &cp.key("counterparty"),
@@ -1020,8 +727,8 @@ fn terms(
                 ),
             );
         }
-        let indemnity = faults(ck, &cp.key("indemnity"), &c.indemnity);
-        let carve_outs = faults(ck, &cp.key("carve_outs"), &c.carve_outs);
+        let indemnity = ck.faults(&cp.key("indemnity"), &c.indemnity);
+        let carve_outs = ck.faults(&cp.key("carve_outs"), &c.carve_outs);
         if let Some(cap) = c.cap {
             ck.positive(&cp.key("cap"), cap, "money per year");
         }
@@ -1065,15 +772,15 @@ fn terms(
     let mut policies = Vec::new();
     for (i, x) in raw.insurance.iter().enumerate() {
         let ip = root.key("insurance").index(i);
-        let insured = resolve(ck, &ip.key("insured"), &x.insured, &chain);
+        let insured = resolver.party(ck, &ip.key("insured"), &x.insured, &chain);
         let kind = x.kind.clone().unwrap_or_else(|| "liability".to_owned());
         let default_lines = insurance_kind(ck, &ip.key("kind"), &kind);
         let covers = x
             .covers
             .as_ref()
-            .map_or_else(FaultSet::all, |l| faults(ck, &ip.key("covers"), l));
+            .map_or_else(FaultSet::all, |l| ck.faults(&ip.key("covers"), l));
         let lines = match &x.lines {
-            Some(l) => names(ck, &ip.key("lines"), l, Line::parse, Line::expected),
+            Some(l) => ck.names(&ip.key("lines"), l, Line::parse, Line::expected),
             None => default_lines.to_vec(),
         };
         let deductible = ck.non_negative(
@@ -1092,7 +799,7 @@ fn terms(
         let mut layers = Vec::new();
         for (j, l) in x.layer.iter().enumerate() {
             let lp = ip.key("layer").index(j);
-            let insurer = resolve(ck, &lp.key("insurer"), &l.insurer, &[Role::Insurer]);
+            let insurer = resolver.party(ck, &lp.key("insurer"), &l.insurer, &[Role::Insurer]);
             let limit = ck.positive(&lp.key("limit"), l.limit, "money per occurrence");
             let aggregate = l.aggregate.map_or(f64::INFINITY, |a| {
                 ck.positive(&lp.key("aggregate"), a, "money per year")
@@ -1174,19 +881,15 @@ fn terms(
         };
         fines.push(FineRule {
             name: f.name.clone(),
-            faults: faults(ck, &fp.key("faults"), &f.faults),
+            faults: ck.faults(&fp.key("faults"), &f.faults),
             harms: f
                 .harms
                 .as_ref()
-                .map_or_else(HarmSet::all, |l| harms(ck, &fp.key("harms"), l)),
+                .map_or_else(HarmSet::all, |l| ck.harms(&fp.key("harms"), l)),
             probability: ck.probability(&fp.key("probability"), f.probability),
             on,
             fixed: ck.non_negative(&fp.key("fixed"), f.fixed.unwrap_or(0.0), "money"),
-            turnover_share: share(
-                ck,
-                &fp.key("turnover_share"),
-                f.turnover_share.unwrap_or(0.0),
-            ),
+            turnover_share: ck.share(&fp.key("turnover_share"), f.turnover_share.unwrap_or(0.0)),
             maximum: f
                 .maximum
                 .map(|m| ck.positive(&fp.key("maximum"), m, "money")),
@@ -1253,8 +956,7 @@ fn liability(ck: &mut Checker, lp: &FieldPath, l: &RawLiability) -> LiabilityTer
                     ),
                 );
             }
-            let regimes = names(
-                ck,
+            let regimes = ck.names(
                 &lp.key("regime"),
                 list,
                 RegimeKind::parse,
@@ -1266,16 +968,16 @@ fn liability(ck: &mut Checker, lp: &FieldPath, l: &RawLiability) -> LiabilityTer
         }
     }
     if let Some(list) = &l.covered_harms {
-        t.covered_harms = harms(ck, &lp.key("covered_harms"), list);
+        t.covered_harms = ck.harms(&lp.key("covered_harms"), list);
     }
     if let Some(list) = &l.covered_faults {
-        t.covered_faults = faults(ck, &lp.key("covered_faults"), list);
+        t.covered_faults = ck.faults(&lp.key("covered_faults"), list);
     }
     if let Some(list) = &l.defects {
-        t.defects = faults(ck, &lp.key("defects"), list);
+        t.defects = ck.faults(&lp.key("defects"), list);
     }
     if let Some(list) = &l.negligent {
-        t.negligent = faults(ck, &lp.key("negligent"), list);
+        t.negligent = ck.faults(&lp.key("negligent"), list);
     }
     if let Some(b) = l.default_password_negligent {
         t.default_password_negligent = b;
@@ -1287,7 +989,7 @@ fn liability(ck: &mut Checker, lp: &FieldPath, l: &RawLiability) -> LiabilityTer
         t.proof_probability = ck.probability(&lp.key("proof_probability"), p);
     }
     if let Some(v) = l.victim_fault_share {
-        t.victim_fault_share = share(ck, &lp.key("victim_fault_share"), v);
+        t.victim_fault_share = ck.share(&lp.key("victim_fault_share"), v);
     }
     if let Some(c) = &l.comparative_fault
         && let Some(c) = ck.parse(
@@ -1300,7 +1002,7 @@ fn liability(ck: &mut Checker, lp: &FieldPath, l: &RawLiability) -> LiabilityTer
         t.comparative_fault = c;
     }
     if let Some(v) = l.cause_contribution {
-        t.cause_contribution = share(ck, &lp.key("cause_contribution"), v);
+        t.cause_contribution = ck.share(&lp.key("cause_contribution"), v);
     }
     if let Some(d) = l.awareness_delay_days {
         t.awareness_delay_days = ck.non_negative(&lp.key("awareness_delay_days"), d, "mean days");
@@ -1420,7 +1122,7 @@ fn recall(
         r.cost_per_device,
         "money per device",
     );
-    share(ck, &rp.key("reach"), r.reach);
+    ck.share(&rp.key("reach"), r.reach);
     ck.non_negative(&rp.key("mean_days_to_fix"), r.mean_days_to_fix, "mean days");
     Some(RecallRule {
         class: u16::try_from(class?).unwrap_or(u16::MAX),
@@ -1443,8 +1145,7 @@ fn botnet(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: f64) ->
         b.scans_per_second,
         "scans per second per bot",
     );
-    let space = whole(
-        ck,
+    let space = ck.whole(
         &bp.key("address_space"),
         b.address_space.unwrap_or(4_294_967_296.0),
         1.0,
@@ -1457,16 +1158,14 @@ fn botnet(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: f64) ->
     } else {
         f64::MAX
     };
-    let external = whole(
-        ck,
+    let external = ck.whole(
         &bp.key("external_vulnerable"),
         b.external_vulnerable.unwrap_or(0.0),
         0.0,
         most,
         "hosts (at most address_space)",
     );
-    whole(
-        ck,
+    ck.whole(
         &bp.key("initial_bots"),
         b.initial_bots,
         1.0,
@@ -1586,25 +1285,6 @@ fn records(ck: &mut Checker, path: &FieldPath, r: &RawRecords) -> RecordSize {
             fallback
         }
     }
-}
-
-/// An exponential with this rate, if the rate is positive and finite.
-fn exp(rate: f64) -> Option<Exp<f64>> {
-    (rate > 0.0 && rate.is_finite())
-        .then(|| Exp::new(rate).ok())
-        .flatten()
-}
-
-// Stand-ins used only after a problem has been reported, so that validation can go on and
-// collect the rest; a scenario with any problem is never run.
-fn unit_exp() -> Exp<f64> {
-    Exp::new(1.0).unwrap_or_else(|_| unreachable!("rate 1 is valid"))
-}
-fn unit_weibull() -> Weibull<f64> {
-    Weibull::new(1.0, 1.0).unwrap_or_else(|_| unreachable!("scale and shape 1 are valid"))
-}
-fn unit_lognormal() -> LogNormal<f64> {
-    LogNormal::new(0.0, 1.0).unwrap_or_else(|_| unreachable!("mu 0, sigma 1 are valid"))
 }
 
 /// Reads one of the three lognormal parameterisations.
