@@ -21,6 +21,9 @@ use super::shape::did_you_mean;
 /// about a million events per device or class, far within the 32-bit counters that key them.
 pub const MAX_RATE_PER_YEAR: f64 = 1_000.0;
 
+/// z such that Φ(z) = 0.99, to turn a median and a 99th percentile into σ.
+pub const Z99: f64 = 2.326_347_874_040_840_8;
+
 /// A problem found, before it is located in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {

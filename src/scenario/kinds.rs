@@ -4,8 +4,9 @@
 //! simulation sizes itself by. It imports nothing of fleetsim, so every other scenario file,
 //! and the layers above, can use it without a loop.
 
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema};
 use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
 
 /// Days in a simulated year. Rates "per device-year" are per 365 days.
 pub const DAYS_PER_YEAR: f64 = 365.0;
@@ -210,3 +211,30 @@ pub enum Culprit {
     Party { role: Role, party: PartyId },
     DeviceInstaller,
 }
+
+/// A schema from a JSON object.
+pub(crate) fn object(value: Json) -> Schema {
+    match value {
+        Json::Object(map) => Schema::from(map),
+        _ => Schema::default(),
+    }
+}
+
+/// JSON Schemas for the name enums of the money terms, listing the names they parse, so the
+/// schema cannot drift from the validator.
+macro_rules! names_schema {
+    ($ty:ident, $description:literal) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let names: Vec<&str> = $ty::ALL.iter().map(|v| v.name()).collect();
+                $crate::scenario::kinds::object(serde_json::json!({
+                    "description": $description, "type": "string", "enum": names
+                }))
+            }
+        }
+    };
+}
+pub(crate) use names_schema;

@@ -6,11 +6,16 @@
 //! as `file:line:col: field.path: message`.
 
 pub mod check;
+pub mod class;
 pub mod kinds;
+pub mod mechanisms;
 pub mod overlay;
+pub mod parties;
 pub mod path;
 pub mod raw;
+pub mod severity;
 pub mod shape;
+pub mod simulation;
 pub mod terms;
 pub mod types;
 pub mod validate;
@@ -21,10 +26,21 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
+pub use class::DeviceClass;
 pub use kinds::*;
-pub use shape::{parse, parse_with_warnings, schema};
-pub use terms::*;
-pub use types::*;
+pub use mechanisms::{
+    Botnet, DataTheft, Ddos, DriftModel, FirmwareBug, Fix, InstallationError, RecordSize, Security,
+    SensorDrift, Vulnerabilities, WearOut,
+};
+pub use parties::Party;
+pub use severity::{Consequence, Severity};
+pub use shape::schema;
+pub use terms::{
+    ComparativeFault, Contract, FineRule, FineTarget, INSURANCE_KINDS, Layer, LiabilityTerms, Line,
+    Policy, RecallRule, RegimeKind, Terms, default_lines, usual_lines,
+};
+pub use types::Scenario;
+pub use validate::{parse, parse_with_warnings};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use shape::read_shape;

@@ -13,8 +13,9 @@ use toml::de::{DeTable, DeValue};
 use toml::{Table, Value};
 
 use super::path::{FieldPath, diagnostic, line_col};
-use super::shape::{allowed_keys, parse, schema_value};
+use super::shape::{allowed_keys, schema_value};
 use super::types::Scenario;
+use super::validate::parse;
 use crate::error::{Diagnostics, Error, Result};
 
 /// What a change does to its field.

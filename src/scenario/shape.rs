@@ -1,7 +1,7 @@
-//! Reading a scenario's text: TOML syntax (stage 1), its shape against the JSON Schema of the
-//! raw types (stage 2: every unknown key and missing field, then serde's first type error), and
-//! then the meaning (stage 3, [`validate`](super::validate)), every problem located. Also the
-//! schema itself, the schema lookups the policy overlay shares, and the one "did you mean".
+//! The shape of a TOML file: its syntax (stage 1 of reading a scenario or policy file), then its
+//! shape against the JSON Schema of the raw types (stage 2: every unknown key and missing
+//! field, then serde's first type error), every problem located. Also the schema itself, the
+//! schema lookups the policy overlay shares, and the one "did you mean" of every message.
 
 use std::path::Path;
 
@@ -9,48 +9,8 @@ use serde_json::Value as Json;
 use toml::de::DeTable;
 
 use super::path::{FieldPath, Seg, diagnostic};
-use super::types::Scenario;
-use super::{raw, validate, warnings};
+use super::raw;
 use crate::error::{Diagnostic, Diagnostics};
-
-/// Parses and validates scenario text; `file` is used only to label diagnostics.
-pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnostics> {
-    parse_with_warnings(text, file).map(|(s, _)| s)
-}
-
-/// Parses and validates scenario text, with the warnings of a valid scenario, located.
-pub fn parse_with_warnings(
-    text: &str,
-    file: &Path,
-) -> std::result::Result<(Scenario, Vec<Diagnostic>), Diagnostics> {
-    let schema = schema_value();
-    let (raw, doc, mut items) = read_shape::<raw::RawScenario>(text, file, &schema)?;
-    // Stage 3: meaning. Problems and warnings are located the same way.
-    let locate = |p: super::check::Problem| {
-        diagnostic(
-            text,
-            file,
-            p.path.span_in(&doc),
-            p.path.to_string(),
-            p.message,
-        )
-    };
-    match validate::validate(&raw) {
-        Ok(s) if items.is_empty() => {
-            let mut found: Vec<Diagnostic> = warnings::warnings(&raw, &s)
-                .into_iter()
-                .map(locate)
-                .collect();
-            found.sort_by_key(|d| (d.line, d.column));
-            Ok((s, found))
-        }
-        Ok(_) => Err(Diagnostics::sorted(file, items)),
-        Err(problems) => {
-            items.extend(problems.into_iter().map(locate));
-            Err(Diagnostics::sorted(file, items))
-        }
-    }
-}
 
 /// Stages 1 and 2 of reading a TOML file into `T`: syntax (every recoverable error), then
 /// shape (every key the schema does not allow, then serde's first type error). Returns the

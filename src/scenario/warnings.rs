@@ -8,11 +8,12 @@
 //! an insurance policy whose lines are not those its kind usually answers for.
 
 use super::check::Problem;
+use super::class::DeviceClass;
 use super::kinds::{Culprit, FaultKind, HarmKind, PartyId, Role};
 use super::path::FieldPath;
 use super::raw::RawScenario;
 use super::terms::{Line, RegimeKind, usual_lines};
-use super::types::{DeviceClass, Scenario};
+use super::types::Scenario;
 
 /// Every warning of a validated scenario, with the field it is about.
 pub fn warnings(raw: &RawScenario, sc: &Scenario) -> Vec<Problem> {
