@@ -33,8 +33,8 @@ pub use mechanisms::{
     SensorDrift, Vulnerabilities, WearOut,
 };
 pub use parties::Party;
+pub use raw::schema;
 pub use severity::{Consequence, Severity};
-pub use shape::schema;
 pub use terms::{
     ComparativeFault, Contract, FineRule, FineTarget, INSURANCE_KINDS, Layer, LiabilityTerms, Line,
     Policy, RecallRule, RegimeKind, Terms, default_lines, usual_lines,

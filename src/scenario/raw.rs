@@ -1,6 +1,7 @@
-//! The serde mirror of a scenario file's top level: what the TOML says, before any check. Each
-//! part's own shape (`RawWearOut`, `RawContract`, …) lives in the part's file, beside its typed
-//! form and its check; this file gathers them into the document, with the policy tables.
+//! The serde mirror of a scenario file's top level, and its JSON Schema: what the TOML says,
+//! before any check. Each part's own shape (`RawWearOut`, `RawContract`, …) lives in the part's
+//! file, beside its typed form and its check; this file gathers them into the document, with
+//! the policy tables.
 //!
 //! Fields hold what a user wrote, so the validator can report every problem at once with its
 //! location. Enumerated values (roles, harm kinds, …) are read as strings and parsed by the
@@ -12,10 +13,24 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 pub use super::class::RawDeviceClass;
-use super::mechanisms::RawBotnet;
+use super::mechanisms::botnet::RawBotnet;
 use super::parties::RawParty;
 use super::simulation::RawSimulation;
-use super::terms::{RawContract, RawFine, RawInsurance, RawLiability, RawRecall};
+use super::terms::contracts::RawContract;
+use super::terms::fines::RawFine;
+use super::terms::insurance::RawInsurance;
+use super::terms::liability::RawLiability;
+use super::terms::recall::RawRecall;
+
+/// The JSON Schema of the scenario format.
+pub fn schema() -> schemars::Schema {
+    schemars::schema_for!(RawScenario)
+}
+
+/// The schema as JSON, to walk a document against it.
+pub(crate) fn schema_value() -> Json {
+    serde_json::to_value(schema()).unwrap_or(Json::Null)
+}
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

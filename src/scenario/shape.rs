@@ -1,7 +1,8 @@
 //! The shape of a TOML file: its syntax (stage 1 of reading a scenario or policy file), then its
 //! shape against the JSON Schema of the raw types (stage 2: every unknown key and missing
-//! field, then serde's first type error), every problem located. Also the schema itself, the
-//! schema lookups the policy overlay shares, and the one "did you mean" of every message.
+//! field, then serde's first type error), every problem located, against any schema (a
+//! scenario's, a policy file's). Also the schema lookups the policy overlay shares, and the one
+//! "did you mean" of every message.
 
 use std::path::Path;
 
@@ -9,7 +10,6 @@ use serde_json::Value as Json;
 use toml::de::DeTable;
 
 use super::path::{FieldPath, Seg, diagnostic};
-use super::raw;
 use crate::error::{Diagnostic, Diagnostics};
 
 /// Stages 1 and 2 of reading a TOML file into `T`: syntax (every recoverable error), then
@@ -263,15 +263,6 @@ fn field_at(doc: &toml::Spanned<DeTable<'_>>, span: std::ops::Range<usize>) -> S
     let mut best = None;
     walk(doc.get_ref(), &span, &FieldPath::root(), &mut best);
     best.map_or_else(|| "(document)".to_owned(), |(_, p)| p.to_string())
-}
-
-/// The JSON Schema of the scenario format.
-pub fn schema() -> schemars::Schema {
-    schemars::schema_for!(raw::RawScenario)
-}
-
-pub(crate) fn schema_value() -> Json {
-    serde_json::to_value(schema()).unwrap_or(Json::Null)
 }
 
 /// The keys the schema allows in the table at `path`.
