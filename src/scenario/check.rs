@@ -219,9 +219,11 @@ pub fn exp(rate: f64) -> Option<Exp<f64>> {
 pub fn unit_exp() -> Exp<f64> {
     Exp::new(1.0).unwrap_or_else(|_| unreachable!("rate 1 is valid"))
 }
+
 pub fn unit_weibull() -> Weibull<f64> {
     Weibull::new(1.0, 1.0).unwrap_or_else(|_| unreachable!("scale and shape 1 are valid"))
 }
+
 pub fn unit_lognormal() -> LogNormal<f64> {
     LogNormal::new(0.0, 1.0).unwrap_or_else(|_| unreachable!("mu 0, sigma 1 are valid"))
 }

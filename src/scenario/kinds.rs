@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 
 /// Days in a simulated year. Rates "per device-year" are per 365 days.
 pub const DAYS_PER_YEAR: f64 = 365.0;
+
 /// Index of a party in [`Scenario::parties`](super::Scenario::parties).
 pub type PartyId = u16;
 
@@ -124,22 +125,27 @@ names!(Role {
     Installer => "installer", SoftwareVendor => "software_vendor",
     NetworkOperator => "network_operator", Operator => "operator", Insurer => "insurer",
 });
+
 names!(OnFailure { Replace => "replace", Retire => "retire" });
+
 names!(HarmKind {
     Death => "death", Injury => "injury", WrongTreatment => "wrong_treatment",
     PropertyDamage => "property_damage", DataLoss => "data_loss",
     RecordsExposed => "records_exposed", PrivacyBreach => "privacy_breach",
     Downtime => "downtime", FinancialLoss => "financial_loss",
 });
+
 names!(FaultKind {
     WearOut => "wear_out", FirmwareBug => "firmware_bug", SensorDrift => "sensor_drift",
     InstallationError => "installation_error", Exploit => "exploit", DataTheft => "data_theft",
     Ddos => "ddos",
 });
+
 names!(Credentials {
     UniversalDefault => "universal_default", UniqueDefault => "unique_default", Weak => "weak",
     Strong => "strong",
 });
+
 /// A set of kinds (fault kinds, harm kinds) as a bit mask over their declaration order.
 macro_rules! kind_set {
     ($(#[$doc:meta])* $set:ident of $kind:ty) => {
@@ -167,13 +173,16 @@ kind_set!(
     /// A set of fault kinds.
     FaultSet of FaultKind
 );
+
 kind_set!(
     /// A set of harm kinds.
     HarmSet of HarmKind
 );
+
 /// Most wearing components a class may model. Validation enforces it and the simulation sizes a
 /// device's wear clocks by it, so it lives here, below both.
 pub const MAX_WEAR_MODELS: usize = 4;
+
 /// Parties by role for one class. Installers vary by device, drawn by share.
 #[derive(Debug, Clone, Default)]
 pub struct Lineage {

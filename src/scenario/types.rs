@@ -7,6 +7,7 @@ use super::class::DeviceClass;
 use super::kinds::DAYS_PER_YEAR;
 use super::mechanisms::Botnet;
 use super::parties::Party;
+use super::terms::Terms;
 
 /// A checked, ready-to-run scenario.
 #[derive(Debug, Clone)]
@@ -23,7 +24,7 @@ pub struct Scenario {
     pub classes: Vec<DeviceClass>,
     pub botnet: Option<Botnet>,
     /// Liability regime, contracts, insurance, recalls and fines.
-    pub terms: super::terms::Terms,
+    pub terms: Terms,
 }
 
 impl Scenario {

@@ -18,9 +18,8 @@ use super::types::Scenario;
 use super::{class, mechanisms::botnet, parties, simulation, terms, warnings};
 use crate::error::{Diagnostic, Diagnostics};
 
-pub use super::check::MAX_RATE_PER_YEAR;
-pub use super::mechanisms::botnet::{MAX_ATTACKS_PER_STEP, MAX_OUTBREAK_STEPS, MIN_STEP_MINUTES};
-pub use super::simulation::{DEFAULT_RETURN_PERIODS, MAX_NAME_BYTES, MAX_REPLICATIONS, MAX_SEED};
+/// The limit the command line's `--replications` shares with the file's.
+pub use super::simulation::MAX_REPLICATIONS;
 
 /// Parses and validates scenario text; `file` is used only to label diagnostics.
 pub fn parse(text: &str, file: &Path) -> std::result::Result<Scenario, Diagnostics> {
