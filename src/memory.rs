@@ -15,8 +15,7 @@ use crate::error::{Error, Result};
 use crate::outcome::{
     BotnetSample, EltRow, HarmRecord, Layout, RecallRecord, ReplicationResult, VulnerabilityRecord,
 };
-use crate::scenario::{Credentials, DriftModel, FaultKind, OnFailure, Scenario};
-use crate::sim::mechanisms::drift::exit_time_cdf;
+use crate::scenario::{FaultKind, Scenario};
 use crate::sim::mechanisms::vulnerabilities::Vulnerability;
 use crate::sim::messages::Incident;
 
@@ -183,52 +182,30 @@ pub struct Load {
 /// without a botnet or when it starts after the horizon.
 pub fn outbreak_days(scenario: &Scenario) -> f64 {
     let h = scenario.horizon_days();
-    scenario.botnet.as_ref().map_or(0.0, |b| {
-        ((b.start_day + b.duration_days).min(h) - b.start_day).max(0.0)
-    })
+    scenario.botnet.as_ref().map_or(0.0, |b| b.days_within(h))
 }
 
 /// Expected incidents of the fault mechanisms of one class over `h` days, per device;
-/// `harmful` weights each by its probability of harm.
+/// `harmful` weights each by its probability of harm. Each mechanism gives its own expectation
+/// (in `scenario/mechanisms/`).
 fn fault_incidents(c: &crate::scenario::DeviceClass, h: f64, harmful: bool) -> f64 {
     let p = |x: f64| if harmful { x } else { 1.0 };
     let wear: f64 = c
         .wear_out
         .iter()
-        .map(|w| {
-            let once = 1.0 - (-(h / w.scale_days).powf(w.shape)).exp();
-            let n = match w.on_failure {
-                OnFailure::Retire => once,
-                OnFailure::Replace => once.max(h / w.scale_days),
-            };
-            n * p(w.consequence.harm_probability)
-        })
+        .map(|w| w.expected_incidents(h) * p(w.consequence.harm_probability))
         .sum();
     let firmware = c.firmware_bug.as_ref().map_or(0.0, |b| {
-        let exposed = b
-            .fix
-            .map_or(h, |f| (f.release_day + 1.0 / f.adoption_rate).min(h));
-        b.rate_per_day * exposed * p(b.consequence.harm_probability)
+        b.expected_incidents(h) * p(b.consequence.harm_probability)
     });
     let drift = c.sensor_drift.as_ref().map_or(0.0, |d| {
-        let intervals = h / d.calibration_interval_days;
-        let q = match d.model {
-            DriftModel::RandomWalk { sd_per_day } => {
-                exit_time_cdf(d.calibration_interval_days / (d.tolerance / sd_per_day).powi(2))
-            }
-            DriftModel::Linear { .. } => 1.0,
-        };
-        intervals.max(1.0) * q * p(d.consequence.harm_probability)
+        d.expected_incidents(h) * p(d.consequence.harm_probability)
     });
     let install = c.installation_error.as_ref().map_or(0.0, |e| {
-        e.probability_by_installer
-            .iter()
-            .copied()
-            .fold(0.0, f64::max)
-            * p(e.consequence.harm_probability)
+        e.expected_incidents() * p(e.consequence.harm_probability)
     });
     let exploit = c.vulnerabilities.as_ref().map_or(0.0, |v| {
-        v.attack_rate_per_day * h * p(v.consequence.map_or(0.0, |k| k.harm_probability))
+        v.expected_incidents(h) * p(v.consequence.map_or(0.0, |k| k.harm_probability))
     });
     wear + firmware + drift + install + exploit
 }
@@ -240,8 +217,8 @@ pub fn load(scenario: &Scenario) -> Load {
     let botnet = scenario.botnet.as_ref().filter(|_| days > 0.0);
     let mut l = Load::default();
     if let Some(b) = botnet {
-        l.outbreak_steps = (days / b.step_days).ceil();
-        l.outbreak_samples = l.outbreak_steps.min((days / b.record_every_days).ceil()) + 1.0;
+        l.outbreak_steps = b.steps(days);
+        l.outbreak_samples = b.samples(days);
     }
     for c in &scenario.classes {
         let n = f64::from(c.count);
@@ -250,14 +227,17 @@ pub fn load(scenario: &Scenario) -> Load {
         l.vulnerabilities += c
             .vulnerabilities
             .as_ref()
-            .map_or(0.0, |v| v.rate_per_day * h);
+            .map_or(0.0, |v| v.expected_disclosed(h));
         // The outbreak recruits each susceptible device once, and again after each reboot or
         // clean-up during its days.
         let (susceptible, recruitments) = match (botnet, c.security.as_ref()) {
             (Some(_), Some(x)) if x.exposed => {
-                let guessable = x.credentials != Credentials::Strong || c.vulnerabilities.is_some();
-                let s = if guessable { n } else { 0.0 };
-                (s, s * (1.0 + days * (x.reboot_per_day + x.cleanup_per_day)))
+                let s = if x.recruitable(c.vulnerabilities.is_some()) {
+                    n
+                } else {
+                    0.0
+                };
+                (s, s * x.recruitments(days))
             }
             _ => (0.0, 0.0),
         };
@@ -266,18 +246,16 @@ pub fn load(scenario: &Scenario) -> Load {
         let attacks = c
             .vulnerabilities
             .as_ref()
-            .map_or(0.0, |v| v.attack_rate_per_day * h);
+            .map_or(0.0, |v| v.expected_incidents(h));
         if let Some(d) = &c.data_theft {
-            // Each breach leaks with its probability; each back-end breach always does.
-            let thefts = (recruitments + n * attacks) * d.probability_per_breach
-                + d.backend_rate_per_day * h;
+            let thefts = d.expected_incidents(recruitments + n * attacks, h);
             l.incidents += thefts;
             l.harms += thefts;
             l.unidentified += thefts * (1.0 - d.identified_probability);
         }
         // A DDoS attack makes one claim per class whose devices take part.
         if let (Some(b), Some(_)) = (botnet, c.security.as_ref()) {
-            let ddos = b.ddos.as_ref().map_or(0.0, |d| d.attacks_per_day * days);
+            let ddos = b.expected_attacks(days);
             l.incidents += ddos;
             l.harms += ddos;
         }

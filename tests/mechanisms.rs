@@ -10,8 +10,9 @@ use common::{class, header, run, scenario, share_tolerance};
 use fleetsim::experiment::{self, RunConfig};
 use fleetsim::outcome::{Layout, Perspective};
 use fleetsim::scenario::FaultKind;
+use fleetsim::scenario::mechanisms::drift::exit_time_cdf;
 use fleetsim::sim::Replicator;
-use fleetsim::sim::mechanisms::drift::{exit_time_cdf, exit_time_quantile};
+use fleetsim::sim::mechanisms::drift::exit_time_quantile;
 use fleetsim::{reference, stats};
 
 #[test]

@@ -13,7 +13,10 @@ use toml::de::{DeTable, DeValue};
 use toml::{Table, Value};
 
 use super::path::{FieldPath, diagnostic, line_col};
-use super::{Scenario, allowed_keys, parse, schema_value};
+use super::raw::schema_value;
+use super::shape::allowed_keys;
+use super::types::Scenario;
+use super::validate::parse;
 use crate::error::{Diagnostics, Error, Result};
 
 /// What a change does to its field.
@@ -169,34 +172,89 @@ pub fn read_study(
     read_policies(text, file, false)
 }
 
+/// The `[[policy]]` and `[[sensitivity]]` entries of `text` (whose shape was checked before);
+/// `builtin` for fleetsim's own policies, which come from no file.
 fn read_policies(
     text: &str,
     file: &Path,
     builtin: bool,
 ) -> std::result::Result<(Vec<Policy>, Vec<Param>), Diagnostics> {
     let (doc, _) = DeTable::parse_recoverable(text);
-    let mut problems = Vec::new();
-    let here = |span: std::ops::Range<usize>| -> Origin {
-        if builtin {
-            return Origin::Builtin;
-        }
-        let (line, column) = line_col(text, span.start);
-        Origin::File {
-            file: file.to_owned(),
-            line,
-            column,
-        }
+    let reader = Reader {
+        text,
+        file,
+        builtin,
     };
+    let mut problems = Vec::new();
     let mut policies: Vec<Policy> = Vec::new();
     let entries = doc
         .get_ref()
         .get("policy")
         .and_then(|v| v.get_ref().as_array());
     for (i, entry) in entries.into_iter().flatten().enumerate() {
-        let Some(t) = entry.get_ref().as_table() else {
-            continue;
-        };
-        let at = FieldPath::root().key("policy").index(i);
+        if let Some(t) = entry.get_ref().as_table() {
+            let at = FieldPath::root().key("policy").index(i);
+            let policy = reader.policy(t, entry.span(), &at, &policies, &mut problems);
+            policies.push(policy);
+        }
+    }
+    let entries = doc
+        .get_ref()
+        .get("sensitivity")
+        .and_then(|v| v.get_ref().as_array());
+    let params = entries
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| reader.param(entry))
+        .collect();
+    if problems.is_empty() {
+        Ok((policies, params))
+    } else {
+        Err(Diagnostics::sorted(file, problems))
+    }
+}
+
+/// Reads the `[[policy]]` and `[[sensitivity]]` entries of one text.
+struct Reader<'a> {
+    text: &'a str,
+    file: &'a Path,
+    /// The built-in policies' text: their changes come from fleetsim, not from a file.
+    builtin: bool,
+}
+
+impl Reader<'_> {
+    /// Where a change written at `span` comes from.
+    fn origin(&self, span: std::ops::Range<usize>) -> Origin {
+        if self.builtin {
+            return Origin::Builtin;
+        }
+        let (line, column) = line_col(self.text, span.start);
+        Origin::File {
+            file: self.file.to_owned(),
+            line,
+            column,
+        }
+    }
+
+    /// A problem at `span`.
+    fn problem(
+        &self,
+        span: std::ops::Range<usize>,
+        field: &FieldPath,
+        message: String,
+    ) -> crate::error::Diagnostic {
+        diagnostic(self.text, self.file, span, field.to_string(), message)
+    }
+
+    /// One `[[policy]]` table at `at` (spanning `span`), whose name none of `earlier` may have.
+    fn policy(
+        &self,
+        t: &DeTable<'_>,
+        span: std::ops::Range<usize>,
+        at: &FieldPath,
+        earlier: &[Policy],
+        problems: &mut Vec<crate::error::Diagnostic>,
+    ) -> Policy {
         let name = t
             .get("name")
             .and_then(|v| v.get_ref().as_str())
@@ -207,24 +265,51 @@ fn read_policies(
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !ok_name {
-            problems.push(diagnostic(
-                text,
-                file,
-                entry.span(),
-                at.key("name").to_string(),
+            problems.push(self.problem(
+                span.clone(),
+                &at.key("name"),
                 format!("found {name:?}, expected a name of letters, digits, _ and -"),
             ));
-        } else if policies.iter().any(|p| p.name == name) || name == "baseline" {
-            problems.push(diagnostic(text, file, entry.span(), at.key("name").to_string(), format!("found {name:?} again, expected a name that no other policy has (nor \"baseline\")")));
+        } else if earlier.iter().any(|p| p.name == name) || name == "baseline" {
+            problems.push(self.problem(
+                span.clone(),
+                &at.key("name"),
+                format!(
+                    "found {name:?} again, expected a name that no other policy has (nor \"baseline\")"
+                ),
+            ));
         }
         let description = t
             .get("description")
             .and_then(|v| v.get_ref().as_str())
             .unwrap_or_default()
             .to_owned();
-        let mut changes = Vec::new();
+        let (changes, refused) = self.changes(t, at, problems);
         // Changes written but refused (a bad factor) are reported on their own; the policy
         // then does not also "have no change".
+        if changes.is_empty() && refused == 0 {
+            problems.push(self.problem(
+                span,
+                at,
+                "found no change, expected fields under set or scale".to_owned(),
+            ));
+        }
+        Policy {
+            name,
+            description,
+            changes,
+        }
+    }
+
+    /// The changes under a policy's `set` and `scale`, with the number refused (a bad factor,
+    /// reported).
+    fn changes(
+        &self,
+        t: &DeTable<'_>,
+        at: &FieldPath,
+        problems: &mut Vec<crate::error::Diagnostic>,
+    ) -> (Vec<Change>, usize) {
+        let mut changes = Vec::new();
         let mut refused = 0;
         for (key, is_scale) in [("set", false), ("scale", true)] {
             let Some(table) = t.get(key).and_then(|v| v.get_ref().as_table()) else {
@@ -237,11 +322,9 @@ fn read_policies(
                     match value.as_float().or(value.as_integer().map(|i| i as f64)) {
                         Some(f) if f >= 0.0 && f.is_finite() => Op::Scale(f),
                         _ => {
-                            problems.push(diagnostic(
-                                text,
-                                file,
+                            problems.push(self.problem(
                                 span,
-                                at.key(key).key(&field).to_string(),
+                                &at.key(key).key(&field),
                                 format!("found {value}, expected a factor ≥ 0"),
                             ));
                             refused += 1;
@@ -254,52 +337,24 @@ fn read_policies(
                 changes.push(Change {
                     field,
                     op,
-                    origin: here(span),
+                    origin: self.origin(span),
                 });
             }
         }
-        if changes.is_empty() && refused == 0 {
-            problems.push(diagnostic(
-                text,
-                file,
-                entry.span(),
-                at.to_string(),
-                "found no change, expected fields under set or scale".to_owned(),
-            ));
-        }
-        policies.push(Policy {
-            name,
-            description,
-            changes,
-        });
+        (changes, refused)
     }
-    let mut params = Vec::new();
-    let entries = doc
-        .get_ref()
-        .get("sensitivity")
-        .and_then(|v| v.get_ref().as_array());
-    for entry in entries.into_iter().flatten() {
-        let Some(t) = entry.get_ref().as_table() else {
-            continue;
-        };
+
+    /// One `[[sensitivity]]` entry, if it has its field, low and high value (its shape was
+    /// checked before).
+    fn param(&self, entry: &toml::Spanned<DeValue<'_>>) -> Option<Param> {
+        let t = entry.get_ref().as_table()?;
         let value = |k: &str| t.get(k).map(|v| to_value(v.get_ref()));
-        if let (Some(field), Some(low), Some(high)) = (
-            t.get("field").and_then(|v| v.get_ref().as_str()),
-            value("low"),
-            value("high"),
-        ) {
-            params.push(Param {
-                field: field.to_owned(),
-                low,
-                high,
-                origin: here(entry.span()),
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok((policies, params))
-    } else {
-        Err(Diagnostics::sorted(file, problems))
+        Some(Param {
+            field: t.get("field")?.get_ref().as_str()?.to_owned(),
+            low: value("low")?,
+            high: value("high")?,
+            origin: self.origin(entry.span()),
+        })
     }
 }
 

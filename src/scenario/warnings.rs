@@ -7,11 +7,13 @@
 //! claim that `party` shares, and the contract has no indemnity, the cap limits nothing. And
 //! an insurance policy whose lines are not those its kind usually answers for.
 
+use super::check::Problem;
+use super::class::DeviceClass;
+use super::kinds::{Culprit, FaultKind, HarmKind, PartyId, Role};
 use super::path::FieldPath;
 use super::raw::RawScenario;
 use super::terms::{Line, RegimeKind, usual_lines};
-use super::types::{Culprit, DeviceClass, FaultKind, HarmKind, PartyId, Role, Scenario};
-use super::validate::Problem;
+use super::types::Scenario;
 
 /// Every warning of a validated scenario, with the field it is about.
 pub fn warnings(raw: &RawScenario, sc: &Scenario) -> Vec<Problem> {

@@ -16,35 +16,12 @@ use rand::RngExt;
 use rand_distr::{Distribution, Geometric, Normal};
 
 use crate::rng::{Streams, streams};
-use crate::scenario::{DriftModel, FaultKind, SensorDrift};
+use crate::scenario::{DriftModel, FaultKind, SensorDrift, mechanisms::drift::exit_time_cdf};
 use crate::sim::components::{Device, DriftDue, DriftRate, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 
 use super::{Occurrence, incident};
-
-/// P(T₁ ≤ t) for the exit time T₁ of standard Brownian motion from (−1, 1):
-/// 1 − (4/π) Σₙ (−1)ⁿ/(2n+1) · exp(−(2n+1)² π² t / 8).
-pub fn exit_time_cdf(t: f64) -> f64 {
-    use std::f64::consts::PI;
-    if t <= 0.0 {
-        return 0.0;
-    }
-    if t < 0.02 {
-        // Below 0.02 the probability is under 1e-11 (4·Φ̄(1/√t)); the series would only add noise.
-        return 0.0;
-    }
-    let mut survival = 0.0;
-    for n in 0..200 {
-        let k = f64::from(2 * n + 1);
-        let term = (-(k * k) * PI * PI * t / 8.0).exp() / k;
-        survival += if n % 2 == 0 { term } else { -term };
-        if term < 1e-18 {
-            break;
-        }
-    }
-    (1.0 - 4.0 / PI * survival).clamp(0.0, 1.0)
-}
 
 /// Grid of the exit-time CDF, computed once, for fast inversion.
 struct ExitTable {

@@ -1,0 +1,22 @@
+//! The mechanisms of a scenario, one file each, named as their simulation in `sim/mechanisms/`:
+//! each holds its raw TOML shape, its typed parameters, its `check` (raw → typed, every problem
+//! reported) and its expected incidents for the memory estimate. A class's check
+//! ([`class::check`](super::class::check)) calls each in turn; the botnet is scenario-wide.
+
+pub mod botnet;
+pub mod credentials;
+pub mod data_theft;
+pub mod drift;
+pub mod firmware;
+pub mod installation;
+pub mod vulnerabilities;
+pub mod wear_out;
+
+pub use botnet::{Botnet, Ddos, RawBotnet, RawDdos};
+pub use credentials::{RawSecurity, Security};
+pub use data_theft::{DataTheft, RawDataTheft, RawRecords, RecordSize};
+pub use drift::{DriftModel, RawSensorDrift, SensorDrift, exit_time_cdf};
+pub use firmware::{FirmwareBug, Fix, RawFirmwareBug, RawFix};
+pub use installation::{InstallationError, RawInstallationError};
+pub use vulnerabilities::{RawVulnerabilities, Vulnerabilities};
+pub use wear_out::{RawWearOut, WearOut};
