@@ -273,7 +273,7 @@ fn run_study(
 
 /// The study's rows for the victims and each party in the chosen perspective, as a table.
 fn print_study(o: &StudyOutcome) {
-    use fleetsim::study::{Findings, Row};
+    use fleetsim::stats::paired::{Findings, Row};
     let info = &o.info;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(

@@ -1,6 +1,6 @@
 //! The study pipelines behind `fleetsim compare`, `sweep` and `sensitivity`: read a scenario
 //! with its policies, run every variant on the scenario's seed (so on common random numbers),
-//! compare the runs ([`study`]) and write the study's folder ([`output::study`]).
+//! compare the runs ([`paired`]) and write the study's folder ([`output::study`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +9,9 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::scenario::overlay::{self, Change, Op, Origin, Policy};
 use crate::scenario::{self, Scenario, Study};
-use crate::study::{self, Findings, Row, SeriesYears, StudyInfo, SweepPoint, Swing, VariantInfo};
+use crate::stats::paired::{
+    self, Findings, Row, SeriesYears, StudyInfo, SweepPoint, Swing, VariantInfo,
+};
 use crate::{Progress, RunOptions, experiment, output};
 
 /// What a study produced.
@@ -379,7 +381,7 @@ fn run(
     let layout = crate::outcome::Layout::new(&sc);
     progress.start(label, u64::from(sc.replications));
     let results = experiment::run(&sc, &config, &layout, &|| progress.advance())?;
-    Ok(study::series_years(&sc, &results))
+    Ok(paired::series_years(&sc, &results))
 }
 
 /// What the comparisons of one study share: the horizon and replications (no policy changes
@@ -398,14 +400,14 @@ impl Ctx {
         let seed = options.run.seed.unwrap_or(sc.seed);
         Ctx {
             horizon: sc.horizon_years as usize,
-            resamples: study::resamples(seed, replications, study::BOOTSTRAP),
+            resamples: paired::resamples(seed, replications, paired::BOOTSTRAP),
             return_period: options.return_period,
         }
     }
 }
 
 fn compare(label: &str, base: &[SeriesYears], variant: &[SeriesYears], ctx: &Ctx) -> Vec<Row> {
-    study::compare(
+    paired::compare(
         label,
         base,
         variant,

@@ -10,7 +10,7 @@ use super::format::{self, html};
 use super::io;
 use super::report::{figure, page_head};
 use crate::error::{Error, Result};
-use crate::study::{self, Delta, Findings, Row, SeriesYears, StudyInfo};
+use crate::stats::paired::{self, Delta, Findings, Row, SeriesYears, StudyInfo};
 
 /// A table as a file name, a header and rows.
 pub struct TableData {
@@ -158,7 +158,7 @@ pub fn table(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Tab
 
 /// Every swing's rows, grouped by series and metric (in the order of the year loss table),
 /// largest swing first within each group.
-fn sorted_swings(swings: &[study::Swing]) -> Vec<(&study::Swing, &Row)> {
+fn sorted_swings(swings: &[paired::Swing]) -> Vec<(&paired::Swing, &Row)> {
     let key = |r: &Row| {
         (
             r.regime.clone(),
@@ -171,7 +171,7 @@ fn sorted_swings(swings: &[study::Swing]) -> Vec<(&study::Swing, &Row)> {
         .first()
         .map(|s| s.rows.iter().map(key).collect())
         .unwrap_or_default();
-    let mut all: Vec<(&study::Swing, &Row)> = swings
+    let mut all: Vec<(&paired::Swing, &Row)> = swings
         .iter()
         .flat_map(|s| s.rows.iter().map(move |r| (s, r)))
         .collect();
@@ -198,9 +198,9 @@ fn baseline_metric(base: &[SeriesYears], r: &Row, t: f64) -> Option<f64> {
         s.regime == r.regime && s.party_name == r.party && s.perspective == r.perspective
     })?;
     if r.metric == "aal" {
-        Some(study::aal(s))
+        Some(paired::aal(s))
     } else {
-        study::loss_at(&mut s.annual.clone(), t)
+        crate::stats::loss_at_unsorted(&mut s.annual.clone(), t)
     }
 }
 
@@ -359,7 +359,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
             let panels = series
                 .iter()
                 .map(|(party, perspective, _)| {
-                    let pick = |p: &study::SweepPoint, metric: &str| -> Option<Delta> {
+                    let pick = |p: &paired::SweepPoint, metric: &str| -> Option<Delta> {
                         find(&p.rows, &first, party, perspective, metric).map(|r| r.delta)
                     };
                     let aal: Vec<(f64, Delta)> = xs
@@ -436,7 +436,7 @@ pub fn chart(info: &StudyInfo, findings: &Findings, base: &[SeriesYears]) -> Opt
                             && s.party_name == r.party
                             && s.perspective == r.perspective
                     })?;
-                    Some((r.party.clone(), r.perspective.clone(), study::aal(b)))
+                    Some((r.party.clone(), r.perspective.clone(), paired::aal(b)))
                 })
                 .filter(|s| s.2 > 0.0)
                 .collect();
@@ -483,7 +483,7 @@ fn categorical_sweep(
     info: &StudyInfo,
     regime: &str,
     fields: &[String],
-    points: &[study::SweepPoint],
+    points: &[paired::SweepPoint],
     series: &[(String, String, f64)],
 ) -> Chart {
     let categories: Vec<String> = series
@@ -550,7 +550,7 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
         info.replications,
         info.horizon_years,
         info.seed,
-        study::BOOTSTRAP,
+        paired::BOOTSTRAP,
         format::significant(info.return_period, 6),
         html(&info.currency)
     );

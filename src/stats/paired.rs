@@ -12,9 +12,9 @@
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::{Z95, column, loss_at_unsorted, mean_sd_se, quantile};
 use crate::outcome::{Layout, ReplicationResult};
 use crate::scenario::Scenario;
-use crate::stats::{self, Z95};
 
 /// Bootstrap resamples for the intervals of a return period's loss.
 pub const BOOTSTRAP: usize = 400;
@@ -55,7 +55,7 @@ pub fn series_years(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<S
                 |p| scenario.parties[usize::from(p)].name.clone(),
             ),
             perspective: s.perspective.name().to_owned(),
-            annual: stats::column(results, cols, c, false),
+            annual: column(results, cols, c, false),
         })
         .collect()
 }
@@ -107,9 +107,9 @@ pub fn compare_aal(base: &[f64], variant: &[f64], years: usize) -> Delta {
         replication_means(variant, years),
     );
     let d: Vec<f64> = v.iter().zip(&b).map(|(v, b)| v - b).collect();
-    let (mb, _, seb) = stats::mean_sd_se(&b);
-    let (mv, _, sev) = stats::mean_sd_se(&v);
-    let (md, _, sed) = stats::mean_sd_se(&d);
+    let (mb, _, seb) = mean_sd_se(&b);
+    let (mv, _, sev) = mean_sd_se(&v);
+    let (md, _, sed) = mean_sd_se(&d);
     let unpaired = (seb * seb + sev * sev).sqrt();
     Delta {
         baseline: mb,
@@ -132,29 +132,6 @@ pub fn resamples(seed: u64, replications: usize, n: usize) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// The loss at return period `t` of unsorted yearly losses, read as `stats::loss_at` reads a
-/// sorted table, by selection rather than a full sort.
-pub fn loss_at(values: &mut [f64], t: f64) -> Option<f64> {
-    let n = values.len();
-    if n == 0 || !(1.0..=n as f64).contains(&t) {
-        return None;
-    }
-    // The k-th largest (1-based) is at ascending position n − k.
-    let mut kth = |k: usize| -> f64 {
-        let (_, x, _) = values.select_nth_unstable_by(n - k, f64::total_cmp);
-        *x
-    };
-    let r = n as f64 / t;
-    let i = r.floor() as usize;
-    if (r - r.floor()).abs() < 1e-12 || i >= n {
-        return Some(kth(i));
-    }
-    let (upper, lower) = (kth(i), kth(i + 1));
-    let (rp_i, rp_j) = (n as f64 / i as f64, n as f64 / (i + 1) as f64);
-    let w = (t - rp_j) / (rp_i - rp_j);
-    Some(lower + w * (upper - lower))
-}
-
 /// The years of the replications `picks`, in that order.
 fn gather(annual: &[f64], years: usize, picks: &[usize], out: &mut Vec<f64>) {
     out.clear();
@@ -174,24 +151,24 @@ pub fn compare_loss_at(
     t: f64,
     resamples: &[Vec<usize>],
 ) -> Option<Delta> {
-    let b0 = loss_at(&mut base.to_vec(), t)?;
-    let v0 = loss_at(&mut variant.to_vec(), t)?;
+    let b0 = loss_at_unsorted(&mut base.to_vec(), t)?;
+    let v0 = loss_at_unsorted(&mut variant.to_vec(), t)?;
     let (mut bs, mut vs) = (Vec::new(), Vec::new());
     let mut paired = Vec::with_capacity(resamples.len());
     let mut unpaired = Vec::with_capacity(resamples.len());
     for (k, picks) in resamples.iter().enumerate() {
         gather(base, years, picks, &mut bs);
         gather(variant, years, picks, &mut vs);
-        let b = loss_at(&mut bs, t)?;
-        paired.push(loss_at(&mut vs, t)? - b);
+        let b = loss_at_unsorted(&mut bs, t)?;
+        paired.push(loss_at_unsorted(&mut vs, t)? - b);
         // The next resample's picks stand in for an independent draw of the variant's runs.
         let other = &resamples[(k + 1) % resamples.len()];
         gather(variant, years, other, &mut vs);
-        unpaired.push(loss_at(&mut vs, t)? - b);
+        unpaired.push(loss_at_unsorted(&mut vs, t)? - b);
     }
     let interval = |mut d: Vec<f64>| {
         d.sort_by(f64::total_cmp);
-        (stats::quantile(&d, 0.025), stats::quantile(&d, 0.975))
+        (quantile(&d, 0.025), quantile(&d, 0.975))
     };
     Some(Delta {
         baseline: b0,
@@ -343,18 +320,6 @@ pub fn aal(s: &SeriesYears) -> f64 {
 mod tests {
     use super::*;
     use rand_distr::{Distribution, Exp};
-
-    #[test]
-    fn selection_reads_the_return_period_as_the_sorted_table() {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-        let values: Vec<f64> = (0..997).map(|_| rng.random::<f64>()).collect();
-        let desc = stats::descending(&values);
-        for t in [1.0, 1.5, 2.0, 10.0, 33.3, 100.0, 500.0, 997.0] {
-            let mut v = values.clone();
-            assert_eq!(loss_at(&mut v, t), stats::loss_at(&desc, t), "t = {t}");
-        }
-        assert_eq!(loss_at(&mut values.clone(), 998.0), None);
-    }
 
     /// Identical runs differ by exactly zero, with a zero-width paired interval.
     #[test]
