@@ -169,54 +169,15 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
     progress.start(&sc.name, u64::from(sc.replications));
     let results = experiment::run(&sc, &config, &layout, &|| progress.advance())?;
     let summary = stats::summarise(&sc, &results);
-    let manifest = output::Manifest {
-        fleetsim_version: env!("CARGO_PKG_VERSION").to_owned(),
-        scenario: sc.name.clone(),
-        scenario_path: scenario_path.display().to_string(),
-        scenario_sha256: sha256,
-        seed: sc.seed,
-        replications: sc.replications,
-        horizon_years: sc.horizon_years,
-        threads: config.threads,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        devices: sc.device_count(),
-        devices_simulated: sc.device_count() * u64::from(sc.replications),
-        device_years: sc.device_count() * u64::from(sc.replications) * u64::from(sc.horizon_years),
-        event_loss_table: config.keep_elt,
-        liability_regimes: sc
-            .terms
-            .liability
-            .regimes
-            .iter()
-            .map(|r| r.name().to_owned())
-            .collect(),
-        description: sc.description.clone(),
-        currency: sc.currency.clone(),
-        return_periods: sc.return_periods.clone(),
-        parties: sc
-            .parties
-            .iter()
-            .map(|p| output::PartyInfo {
-                name: p.name.clone(),
-                role: p.role.name().to_owned(),
-                capacity: p.capacity,
-            })
-            .collect(),
-        classes: sc
-            .classes
-            .iter()
-            .map(|c| output::ClassInfo {
-                name: c.name.clone(),
-                devices: c.count,
-                faults: c
-                    .fault_kinds()
-                    .iter()
-                    .map(|f| f.name().to_owned())
-                    .collect(),
-            })
-            .collect(),
+    let manifest = output::Manifest::new(
+        &sc,
+        &scenario_path,
+        sha256,
+        config.threads,
+        config.keep_elt,
+        started.elapsed().as_secs_f64(),
         warnings,
-    };
+    );
     let data = output::RunData {
         scenario: &sc,
         results: &results,

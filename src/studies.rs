@@ -7,11 +7,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::error::{Error, Result};
+use crate::output::manifest::{StudyInfo, VariantInfo};
 use crate::scenario::overlay::{self, Change, Op, Origin, Policy};
 use crate::scenario::{self, Scenario, Study};
-use crate::stats::paired::{
-    self, Findings, Row, SeriesYears, StudyInfo, SweepPoint, Swing, VariantInfo,
-};
+use crate::stats::paired::{self, Findings, Row, SeriesYears, SweepPoint, Swing};
 use crate::{Progress, RunOptions, experiment, output};
 
 /// What a study produced.

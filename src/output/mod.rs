@@ -7,6 +7,7 @@
 
 pub mod charts;
 pub mod format;
+pub mod manifest;
 pub mod read;
 pub mod report;
 pub mod staging;
@@ -16,65 +17,12 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
 use crate::outcome::ReplicationResult;
 use crate::scenario::{DAYS_PER_YEAR, Scenario};
 use crate::stats::{Curve, Metrics, Summary};
+pub use manifest::{ClassInfo, Manifest, ManifestJson, PartyInfo};
 use report::ReportOptions;
-
-/// Facts about a run, for the manifest; the report reads its key parameters from here.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Manifest {
-    pub fleetsim_version: String,
-    pub scenario: String,
-    pub scenario_path: String,
-    pub scenario_sha256: String,
-    pub seed: u64,
-    pub replications: u32,
-    pub horizon_years: u32,
-    pub threads: usize,
-    pub wall_time_seconds: f64,
-    pub devices: u64,
-    pub devices_simulated: u64,
-    pub device_years: u64,
-    pub event_loss_table: bool,
-    pub liability_regimes: Vec<String>,
-    // The fields below came with the report; folders written before it lack them.
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub currency: String,
-    /// The return periods the scenario asked for, reported or not.
-    #[serde(default)]
-    pub return_periods: Vec<f64>,
-    #[serde(default)]
-    pub parties: Vec<PartyInfo>,
-    #[serde(default)]
-    pub classes: Vec<ClassInfo>,
-    /// What the scenario says that cannot happen, as `check` and `run` print it.
-    #[serde(default)]
-    pub warnings: Vec<String>,
-}
-
-/// A party as the manifest lists it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct PartyInfo {
-    pub name: String,
-    pub role: String,
-    /// Own funds a year; `None`: unlimited.
-    pub capacity: Option<f64>,
-}
-
-/// A device class as the manifest lists it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ClassInfo {
-    pub name: String,
-    pub devices: u32,
-    /// The fault kinds it can have.
-    pub faults: Vec<String>,
-}
 
 /// Everything an artefact may draw on.
 pub struct RunData<'a> {
@@ -474,23 +422,6 @@ impl CsvTable for BotnetCsv {
                 ])?;
             }
         }
-        Ok(())
-    }
-}
-
-/// `manifest.json`: what was run, from what, how.
-pub struct ManifestJson;
-impl Artefact for ManifestJson {
-    fn file_name(&self) -> &'static str {
-        "manifest.json"
-    }
-    fn write(
-        &self,
-        d: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        serde_json::to_writer_pretty(&mut *out, d.manifest)?;
-        writeln!(out)?;
         Ok(())
     }
 }

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use super::charts::{self, Axis, Band, BarValue, Bars, Chart, Line, Panel, Plot, Scale, Tornado};
 use super::format::{self, html};
 use super::io;
+use super::manifest::StudyInfo;
 use super::report::{figure, page_head};
 use crate::error::{Error, Result};
-use crate::stats::paired::{self, Delta, Findings, Row, SeriesYears, StudyInfo};
+use crate::stats::paired::{self, Delta, Findings, Row, SeriesYears};
 
 /// A table as a file name, a header and rows.
 pub struct TableData {

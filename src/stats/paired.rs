@@ -278,39 +278,6 @@ pub struct Swing {
     pub rows: Vec<Row>,
 }
 
-/// Facts about a study, for its page and `study.json`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct StudyInfo {
-    /// `compare`, `sweep` or `sensitivity`.
-    pub kind: String,
-    pub fleetsim_version: String,
-    pub scenario: String,
-    pub scenario_path: String,
-    pub scenario_sha256: String,
-    pub description: String,
-    pub currency: String,
-    pub seed: u64,
-    pub replications: u32,
-    pub horizon_years: u32,
-    pub threads: usize,
-    pub wall_time_seconds: f64,
-    /// The return period of the tail metric compared.
-    pub return_period: f64,
-    /// The parties' perspective the chart shows.
-    pub perspective: String,
-    /// Every run of the study, baseline first, with what it changes.
-    pub variants: Vec<VariantInfo>,
-}
-
-/// One run of a study.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct VariantInfo {
-    pub label: String,
-    pub description: String,
-    /// The changes, as `field = value` or `field × factor`.
-    pub changes: Vec<String>,
-}
-
 /// The AAL of a series, the mean of its years.
 pub fn aal(s: &SeriesYears) -> f64 {
     s.annual.iter().sum::<f64>() / s.annual.len().max(1) as f64
