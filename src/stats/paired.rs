@@ -9,19 +9,15 @@
 //! as the independent units: the years of one replication share its fleet and can be
 //! correlated, and pairing is by replication.
 
-use rand::{RngExt, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand::RngExt;
 
 use super::{Z95, column, loss_at_unsorted, mean_sd_se, quantile};
 use crate::outcome::{Layout, ReplicationResult};
+use crate::rng::{Streams, streams};
 use crate::scenario::Scenario;
 
 /// Bootstrap resamples for the intervals of a return period's loss.
 pub const BOOTSTRAP: usize = 400;
-
-/// The key of the bootstrap's random stream, mixed with the scenario's seed: the resamples are
-/// a function of the seed only, and draw nothing from the simulation's streams.
-const BOOTSTRAP_STREAM: u64 = 0x636f_6d70_6172_6521; // "compare!"
 
 /// One series' yearly losses: replication-major, `years` per replication.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,13 +116,20 @@ pub fn compare_aal(base: &[f64], variant: &[f64], years: usize) -> Delta {
     }
 }
 
-/// Resamples of replication indices, drawn with replacement, from the bootstrap's own stream.
+/// Resamples of replication indices, drawn with replacement from the named stream
+/// [`streams::BOOTSTRAP`]: pick `j` of resample `k` is keyed by (seed, `k`, the stream, `j`), as
+/// a simulation draw is keyed by (seed, replication, stream, device, counter), so the resamples
+/// are a function of the seed alone and share no draw with the simulation.
 pub fn resamples(seed: u64, replications: usize, n: usize) -> Vec<Vec<usize>> {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ BOOTSTRAP_STREAM);
     (0..n)
-        .map(|_| {
+        .map(|k| {
+            let keyed = Streams::new(seed, k as u32);
             (0..replications)
-                .map(|_| rng.random_range(0..replications.max(1)))
+                .map(|j| {
+                    keyed
+                        .rng(streams::BOOTSTRAP, 0, j as u64)
+                        .random_range(0..replications.max(1))
+                })
                 .collect()
         })
         .collect()
@@ -286,7 +289,28 @@ pub fn aal(s: &SeriesYears) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
     use rand_distr::{Distribution, Exp};
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    /// The resamples come from the keyed stream: a function of the seed alone, each resample
+    /// the same however many are drawn, and each pick uniform over the replications (the mean
+    /// of 400 × 100 picks of 0..100 is 49.5 within 4 SE, SE = √((100² − 1)/12 / 40,000)).
+    #[test]
+    fn resamples_are_keyed_and_uniform() {
+        let r = resamples(7, 100, BOOTSTRAP);
+        assert_eq!(r, resamples(7, 100, BOOTSTRAP));
+        assert_ne!(r, resamples(8, 100, BOOTSTRAP));
+        assert_eq!(r[..10], resamples(7, 100, 10)[..]);
+        assert!(
+            r.iter()
+                .all(|p| p.len() == 100 && p.iter().all(|&i| i < 100))
+        );
+        let picks = r.iter().flatten().map(|&i| i as f64);
+        let mean = picks.sum::<f64>() / 40_000.0;
+        let se = ((100.0f64 * 100.0 - 1.0) / 12.0 / 40_000.0).sqrt();
+        assert!((mean - 49.5).abs() < 4.0 * se, "mean pick {mean}");
+    }
 
     /// Identical runs differ by exactly zero, with a zero-width paired interval.
     #[test]
