@@ -11,7 +11,7 @@ use fleetsim::outcome::Perspective;
 use fleetsim::scenario::Role;
 use fleetsim::stats::Summary;
 use fleetsim::studies::StudyOutcome;
-use fleetsim::study::{Findings, Row};
+use fleetsim::stats::paired::{Findings, Row};
 use fleetsim::{Error, Progress, RunOutcome};
 
 /// Prints a line to stdout, ignoring a closed pipe (`fleetsim … | head` must not panic).

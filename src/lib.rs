@@ -22,7 +22,6 @@ pub mod scenario;
 pub mod sim;
 pub mod stats;
 pub mod studies;
-pub mod study;
 
 pub use error::{Error, Result};
 pub use run::{

@@ -433,8 +433,9 @@ pub fn estimate_study(variants: &[&Scenario], threads: usize, kept: usize) -> Me
         e.parts.retain(|p| p.name != "statistics");
         let reps = f64::from(sc.replications);
         let years = reps * f64::from(sc.horizon_years);
-        let series =
-            Layout::new(sc).len() as f64 * years * elem(|s: &crate::study::SeriesYears| &s.annual);
+        let series = Layout::new(sc).len() as f64
+            * years
+            * elem(|s: &crate::stats::paired::SeriesYears| &s.annual);
         e.add(Phase::After, "series of the run", series);
         e.add(
             Phase::After,
@@ -449,7 +450,8 @@ pub fn estimate_study(variants: &[&Scenario], threads: usize, kept: usize) -> Me
         e.add(
             Phase::Kept,
             "bootstrap resamples",
-            crate::study::BOOTSTRAP as f64 * (reps * size_of::<usize>() as f64 + BLOCK_OVERHEAD),
+            crate::stats::paired::BOOTSTRAP as f64
+                * (reps * size_of::<usize>() as f64 + BLOCK_OVERHEAD),
         );
         if e.bytes() >= worst.bytes() {
             worst = e;

@@ -6,10 +6,8 @@
 //! draw: adding a mechanism adds a stream and leaves every other stream's numbers unchanged,
 //! which is also what gives policy comparisons common random numbers.
 //!
-//! This is a bottom-layer module: the simulation and the liability pass both draw from it, and
-//! it imports neither. One generator is still outside it: the bootstrap of paired comparisons in
-//! `study.rs` seeds its own generator from the scenario seed; moving it here would change the
-//! studies' outputs, so it is left for a later step of the restructuring.
+//! This is a bottom-layer module: the simulation, the liability pass and the statistics (the
+//! bootstrap of paired comparisons) all draw from it, and it imports none of them.
 
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
@@ -33,7 +31,7 @@ impl Stream {
     }
 }
 
-/// The stream names, of the simulation and of the liability pass, in one place so that none is
+/// The stream names, of the simulation, the liability pass and the statistics, in one place so that none is
 /// used twice (`ALL_STREAMS` lists them all; a unit test and `tests/architecture.rs` check that
 /// every key is distinct and that no stream is named anywhere else).
 pub mod streams {
@@ -66,6 +64,9 @@ pub mod streams {
     /// Liability: whether a recall reaches a device and when it fixes it (offset by the rule's
     /// index).
     pub const RECALL: Stream = Stream::named("recall");
+    /// Statistics: the replications each bootstrap resample of a paired comparison picks
+    /// (keyed by the resample's index in place of the replication, and the pick's number).
+    pub const BOOTSTRAP: Stream = Stream::named("bootstrap");
 }
 
 /// Every named stream with its name, so that tests can check that no two share a key.
@@ -92,6 +93,7 @@ pub const ALL_STREAMS: &[(&str, Stream)] = &[
     ("proof", streams::PROOF),
     ("fine", streams::FINE),
     ("recall", streams::RECALL),
+    ("bootstrap", streams::BOOTSTRAP),
 ];
 
 /// The SplitMix64 finaliser: a bijective mix of 64 bits.
@@ -164,7 +166,7 @@ mod tests {
         assert_eq!(streams::WEAR_OUT.0, 0xd3c6_9761_a745_e705);
         assert_eq!(streams::CLAIM.0, 0xd0f4_6795_2fae_e3cf);
         assert_eq!(streams::RECALL.0, 0xaeef_a200_0246_66d0);
-        assert_eq!(ALL_STREAMS.len(), 22);
+        assert_eq!(ALL_STREAMS.len(), 23);
     }
 
     #[test]

@@ -188,7 +188,15 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
         sha256,
         warnings,
     };
-    let manifest = manifest(&sc, source, &config, started.elapsed().as_secs_f64());
+    let manifest = output::Manifest::new(
+        &sc,
+        &source.path,
+        source.sha256,
+        config.threads,
+        config.keep_elt,
+        started.elapsed().as_secs_f64(),
+        source.warnings,
+    );
     let data = output::RunData {
         scenario: &sc,
         results: &results,
@@ -210,63 +218,4 @@ struct Source {
     path: PathBuf,
     sha256: String,
     warnings: Vec<String>,
-}
-
-/// The manifest of a finished run of `sc`, which took `wall_time_seconds`.
-fn manifest(
-    sc: &Scenario,
-    source: Source,
-    config: &RunConfig,
-    wall_time_seconds: f64,
-) -> output::Manifest {
-    let devices = sc.device_count();
-    let replications = u64::from(sc.replications);
-    output::Manifest {
-        fleetsim_version: env!("CARGO_PKG_VERSION").to_owned(),
-        scenario: sc.name.clone(),
-        scenario_path: source.path.display().to_string(),
-        scenario_sha256: source.sha256,
-        seed: sc.seed,
-        replications: sc.replications,
-        horizon_years: sc.horizon_years,
-        threads: config.threads,
-        wall_time_seconds,
-        devices,
-        devices_simulated: devices * replications,
-        device_years: devices * replications * u64::from(sc.horizon_years),
-        event_loss_table: config.keep_elt,
-        liability_regimes: sc
-            .terms
-            .liability
-            .regimes
-            .iter()
-            .map(|r| r.name().to_owned())
-            .collect(),
-        description: sc.description.clone(),
-        currency: sc.currency.clone(),
-        return_periods: sc.return_periods.clone(),
-        parties: sc
-            .parties
-            .iter()
-            .map(|p| output::PartyInfo {
-                name: p.name.clone(),
-                role: p.role.name().to_owned(),
-                capacity: p.capacity,
-            })
-            .collect(),
-        classes: sc
-            .classes
-            .iter()
-            .map(|c| output::ClassInfo {
-                name: c.name.clone(),
-                devices: c.count,
-                faults: c
-                    .fault_kinds()
-                    .iter()
-                    .map(|f| f.name().to_owned())
-                    .collect(),
-            })
-            .collect(),
-        warnings: source.warnings,
-    }
 }

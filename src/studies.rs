@@ -1,6 +1,6 @@
 //! The study pipelines behind `fleetsim compare`, `sweep` and `sensitivity`: read a scenario
 //! with its policies, run every variant on the scenario's seed (so on common random numbers),
-//! compare the runs ([`study`]) and write the study's folder ([`output::study`]).
+//! compare the runs ([`paired`]) and write the study's folder ([`output::study`]).
 //!
 //! Each pipeline first turns its arguments into policies (the named ones, a grid's points, each
 //! parameter's low and high value), then hands them to a [`Plan`], which applies the command
@@ -17,7 +17,8 @@ use crate::output;
 use crate::run::{self, Progress, RunOptions};
 use crate::scenario::overlay::{self, Change, Op, Origin, Policy};
 use crate::scenario::{self, Bundle, Scenario};
-use crate::study::{self, Findings, Row, SeriesYears, StudyInfo, SweepPoint, Swing, VariantInfo};
+use crate::output::manifest::{StudyInfo, VariantInfo};
+use crate::stats::paired::{self, Findings, Row, SeriesYears, SweepPoint, Swing};
 
 /// What a study produced.
 #[derive(Debug, Clone)]
@@ -378,7 +379,7 @@ impl<'a> Plan<'a> {
             &format!("the study of scenario {}", base.name),
             options.run.memory_limit,
         )?;
-        let resamples = study::resamples(base.seed, base.replications as usize, study::BOOTSTRAP);
+        let resamples = paired::resamples(base.seed, base.replications as usize, paired::BOOTSTRAP);
         let plan = Plan {
             bundle,
             base,
@@ -405,11 +406,11 @@ impl<'a> Plan<'a> {
             ..self.options.run.config()
         };
         let results = run::simulate(&sc, &config, label, self.progress)?;
-        Ok(study::series_years(&sc, &results))
+        Ok(paired::series_years(&sc, &results))
     }
 
     fn compare(&self, label: &str, base: &[SeriesYears], variant: &[SeriesYears]) -> Vec<Row> {
-        study::compare(
+        paired::compare(
             label,
             base,
             variant,

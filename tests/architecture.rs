@@ -23,6 +23,10 @@ const BELOW_SIM: &[&str] = &[
     "error.rs",
 ];
 
+/// The statistics: pure functions on plain numbers, which the writers call and never the
+/// other way round (the report's estimators take rows through a closure, not `output` types).
+const STATS: &[&str] = &["stats"];
+
 /// Where `bevy_ecs` may appear: only the simulation holds a world. No exception is needed today
 /// (`experiment.rs` drives worlds through `sim::Replicator` without naming `bevy_ecs`).
 const ECS_ALLOWED: &[&str] = &["sim/"];
@@ -213,6 +217,14 @@ fn import_violations(files: &[(String, String)]) -> Vec<String> {
             sim.extend(paths_to(&toks, "super", "sim"));
             report(sim, "imports `crate::sim`, which this layer sits below");
         }
+        if under(rel, STATS) {
+            let mut out = paths_to(&toks, "crate", "output");
+            out.extend(paths_to(&toks, "super", "output"));
+            report(
+                out,
+                "imports `crate::output`: statistics sit below the writers",
+            );
+        }
         if !under(rel, ECS_ALLOWED) {
             let ecs = toks
                 .iter()
@@ -351,6 +363,10 @@ fn the_checker_sees_imports_and_ignores_comments_and_strings() {
         ("stats.rs", "let n = crate :: sim :: MAX;"),
         ("stats/paired.rs", "use crate::sim;"),
         ("output/mod.rs", "use super::super::sim::x;"),
+        (
+            "stats/convergence.rs",
+            "use crate::output::read::BotnetRow;",
+        ),
         (
             "scenario/validate.rs",
             "let m = crate::sim::components::MAX_WEAR_MODELS;",

@@ -85,6 +85,16 @@ pub struct Axis {
     pub scale: Scale,
 }
 
+impl Axis {
+    /// A money axis: `what (currency)`, with abbreviated money labels.
+    pub fn money(what: &str, currency: &str) -> Self {
+        Self {
+            desc: format!("{what} ({currency})"),
+            scale: Scale::Money,
+        }
+    }
+}
+
 /// How an axis' values are shown.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Scale {
@@ -282,6 +292,11 @@ where
 /// Rows of panels needed for `n` small multiples: one column for one panel, else two.
 pub fn grid_rows(n: usize) -> usize {
     if n <= 1 { 1 } else { n.div_ceil(2) }
+}
+
+/// The height of a chart of `n` small multiples: a title band and 320 pixels a row.
+pub fn panels_height(n: usize) -> u32 {
+    60 + 320 * grid_rows(n) as u32
 }
 
 fn grid<DB: DrawingBackend>(

@@ -1,18 +1,18 @@
-//! The report of a run: which charts to draw and from what figures, the self-contained HTML page
-//! that shows them with the headline tables, and the index of a batch. Everything here reads a
-//! [`RunFolder`], the run's own CSV files, so a saved folder rebuilds the same report.
-
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+//! The report of a run as chart descriptions: which charts to draw and from what figures (the
+//! estimators are in [`crate::stats::convergence`]), and the warnings the page shows. Everything
+//! here reads a [`RunFolder`], the run's own CSV files, so a saved folder rebuilds the same
+//! report; [`super::page`] lays it out as HTML and [`super::charts`] draws it.
 
 use super::charts::{
     Axis, Band, BarValue, Bars, Chart, Histogram, Line, Panel, Plot, Scale, Step, StepKind,
-    Waterfall, grid_rows,
+    Waterfall, panels_height,
 };
-use super::format::{self, html};
-use super::read::{BotnetRow, RunFolder, SeriesData};
+use super::format;
+use super::read::{RunFolder, SeriesData};
 use crate::outcome::Perspective;
-use crate::stats;
+use crate::stats::convergence::{
+    self, ConvergencePoint, aal_convergence, ep_curve, loss_histogram, quantile_convergence,
+};
 
 /// What the report shows.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,24 +32,19 @@ impl Default for ReportOptions {
 
 /// Parties shown in the small multiples, largest first.
 const TOP_PARTIES: usize = 6;
-/// Points of a drawn EP curve, evenly spaced in log return period.
-const EP_POINTS: usize = 160;
-/// Points of a convergence curve at most.
-const CONVERGENCE_POINTS: usize = 150;
-/// Bins of a loss histogram.
-const BINS: usize = 30;
 /// Return periods of the headline table.
-const HEADLINE_RP: [f64; 2] = [100.0, 250.0];
+pub(super) const HEADLINE_RP: [f64; 2] = [100.0, 250.0];
 
 /// The first regime: the one the charts follow (the regimes chart compares them all).
-fn primary(f: &RunFolder) -> &str {
+pub(super) fn primary(f: &RunFolder) -> &str {
     f.manifest
         .liability_regimes
         .first()
         .map_or("", String::as_str)
 }
 
-fn currency(f: &RunFolder) -> &str {
+/// The run's currency, or "money" when the scenario names none.
+pub(super) fn currency(f: &RunFolder) -> &str {
     if f.manifest.currency.is_empty() {
         "money"
     } else {
@@ -59,7 +54,11 @@ fn currency(f: &RunFolder) -> &str {
 
 /// The parties' series of `perspective` under `regime` (insurers' own series when the
 /// perspective is `insurer`), in the scenario's order.
-fn parties<'a>(f: &'a RunFolder, regime: &str, perspective: &str) -> Vec<&'a SeriesData> {
+pub(super) fn parties<'a>(
+    f: &'a RunFolder,
+    regime: &str,
+    perspective: &str,
+) -> Vec<&'a SeriesData> {
     f.series
         .iter()
         .filter(|s| s.regime == regime && s.party != "total" && s.perspective == perspective)
@@ -67,7 +66,12 @@ fn parties<'a>(f: &'a RunFolder, regime: &str, perspective: &str) -> Vec<&'a Ser
 }
 
 /// The parties with a loss in `perspective`, largest AAL first, at most `n`.
-fn top<'a>(f: &'a RunFolder, regime: &str, perspective: &str, n: usize) -> Vec<&'a SeriesData> {
+pub(super) fn top<'a>(
+    f: &'a RunFolder,
+    regime: &str,
+    perspective: &str,
+    n: usize,
+) -> Vec<&'a SeriesData> {
     let mut v: Vec<_> = parties(f, regime, perspective)
         .into_iter()
         .filter(|s| s.aal() > 0.0)
@@ -76,185 +80,6 @@ fn top<'a>(f: &'a RunFolder, regime: &str, perspective: &str, n: usize) -> Vec<&
     v.sort_by(|a, b| b.aal().total_cmp(&a.aal()));
     v.truncate(n);
     v
-}
-
-/// An EP curve drawn from every simulated year: `(log10 return period, loss)` at return
-/// periods spaced evenly in log from 1 to N years, read as `stats` reads the tables.
-pub fn ep_curve(values: &[f64], tvar: bool) -> Vec<(f64, f64)> {
-    let desc = stats::descending(values);
-    let curve = if tvar { stats::tvar_curve(&desc) } else { desc };
-    let n = curve.len() as f64;
-    if n < 1.0 {
-        return Vec::new();
-    }
-    let top = n.log10();
-    (0..=EP_POINTS)
-        .filter_map(|k| {
-            let lt = top * k as f64 / EP_POINTS as f64;
-            // The last point is exactly N: no rounding past the data.
-            let t = if k == EP_POINTS { n } else { 10f64.powf(lt) };
-            stats::tvar_at(&curve, t).map(|v| (lt, v))
-        })
-        .collect()
-}
-
-/// One point of a convergence curve.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ConvergencePoint {
-    pub replications: usize,
-    pub estimate: f64,
-    /// The 95 % interval.
-    pub low: f64,
-    pub high: f64,
-}
-
-/// The AAL after the first k replications, with its 95 % interval (± 1.96 standard errors),
-/// for up to [`CONVERGENCE_POINTS`] values of k.
-pub fn aal_convergence(annual: &[f64], years: usize) -> Vec<ConvergencePoint> {
-    checkpoints(annual.len() / years.max(1))
-        .into_iter()
-        .map(|k| {
-            let (mean, _, se) = stats::mean_sd_se(&annual[..k * years]);
-            ConvergencePoint {
-                replications: k,
-                estimate: mean,
-                low: mean - stats::Z95 * se,
-                high: mean + stats::Z95 * se,
-            }
-        })
-        .collect()
-}
-
-/// The loss at return period `t` after the first k replications, once they hold at least t
-/// years, with a distribution-free 95 % interval from order statistics: the number of years
-/// above the true quantile is Binomial(N, 1/t), so the interval runs between the ranks
-/// N/t ∓ 1.96·√(N/t·(1 − 1/t)).
-pub fn quantile_convergence(annual: &[f64], years: usize, t: f64) -> Vec<ConvergencePoint> {
-    checkpoints(annual.len() / years.max(1))
-        .into_iter()
-        .filter(|&k| (k * years) as f64 >= t)
-        .filter_map(|k| {
-            let desc = stats::descending(&annual[..k * years]);
-            let n = desc.len() as f64;
-            let (m, sd) = (n / t, (n / t * (1.0 - 1.0 / t)).sqrt());
-            let rank = |r: f64| desc[(r as usize).clamp(1, desc.len()) - 1];
-            Some(ConvergencePoint {
-                replications: k,
-                estimate: stats::loss_at(&desc, t)?,
-                low: rank((m + stats::Z95 * sd).ceil()),
-                high: rank((m - stats::Z95 * sd).floor().max(1.0)),
-            })
-        })
-        .collect()
-}
-
-/// The replication counts at which convergence is shown: all of them, or evenly spaced ones
-/// ending at the last.
-fn checkpoints(replications: usize) -> Vec<usize> {
-    if replications <= CONVERGENCE_POINTS {
-        return (1..=replications).collect();
-    }
-    let mut v: Vec<usize> = (1..=CONVERGENCE_POINTS)
-        .map(|i| (i * replications).div_ceil(CONVERGENCE_POINTS))
-        .collect();
-    v.dedup();
-    v
-}
-
-/// A histogram of yearly losses: bins over the years with a loss, as shares of all years, on
-/// a log scale when the losses span more than [`LOG_SPAN`] times their median; and the share
-/// of years without loss.
-pub fn loss_histogram(values: &[f64]) -> (Vec<(f64, f64, f64)>, bool, f64) {
-    let n = values.len().max(1) as f64;
-    let mut pos: Vec<f64> = values.iter().copied().filter(|&v| v >= 0.005).collect();
-    let zero_share = 1.0 - pos.len() as f64 / n;
-    if pos.is_empty() {
-        return (Vec::new(), false, zero_share);
-    }
-    pos.sort_by(f64::total_cmp);
-    let (min, max) = (pos[0], pos[pos.len() - 1]);
-    let median = stats::quantile(&pos, 0.5);
-    let log = max / median > LOG_SPAN;
-    let tr = |v: f64| if log { v.log10() } else { v };
-    let (lo, hi) = if log { (tr(min), tr(max)) } else { (0.0, max) };
-    let width = ((hi - lo) / BINS as f64).max(1e-9);
-    let mut counts = [0usize; BINS];
-    for &v in &pos {
-        let b = (((tr(v) - lo) / width) as usize).min(BINS - 1);
-        counts[b] += 1;
-    }
-    let bins = counts
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            let a = lo + i as f64 * width;
-            (a, a + width, c as f64 / n)
-        })
-        .collect();
-    (bins, log, zero_share)
-}
-
-/// Losses spanning more than this multiple of their median are shown on a log scale.
-pub const LOG_SPAN: f64 = 30.0;
-
-/// The mean and 90 % band of the botnet's size across replications over time: at each day
-/// recorded, every replication's latest value at or before it.
-pub fn botnet_band(rows: &[BotnetRow], external: bool) -> Vec<(f64, f64, f64, f64)> {
-    let mut by_rep: BTreeMap<u32, Vec<(f64, f64)>> = BTreeMap::new();
-    for r in rows {
-        let v = r.fleet_infected as f64
-            + if external {
-                r.external_infected as f64
-            } else {
-                0.0
-            };
-        by_rep.entry(r.replication).or_default().push((r.day, v));
-    }
-    let mut days: Vec<f64> = rows.iter().map(|r| r.day).collect();
-    days.sort_by(f64::total_cmp);
-    days.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
-    // At most 400 points: every k-th day, and the last.
-    let step = days.len().div_ceil(400).max(1);
-    let last = days.last().copied();
-    let mut grid: Vec<f64> = days.into_iter().step_by(step).collect();
-    if let Some(l) = last
-        && grid.last() != Some(&l)
-    {
-        grid.push(l);
-    }
-    for v in by_rep.values_mut() {
-        v.sort_by(|a, b| a.0.total_cmp(&b.0));
-    }
-    grid.iter()
-        .map(|&d| {
-            let mut at: Vec<f64> = by_rep
-                .values()
-                .map(|v| {
-                    let i = v.partition_point(|p| p.0 <= d + 1e-9);
-                    if i == 0 { 0.0 } else { v[i - 1].1 }
-                })
-                .collect();
-            at.sort_by(f64::total_cmp);
-            let mean = at.iter().sum::<f64>() / at.len().max(1) as f64;
-            (
-                d,
-                mean,
-                stats::quantile(&at, 0.05),
-                stats::quantile(&at, 0.95),
-            )
-        })
-        .collect()
-}
-
-fn money_axis(f: &RunFolder, what: &str) -> Axis {
-    Axis {
-        desc: format!("{what} ({})", currency(f)),
-        scale: Scale::Money,
-    }
-}
-
-fn panels_height(n: usize) -> u32 {
-    60 + 320 * grid_rows(n) as u32
 }
 
 /// The EP curves of the parties with the largest losses in the report's perspective.
@@ -279,7 +104,7 @@ fn ep_chart(f: &RunFolder, o: &ReportOptions) -> Option<Chart> {
                 desc: "return period (years)".to_owned(),
                 scale: Scale::Log10,
             },
-            y: money_axis(f, "annual loss"),
+            y: Axis::money("annual loss", currency(f)),
             bands: Vec::new(),
             lines: vec![
                 Line {
@@ -369,9 +194,44 @@ fn aal_chart(f: &RunFolder) -> Option<Chart> {
             categories,
             groups,
             values,
-            x: money_axis(f, "average annual loss"),
+            x: Axis::money("average annual loss", currency(f)),
         }),
     })
+}
+
+/// The steps of a waterfall, with the running total that rises and falls between totals.
+struct Steps {
+    steps: Vec<Step>,
+    run: f64,
+}
+
+impl Steps {
+    /// A total, drawn from zero; the running total restarts from it.
+    fn total(&mut self, label: &str, to: f64) {
+        self.steps.push(Step {
+            label: label.to_owned(),
+            from: 0.0,
+            to,
+            kind: StepKind::Total,
+        });
+        self.run = to;
+    }
+
+    /// A rise or fall of the running total.
+    fn change(&mut self, label: String, delta: f64) {
+        let kind = if delta >= 0.0 {
+            StepKind::Up
+        } else {
+            StepKind::Down
+        };
+        self.steps.push(Step {
+            label,
+            from: self.run,
+            to: self.run + delta,
+            kind,
+        });
+        self.run += delta;
+    }
 }
 
 /// From ground-up damages to what each party keeps, in AAL.
@@ -380,88 +240,42 @@ fn waterfall_chart(f: &RunFolder) -> Option<Chart> {
     let total = |p: &str| f.find(regime, "total", p).map_or(0.0, SeriesData::aal);
     let sum = |p: &str| parties(f, regime, p).iter().map(|s| s.aal()).sum::<f64>();
     let ground_up = total("ground_up");
-    let uncompensated = total("uncompensated");
     let recall_fines = total("recall") + total("fines");
-    let gross = sum("gross");
     if ground_up + recall_fines <= 0.0 {
         return None;
     }
-    let mut steps = vec![Step {
-        label: "Ground-up damages".to_owned(),
-        from: 0.0,
-        to: ground_up,
-        kind: StepKind::Total,
-    }];
-    let mut run = ground_up;
-    // A rise or fall of the running total.
-    let push = |label: String, delta: f64, steps: &mut Vec<Step>, run: &mut f64| {
-        let kind = if delta >= 0.0 {
-            StepKind::Up
-        } else {
-            StepKind::Down
-        };
-        steps.push(Step {
-            label,
-            from: *run,
-            to: *run + delta,
-            kind,
-        });
-        *run += delta;
+    let mut w = Steps {
+        steps: Vec::new(),
+        run: 0.0,
     };
-    push(
-        "Left with the victims".to_owned(),
-        -uncompensated,
-        &mut steps,
-        &mut run,
-    );
+    w.total("Ground-up damages", ground_up);
+    w.change("Left with the victims".to_owned(), -total("uncompensated"));
     if recall_fines > 0.0 {
-        push(
-            "Recalls and fines".to_owned(),
-            recall_fines,
-            &mut steps,
-            &mut run,
-        );
+        w.change("Recalls and fines".to_owned(), recall_fines);
     }
-    steps.push(Step {
-        label: "Paid first by the parties".to_owned(),
-        from: 0.0,
-        to: gross,
-        kind: StepKind::Total,
-    });
-    run = gross;
+    let gross = sum("gross");
+    w.total("Paid first by the parties", gross);
     let threshold = gross * 0.002;
     for g in parties(f, regime, "gross") {
         let net = f.find(regime, &g.party, "net").map_or(0.0, SeriesData::aal);
         let delta = net - g.aal();
         if delta.abs() > threshold {
-            push(
-                format!("{}: recourse, contracts", g.party),
-                delta,
-                &mut steps,
-                &mut run,
-            );
+            w.change(format!("{}: recourse, contracts", g.party), delta);
         }
     }
     let insured = sum("insurer");
     if insured > 0.0 {
-        push(
-            "Paid by insurers".to_owned(),
-            -insured,
-            &mut steps,
-            &mut run,
-        );
+        w.change("Paid by insurers".to_owned(), -insured);
     }
     let retained = parties(f, regime, "retained");
-    steps.push(Step {
-        label: "Retained by the parties".to_owned(),
-        from: 0.0,
-        to: retained.iter().map(|s| s.aal()).sum(),
-        kind: StepKind::Total,
-    });
+    w.total(
+        "Retained by the parties",
+        retained.iter().map(|s| s.aal()).sum(),
+    );
     let mut at = 0.0;
     for (i, s) in retained.iter().enumerate() {
         if s.aal() > threshold {
-            steps.push(Step {
+            w.steps.push(Step {
                 label: format!("  {}", s.party),
                 from: at,
                 to: at + s.aal(),
@@ -470,7 +284,7 @@ fn waterfall_chart(f: &RunFolder) -> Option<Chart> {
         }
         at += s.aal();
     }
-    let n = steps.len();
+    let n = w.steps.len();
     Some(Chart {
         file: "waterfall",
         title: format!("Where the money goes ({regime}, average per year)"),
@@ -480,8 +294,8 @@ fn waterfall_chart(f: &RunFolder) -> Option<Chart> {
         width: 1000,
         height: (110 + 36 * n as u32).max(360),
         plot: Plot::Waterfall(Waterfall {
-            steps,
-            x: money_axis(f, "average annual loss"),
+            steps: w.steps,
+            x: Axis::money("average annual loss", currency(f)),
         }),
     })
 }
@@ -599,7 +413,15 @@ fn botnet_chart(f: &RunFolder) -> Option<Chart> {
     let rows = f.botnet.as_ref().filter(|r| !r.is_empty())?;
     let start = rows.iter().map(|r| r.day).fold(f64::INFINITY, f64::min);
     let panel = |external: bool, title: &str| {
-        let band = botnet_band(rows, external);
+        let band = convergence::band_over_time(rows, |r| {
+            let v = r.fleet_infected as f64
+                + if external {
+                    r.external_infected as f64
+                } else {
+                    0.0
+                };
+            (r.replication, r.day, v)
+        });
         Panel {
             title: title.to_owned(),
             x: Axis {
@@ -652,7 +474,7 @@ fn convergence_chart(f: &RunFolder) -> Option<Chart> {
             desc: "replications".to_owned(),
             scale: Scale::Plain,
         },
-        y: money_axis(f, "ground-up loss"),
+        y: Axis::money("ground-up loss", currency(f)),
         bands: vec![Band {
             name: "95 % interval".to_owned(),
             colour: 0,
@@ -727,7 +549,7 @@ fn regimes_chart(f: &RunFolder, o: &ReportOptions) -> Option<Chart> {
             categories,
             groups: regimes.clone(),
             values,
-            x: money_axis(f, "average annual loss"),
+            x: Axis::money("average annual loss", currency(f)),
         }),
     })
 }
@@ -808,556 +630,4 @@ pub fn warnings(f: &RunFolder, o: &ReportOptions) -> Vec<String> {
         w.push("The event loss table was not kept (--no-elt).".to_owned());
     }
     w
-}
-
-/// The HTML page's style: plain, printable, no external resources.
-const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#1d2733;margin:0;background:#f4f6f8}\
-main{max-width:1060px;margin:0 auto;padding:24px 28px 48px;background:#fff}\
-h1{font-size:28px;margin:8px 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #d8dee6;padding-bottom:4px}\
-h3{font-size:16px;margin:18px 0 6px}p{line-height:1.45}\
-table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #d8dee6;padding:4px 8px;text-align:left;vertical-align:top}\
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#eef2f6}\
-figure{margin:18px 0;padding:0}figure svg{width:100%;height:auto;display:block}\
-figcaption{font-size:13px;color:#44515f;margin-top:4px}\
-.warn{background:#fff6e0;border-left:4px solid #e0a000;padding:8px 12px;margin:6px 0;font-size:14px}\
-.muted{color:#5d6b7a;font-size:13px}nav a{margin-right:12px}";
-
-/// The start of a page, up to its name and description: `title` prefixes the name in the
-/// window's title, `kicker` stands above the heading.
-pub(crate) fn page_head(title: &str, kicker: &str, name: &str, desc: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}: {name}</title><style>{STYLE}</style></head>\n<body><main>\n<p class=muted>{kicker}</p><h1>{name}</h1><p>{desc}</p>\n",
-        title = html(title),
-        kicker = html(kicker),
-        name = html(name),
-        desc = html(desc)
-    )
-}
-
-/// A chart inlined as a figure, with its caption and the names of its files.
-pub(crate) fn figure(chart: &Chart, svg: &str) -> String {
-    format!(
-        "<figure id=\"{id}\">{svg}<figcaption>{cap} <span class=muted>(charts/{id}.svg, charts/{id}.png)</span></figcaption></figure>",
-        id = chart.file,
-        svg = inline_svg(svg),
-        cap = html(&chart.caption)
-    )
-}
-
-/// An SVG document as an element to inline: no XML declaration and no namespace attribute,
-/// which HTML does not need and which would be the page's only address.
-fn inline_svg(svg: &str) -> String {
-    let s = svg.trim_start();
-    let s = match s.strip_prefix("<?xml") {
-        Some(rest) => rest.split_once("?>").map_or(rest, |x| x.1).trim_start(),
-        None => s,
-    };
-    s.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
-}
-
-fn cell(v: Option<f64>) -> String {
-    v.map_or("n/a".to_owned(), format::money)
-}
-
-/// The headline table of one regime: totals, then each party's AAL ± CI, 1-in-100 and
-/// 1-in-250 AEP and the 1-in-100 TVaR in the chosen perspective.
-fn headline_table(f: &RunFolder, regime: &str, persp: &str, out: &mut String) {
-    let insolvency: BTreeMap<&str, f64> = f
-        .other
-        .iter()
-        .filter(|r| r.regime == regime && r.metric == "insolvency_probability")
-        .map(|r| (r.party.as_str(), r.value))
-        .collect();
-    let _ = write!(
-        out,
-        "<table><thead><tr><th>series</th><th class=n>AAL</th><th class=n>95 % interval</th>"
-    );
-    for t in HEADLINE_RP {
-        let _ = write!(out, "<th class=n>{} AEP</th>", format::return_period(t));
-    }
-    let _ = write!(out, "<th class=n>1-in-100 TVaR</th>");
-    if !insolvency.is_empty() {
-        let _ = write!(out, "<th class=n>years short of funds</th>");
-    }
-    let _ = write!(out, "</tr></thead><tbody>");
-    let mut row = |label: String, s: &SeriesData, party: Option<&str>| {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{} – {}</td>",
-            html(&label),
-            format::money(s.aal()),
-            cell(s.metric("aal_ci95_low")),
-            cell(s.metric("aal_ci95_high"))
-        );
-        for t in HEADLINE_RP {
-            let _ = write!(
-                out,
-                "<td class=n>{}</td>",
-                cell(s.metric(&format!("aep_rp_{t}")))
-            );
-        }
-        let _ = write!(
-            out,
-            "<td class=n>{}</td>",
-            cell(s.metric("aep_tvar_rp_100"))
-        );
-        if !insolvency.is_empty() {
-            let p = party.and_then(|p| insolvency.get(p));
-            let _ = write!(
-                out,
-                "<td class=n>{}</td>",
-                p.map_or(String::new(), |&p| format::percent(p))
-            );
-        }
-        let _ = write!(out, "</tr>");
-    };
-    for (p, label) in [
-        ("ground_up", "Victims' damages (ground-up)"),
-        ("paid", "Paid to victims"),
-        ("uncompensated", "Left with the victims"),
-        ("recall", "Recalls"),
-        ("fines", "Fines"),
-    ] {
-        if let Some(s) = f.find(regime, "total", p)
-            && (s.aal() > 0.0 || p == "ground_up")
-        {
-            row(label.to_owned(), s, None);
-        }
-    }
-    for s in parties(f, regime, persp) {
-        if s.aal() > 0.0 {
-            row(format!("{} ({persp})", s.party), s, Some(&s.party));
-        }
-    }
-    for s in parties(f, regime, "insurer") {
-        if s.aal() > 0.0 {
-            row(format!("{} (insurer)", s.party), s, None);
-        }
-    }
-    let _ = write!(out, "</tbody></table>");
-}
-
-/// The rendered charts: file name, caption and inline SVG.
-pub struct Rendered<'a> {
-    pub chart: &'a Chart,
-    pub svg: &'a str,
-}
-
-/// The report page.
-pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> String {
-    let m = &f.manifest;
-    let persp = o.perspective.name();
-    let mut out = String::new();
-    out.push_str(&page_head(
-        "fleetsim report",
-        "fleetsim risk report",
-        &m.scenario,
-        &m.description,
-    ));
-    let _ = writeln!(
-        out,
-        "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>"
-    );
-
-    // Key parameters.
-    let _ = write!(
-        out,
-        "<h2 id=\"parameters\">Key parameters</h2><table><tbody>"
-    );
-    let kv = |out: &mut String, k: &str, v: String| {
-        let _ = write!(out, "<tr><th>{}</th><td>{}</td></tr>", html(k), v);
-    };
-    kv(&mut out, "devices", format::count(m.devices));
-    kv(&mut out, "horizon", format!("{} years", m.horizon_years));
-    kv(
-        &mut out,
-        "replications",
-        format!(
-            "{} ({} simulated years, {} device-years)",
-            format::count(u64::from(m.replications)),
-            format::count(f.years() as u64),
-            format::count(m.device_years)
-        ),
-    );
-    kv(
-        &mut out,
-        "liability regimes",
-        html(&m.liability_regimes.join(", ")),
-    );
-    kv(&mut out, "currency", html(currency(f)));
-    kv(
-        &mut out,
-        "parties' perspective shown",
-        format!(
-            "{} (charts and headline; <code>--perspective</code> changes it)",
-            html(persp)
-        ),
-    );
-    let _ = write!(out, "</tbody></table>");
-    let _ = write!(
-        out,
-        "<h3>Device classes</h3><table><thead><tr><th>class</th><th class=n>devices</th><th>fault and breach kinds</th></tr></thead><tbody>"
-    );
-    for c in &m.classes {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
-            html(&c.name),
-            format::count(u64::from(c.devices)),
-            html(&c.faults.join(", ").replace('_', " "))
-        );
-    }
-    let _ = write!(
-        out,
-        "</tbody></table><h3>Parties</h3><table><thead><tr><th>party</th><th>role</th><th class=n>own funds a year</th></tr></thead><tbody>"
-    );
-    for p in &m.parties {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
-            html(&p.name),
-            html(&p.role.replace('_', " ")),
-            p.capacity.map_or("unlimited".to_owned(), format::money)
-        );
-    }
-    let _ = writeln!(out, "</tbody></table>");
-
-    let warnings = warnings(f, o);
-    if !warnings.is_empty() {
-        let _ = write!(out, "<h2 id=\"warnings\">Warnings</h2>");
-        for w in &warnings {
-            let _ = write!(out, "<p class=warn>{}</p>", html(w));
-        }
-    }
-
-    // Headline.
-    let _ = write!(
-        out,
-        "<h2 id=\"headline\">Headline</h2><p>Average annual loss (AAL) with its 95 % interval, the annual loss exceeded once in 100 and 250 years (AEP), and the mean loss in the worst 1 % of years (TVaR), in {cur}. Parties are shown {persp}{ins}.</p>",
-        cur = html(currency(f)),
-        ins = if persp == "retained" {
-            ", after insurance"
-        } else {
-            ""
-        }
-    );
-    for regime in &m.liability_regimes {
-        let _ = write!(out, "<h3>Under {}</h3>", html(regime));
-        headline_table(f, regime, persp, &mut out);
-    }
-
-    // Charts.
-    let _ = write!(out, "\n<h2 id=\"charts\">Charts</h2>\n");
-    for r in rendered {
-        let _ = writeln!(out, "{}", figure(r.chart, r.svg));
-    }
-
-    // Incidents.
-    let _ = write!(
-        out,
-        "<h2 id=\"incidents\">Incidents</h2><p>Mean incidents per year by kind and root-cause party, and how many caused harm.</p><table><thead><tr><th>kind</th><th>root-cause party</th><th class=n>incidents a year</th><th class=n>harmful a year</th></tr></thead><tbody>"
-    );
-    let mut counts: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
-    for r in &f.other {
-        if let Some(kind) = r.metric.strip_prefix("incidents_per_year.") {
-            counts
-                .entry((kind.to_owned(), r.party.clone()))
-                .or_default()
-                .0 = r.value;
-        } else if let Some(kind) = r.metric.strip_prefix("harmful_incidents_per_year.") {
-            counts
-                .entry((kind.to_owned(), r.party.clone()))
-                .or_default()
-                .1 = r.value;
-        }
-    }
-    for ((kind, party), (n, h)) in &counts {
-        if *n > 0.0 {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-                html(&kind.replace('_', " ")),
-                html(party),
-                format::significant(*n, 4),
-                format::significant(*h, 4)
-            );
-        }
-    }
-    let _ = write!(out, "</tbody></table>");
-    let extra: Vec<_> = f
-        .other
-        .iter()
-        .filter(|r| r.metric.starts_with("botnet.") || r.metric.starts_with("recall."))
-        .collect();
-    if !extra.is_empty() {
-        let _ = write!(out, "<h3>Outbreak and recalls</h3><table><tbody>");
-        for r in extra {
-            let _ = write!(
-                out,
-                "<tr><th>{}</th><td class=n>{}</td></tr>",
-                html(&r.metric),
-                format::significant(r.value, 4)
-            );
-        }
-        let _ = write!(out, "</tbody></table>");
-    }
-
-    // Manifest.
-    let _ = write!(out, "\n<h2 id=\"manifest\">The run</h2><table><tbody>");
-    kv(&mut out, "fleetsim version", html(&m.fleetsim_version));
-    kv(&mut out, "scenario file", html(&m.scenario_path));
-    kv(
-        &mut out,
-        "scenario SHA-256",
-        format!("<code>{}</code>", html(&m.scenario_sha256)),
-    );
-    kv(&mut out, "seed", m.seed.to_string());
-    kv(&mut out, "replications", m.replications.to_string());
-    kv(&mut out, "threads", m.threads.to_string());
-    kv(
-        &mut out,
-        "wall time",
-        format!("{:.2} s", m.wall_time_seconds),
-    );
-    kv(
-        &mut out,
-        "devices simulated",
-        format::count(m.devices_simulated),
-    );
-    kv(
-        &mut out,
-        "event loss table kept",
-        m.event_loss_table.to_string(),
-    );
-    let _ = write!(
-        out,
-        "</tbody></table><p class=muted>Built by fleetsim {} from this folder's CSV files and manifest; <code>fleetsim report</code> rebuilds it from them. Results depend only on the scenario and its seed, not on the thread count.</p>\n</main></body></html>\n",
-        html(&m.fleetsim_version)
-    );
-    out
-}
-
-/// One scenario's line in the batch index.
-pub struct IndexEntry<'a> {
-    /// The folder's name, which is the scenario's.
-    pub folder: String,
-    pub run: &'a RunFolder,
-}
-
-/// A policy study in the batch folder, for the index.
-pub struct StudyEntry {
-    /// The folder's name, `<scenario>.<kind>`.
-    pub folder: String,
-    pub kind: String,
-    pub scenario: String,
-    /// The runs compared, baseline first.
-    pub variants: Vec<String>,
-}
-
-/// The batch index: every scenario's report with its headline figures, then the policy
-/// studies.
-pub fn index_page(entries: &[IndexEntry<'_>], studies: &[StudyEntry]) -> String {
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>fleetsim reports</title><style>{STYLE}</style></head>\n<body><main><h1>fleetsim reports</h1><p>One report per scenario run into this folder. Figures are average annual losses (AAL) and the 1-in-100 annual loss (AEP) under each scenario's first liability regime.</p>\n<table><thead><tr><th>scenario</th><th class=n>devices</th><th class=n>simulated years</th><th>regime</th><th class=n>ground-up AAL</th><th class=n>ground-up 1-in-100</th><th class=n>paid to victims AAL</th><th>largest retained AAL</th></tr></thead><tbody>\n"
-    );
-    for e in entries {
-        let f = e.run;
-        let regime = primary(f);
-        let total = |p: &str| f.find(regime, "total", p);
-        let cur = currency(f);
-        let top_party = top(f, regime, "retained", 1)
-            .first()
-            .map_or("none".to_owned(), |s| {
-                format!("{}: {} {cur}", html(&s.party), format::money(s.aal()))
-            });
-        let _ = writeln!(
-            out,
-            "<tr><td><a href=\"{dir}/report.html\">{name}</a><div class=muted>{desc}</div></td><td class=n>{dev}</td><td class=n>{years}</td><td>{regime}</td><td class=n>{gu} {cur}</td><td class=n>{gu100}</td><td class=n>{paid} {cur}</td><td>{top_party}</td></tr>",
-            dir = html(&e.folder),
-            name = html(&f.manifest.scenario),
-            desc = html(&f.manifest.description),
-            dev = format::count(f.manifest.devices),
-            years = format::count(
-                u64::from(f.manifest.replications) * u64::from(f.manifest.horizon_years)
-            ),
-            regime = html(regime),
-            gu = total("ground_up").map_or("n/a".to_owned(), |s| format::money(s.aal())),
-            gu100 = cell(total("ground_up").and_then(|s| s.metric("aep_rp_100"))),
-            paid = total("paid").map_or("n/a".to_owned(), |s| format::money(s.aal())),
-        );
-    }
-    let _ = writeln!(out, "</tbody></table>");
-    if !studies.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h2>Policy studies</h2><table><thead><tr><th>study</th><th>kind</th><th>scenario</th><th>runs</th></tr></thead><tbody>"
-        );
-        for s in studies {
-            let _ = writeln!(
-                out,
-                "<tr><td><a href=\"{dir}/report.html\">{dir}</a></td><td>{kind}</td><td>{scenario}</td><td>{runs}</td></tr>",
-                dir = html(&s.folder),
-                kind = html(&s.kind),
-                scenario = html(&s.scenario),
-                runs = s
-                    .variants
-                    .iter()
-                    .map(|v| html(v))
-                    .collect::<Vec<_>>()
-                    .join("<br>")
-            );
-        }
-        let _ = writeln!(out, "</tbody></table>");
-    }
-    let _ = writeln!(out, "</main></body></html>");
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::SeedableRng;
-    use rand_distr::{Distribution, Exp, LogNormal};
-    use rand_xoshiro::SplitMix64;
-
-    /// `n` draws of Exp(1) from a fixed seed.
-    fn exponential(seed: u64, n: usize) -> Vec<f64> {
-        let mut rng = SplitMix64::seed_from_u64(seed);
-        let d = Exp::new(1.0).expect("rate 1");
-        (0..n).map(|_| d.sample(&mut rng)).collect()
-    }
-
-    /// The EP curve of Exp(1) years is ln t at return period t, and its TVaR ln t + 1 (the
-    /// exponential forgets its past). The sample quantile's standard error at t = 100 is
-    /// √(p(1 − p)/N)/f(q) with p = f(q) = 1/100: 0.031 for N = 100,000; tolerances are 4 SE.
-    #[test]
-    fn ep_curve_matches_the_exponential() {
-        let n = 100_000;
-        let years = exponential(1, n);
-        let curve = ep_curve(&years, false);
-        let tvar = ep_curve(&years, true);
-        assert_eq!(curve.len(), EP_POINTS + 1);
-        assert_eq!(curve.first().map(|p| p.0), Some(0.0));
-        let last = curve.last().expect("a point at N");
-        assert!((last.0 - (n as f64).log10()).abs() < 1e-12);
-        let max = years.iter().copied().fold(0.0, f64::max);
-        assert_eq!(last.1, max, "the 1-in-N year is the largest");
-        let se = (0.01f64 * 0.99 / n as f64).sqrt() / 0.01;
-        for (what, c, expected) in [
-            ("loss", &curve, 100f64.ln()),
-            ("TVaR", &tvar, 100f64.ln() + 1.0),
-        ] {
-            // log10 100 = 2 falls on the grid: k = 2·EP_POINTS/5.
-            let at = c
-                .iter()
-                .find(|p| (p.0 - 2.0).abs() < 1e-9)
-                .expect("a point at 1-in-100");
-            eprintln!(
-                "1-in-100 {what} of Exp(1): measured {:.4}, expected {expected:.4}, 4 SE {:.4}",
-                at.1,
-                4.0 * se
-            );
-            assert!((at.1 - expected).abs() < 4.0 * se, "{} vs {expected}", at.1);
-        }
-        for w in curve.windows(2) {
-            assert!(w[0].1 <= w[1].1, "EP rises with the return period");
-        }
-        for (a, t) in curve.iter().zip(&tvar) {
-            assert!(t.1 >= a.1 - 1e-9, "TVaR is never below the loss");
-        }
-    }
-
-    /// Over 400 independent runs of 2,000 Exp(1) years, the 95 % intervals for the mean (1)
-    /// and for the 1-in-100 loss (ln 100) each hold the true value in 95 % of runs; with 400
-    /// runs the coverage's standard error is 1.1 %, so the test allows 91 %–99 %.
-    #[test]
-    fn convergence_intervals_cover_at_their_level() {
-        let (runs, years) = (400, 2_000);
-        let (mut aal_hits, mut q_hits) = (0, 0);
-        for run in 0..runs {
-            let annual = exponential(1_000 + run, years);
-            // One year per "replication", so every checkpoint is a whole number of years.
-            let aal = aal_convergence(&annual, 1);
-            let last = aal.last().expect("a final point");
-            assert_eq!(last.replications, years);
-            if (last.low..=last.high).contains(&1.0) {
-                aal_hits += 1;
-            }
-            let q = quantile_convergence(&annual, 1, 100.0);
-            assert!(
-                q.iter().all(|p| p.replications >= 100),
-                "only once 100 years are in"
-            );
-            let last = q.last().expect("a final point");
-            assert!(last.low <= last.estimate && last.estimate <= last.high);
-            if (last.low..=last.high).contains(&100f64.ln()) {
-                q_hits += 1;
-            }
-        }
-        for (what, hits) in [("AAL", aal_hits), ("1-in-100", q_hits)] {
-            let coverage = f64::from(hits) / f64::from(runs as u32);
-            eprintln!("{what} interval coverage: {coverage:.3} (expected 0.95)");
-            assert!(
-                (0.91..=0.99).contains(&coverage),
-                "{what}: coverage {coverage}"
-            );
-        }
-    }
-
-    #[test]
-    fn checkpoints_end_at_the_last_replication() {
-        assert_eq!(checkpoints(3), [1, 2, 3]);
-        let c = checkpoints(10_000);
-        assert_eq!(c.len(), CONVERGENCE_POINTS);
-        assert_eq!(c.last(), Some(&10_000));
-        assert!(c.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    /// Shares of all years, zero years apart; a log scale only for a heavy tail.
-    #[test]
-    fn loss_histogram_shares_and_scale() {
-        let mut years = exponential(5, 10_000);
-        years.extend(std::iter::repeat_n(0.0, 2_500));
-        let (bins, log, zero) = loss_histogram(&years);
-        assert!(!log, "Exp(1) spans less than 30 medians");
-        assert_eq!(bins.len(), BINS);
-        // Losses under half a cent count as none: P(X < 0.005) = 0.5 % of the 80 % drawn.
-        let expected_zero = 0.2 + 0.8 * (1.0 - (-0.005f64).exp());
-        assert!(
-            (zero - expected_zero).abs() < 4.0 * (0.004 / 12_500f64).sqrt(),
-            "{zero}"
-        );
-        let share: f64 = bins.iter().map(|b| b.2).sum();
-        assert!((share - (1.0 - zero)).abs() < 1e-9, "{share}");
-        // The first bin holds P(0.005 ≤ X < w) of the years, within 4 SE.
-        let w = bins[0].1 - bins[0].0;
-        assert_eq!(bins[0].0, 0.0);
-        let p = 0.8 * ((-0.005f64).exp() - (-w).exp());
-        let se = (p * (1.0 - p) / 12_500.0).sqrt();
-        assert!((bins[0].2 - p).abs() < 4.0 * se, "{} vs {p}", bins[0].2);
-
-        let mut rng = SplitMix64::seed_from_u64(9);
-        let heavy = LogNormal::new(10.0, 2.5).expect("a log-normal");
-        let years: Vec<f64> = (0..10_000).map(|_| heavy.sample(&mut rng)).collect();
-        let (bins, log, zero) = loss_histogram(&years);
-        assert!(log, "σ = 2.5 spans thousands of medians");
-        assert_eq!(zero, 0.0);
-        // On the log scale the bins are log10 of money: a median of e^10 sits near 4.34.
-        let median_bin = bins
-            .iter()
-            .scan(0.0, |acc, b| {
-                *acc += b.2;
-                Some((b, *acc))
-            })
-            .find(|(_, acc)| *acc >= 0.5)
-            .expect("a median bin")
-            .0;
-        let m = 10f64 / std::f64::consts::LN_10;
-        assert!(
-            median_bin.0 - 0.01 <= m && m <= median_bin.1 + 0.01,
-            "{median_bin:?}"
-        );
-    }
 }

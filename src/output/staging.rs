@@ -28,7 +28,7 @@ fn live() -> MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// An I/O error's mapper that names `path`.
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
+pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
     let path = path.to_owned();
     move |source| Error::Write { path, source }
 }
@@ -153,6 +153,25 @@ pub fn put_in_place(mut staging: Staging, target: &Path) -> Result<()> {
     }
     // Otherwise `staging` now holds the earlier result, and dropping it removes it.
     Ok(())
+}
+
+/// Writes the result folder `out_root/NAME` atomically: `fill` writes every file into a
+/// temporary folder beside it, which replaces any earlier result only once all are written
+/// and synced ([`put_in_place`]); if `fill` fails, the temporary folder is removed and the
+/// earlier result stays. Leftovers of earlier interrupted writes of the same name are removed
+/// first ([`sweep`]). Returns the folder's path. Runs and studies both write this way.
+pub fn write_folder(
+    out_root: &Path,
+    name: &str,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<PathBuf> {
+    std::fs::create_dir_all(out_root).map_err(io(out_root))?;
+    let final_dir = out_root.join(name);
+    sweep(out_root, name)?;
+    let tmp = Staging::dir(out_root, name)?;
+    fill(tmp.path())?;
+    put_in_place(tmp, &final_dir)?;
+    Ok(final_dir)
 }
 
 /// Moves the finished `src` to `target`, after `fsync`ing all of it; `Ok(true)` when an earlier

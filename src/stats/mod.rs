@@ -1,9 +1,22 @@
-//! Statistics of year loss tables, following the conventions of domain.md §6 (Oasis LMF's):
-//! AAL with its standard error, EP curves by rank with linear interpolation in return period,
-//! TVaR interpolated the same way, VaR. Pure functions on plain numbers.
+//! Statistics of year loss tables, pure functions on plain numbers, following Oasis LMF's
+//! conventions: AAL with its standard error, EP curves by rank with linear interpolation in
+//! return period, TVaR interpolated the same way, VaR ([`ep`]); the AALs to the cent that keep
+//! the money identities ([`aal`]); the estimators the report draws ([`convergence`]); and the
+//! paired comparisons of policy studies ([`paired`]). Nothing here imports the simulation, the
+//! ECS or the writers.
+
+mod aal;
+pub mod convergence;
+mod ep;
+pub mod paired;
+
+pub use aal::reconciled_aal;
+pub use ep::{
+    Curve, at_return_period, curve_at, descending, loss_at, loss_at_unsorted, tvar_at, tvar_curve,
+};
 
 use crate::money::Money;
-use crate::outcome::{Layout, Perspective, ReplicationResult};
+use crate::outcome::{Layout, ReplicationResult};
 use crate::scenario::{FaultKind, RegimeKind, Scenario};
 
 /// z for a two-sided 95 % normal interval.
@@ -11,53 +24,6 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// VaR levels reported.
 pub const VAR_LEVELS: [f64; 3] = [0.95, 0.99, 0.995];
-
-/// Yearly losses sorted from largest to smallest: L₁ ≥ L₂ ≥ … ≥ L_N.
-pub fn descending(values: &[f64]) -> Vec<f64> {
-    let mut v = values.to_vec();
-    v.sort_by(|a, b| b.total_cmp(a));
-    v
-}
-
-/// Reads a rank-indexed curve (`curve[i-1]` at rank i, return period N/i) at return period
-/// `t`, interpolating linearly in return period. `None` beyond N years or below 1.
-fn at_return_period(curve: &[f64], t: f64) -> Option<f64> {
-    let n = curve.len() as f64;
-    if curve.is_empty() || !(1.0..=n).contains(&t) {
-        return None;
-    }
-    let r = n / t; // the real rank; 1 ≤ r ≤ N
-    let i = r.floor() as usize; // rank with return period N/i ≥ t
-    if (r - r.floor()).abs() < 1e-12 || i >= curve.len() {
-        return Some(curve[i - 1]);
-    }
-    let (rp_i, rp_j) = (n / i as f64, n / (i + 1) as f64);
-    let w = (t - rp_j) / (rp_i - rp_j);
-    Some(curve[i] + w * (curve[i - 1] - curve[i]))
-}
-
-/// The loss at return period `t` of descending values.
-pub fn loss_at(sorted_desc: &[f64], t: f64) -> Option<f64> {
-    at_return_period(sorted_desc, t)
-}
-
-/// TVaR at rank i (mean of the top i), for every rank.
-pub fn tvar_curve(sorted_desc: &[f64]) -> Vec<f64> {
-    let mut sum = 0.0;
-    sorted_desc
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| {
-            sum += x;
-            sum / (i + 1) as f64
-        })
-        .collect()
-}
-
-/// TVaR at return period `t`, interpolated between ranks as the loss is.
-pub fn tvar_at(tvar: &[f64], t: f64) -> Option<f64> {
-    at_return_period(tvar, t)
-}
 
 /// Mean, sample standard deviation (N − 1) and standard error of the mean.
 pub fn mean_sd_se(values: &[f64]) -> (f64, f64, f64) {
@@ -72,9 +38,6 @@ pub fn mean_sd_se(values: &[f64]) -> (f64, f64, f64) {
     let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
     (mean, var.sqrt(), var.sqrt() / n.sqrt())
 }
-
-/// One curve's values at the requested return periods (`None`: longer than the run).
-pub type Curve = Vec<(f64, Option<f64>)>;
 
 /// Everything reported for one party (or the total).
 #[derive(Debug, Clone, PartialEq)]
@@ -97,12 +60,6 @@ pub fn metrics(annual: &[f64], largest: &[f64], return_periods: &[f64]) -> Metri
     let a = descending(annual);
     let o = descending(largest);
     let (at, ot) = (tvar_curve(&a), tvar_curve(&o));
-    let curve = |c: &[f64]| -> Curve {
-        return_periods
-            .iter()
-            .map(|&t| (t, at_return_period(c, t)))
-            .collect()
-    };
     Metrics {
         aal,
         aal_se: se,
@@ -112,10 +69,10 @@ pub fn metrics(annual: &[f64], largest: &[f64], return_periods: &[f64]) -> Metri
             .iter()
             .map(|&p| (p, loss_at(&a, 1.0 / (1.0 - p))))
             .collect(),
-        aep: curve(&a),
-        oep: curve(&o),
-        aep_tvar: curve(&at),
-        oep_tvar: curve(&ot),
+        aep: curve_at(&a, return_periods),
+        oep: curve_at(&o, return_periods),
+        aep_tvar: curve_at(&at, return_periods),
+        oep_tvar: curve_at(&ot, return_periods),
     }
 }
 
@@ -366,151 +323,14 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
         years,
         botnet: botnet_summary(results),
         timeline: timeline(results),
-        aal_cents: reconciled_aal(&layout_sums(&layout, results), years),
+        aal_cents: reconciled_aal(&aal::layout_sums(&layout, results), years),
         at_ceiling: results.iter().map(|r| r.at_ceiling).sum(),
         layout,
     }
 }
 
-/// Each series' exact sum over all years, with its place in the layout.
-fn layout_sums(layout: &Layout, results: &[ReplicationResult]) -> (Layout, Vec<Money>) {
-    let cols = layout.len();
-    let sums = (0..cols).map(|c| column_sum(results, cols, c)).collect();
-    (layout.clone(), sums)
-}
-
-/// `sum / n` rounded to the nearest cent, halves away from zero, in integers.
-fn round_div(sum: Money, n: i128) -> Money {
-    let (q, r) = (sum.0 / n, sum.0 % n);
-    Money(if 2 * r.abs() >= n {
-        q + sum.0.signum()
-    } else {
-        q
-    })
-}
-
-/// Rounds the means `sums[i] / n` of `cols` (sums of amounts that are never negative) to whole
-/// cents that add up to `target` exactly: each is rounded down, then cents are added to the ones
-/// with the largest remainders, or taken from the ones with the smallest that are above zero, so
-/// that no mean becomes negative. Each result is within a cent or two of its exact mean.
-fn round_to_target(sums: &[Money], cols: &[usize], n: i128, target: Money, out: &mut [Money]) {
-    if cols.is_empty() {
-        return;
-    }
-    let mut floor_sum = Money::ZERO;
-    let mut order: Vec<(i128, usize)> = cols
-        .iter()
-        .map(|&c| {
-            let f = sums[c].0.div_euclid(n);
-            out[c] = Money(f);
-            floor_sum += Money(f);
-            (sums[c].0.rem_euclid(n), c)
-        })
-        .collect();
-    // Largest remainder first; the earlier column first on a tie.
-    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut left = (target - floor_sum).0;
-    if left >= 0 {
-        // At most a few cents: one each to the largest remainders, again from the top if
-        // there are more cents than columns.
-        for &(_, c) in order.iter().cycle().take(left as usize) {
-            out[c].0 += 1;
-        }
-        return;
-    }
-    // Taken one cent at a time from the smallest remainders among the means above zero.
-    while left < 0 {
-        let Some(&(_, c)) = order.iter().rev().find(|&&(_, c)| out[c].0 > 0) else {
-            return;
-        };
-        out[c].0 -= 1;
-        left += 1;
-        // The column that gave a cent goes to the front, so the next cent comes from another.
-        if let Some(p) = order.iter().position(|&(_, x)| x == c) {
-            let item = order.remove(p);
-            order.insert(0, item);
-        }
-    }
-}
-
-/// The AAL of every series to the cent, such that the written table keeps the identities the
-/// books keep claim by claim, under each regime: ground-up = paid + uncompensated;
-/// Σ gross = Σ net = paid + recall + fines; Σ insurer = Σ (net − retained). Rounding each mean
-/// on its own would break them by a cent or two. The totals, the retained amounts and paid,
-/// recall and fines are rounded on their own; uncompensated is ground-up minus paid; the
-/// parties' gross and net, and the insurers, are rounded to add up to their identity's total.
-pub fn reconciled_aal((layout, sums): &(Layout, Vec<Money>), years: usize) -> Vec<Money> {
-    let n = years.max(1) as i128;
-    let mut out: Vec<Money> = sums.iter().map(|&s| round_div(s, n)).collect();
-    let regimes = layout
-        .series
-        .iter()
-        .map(|s| s.regime)
-        .fold(Vec::new(), |mut v, r| {
-            if !v.contains(&r) {
-                v.push(r);
-            }
-            v
-        });
-    for (r, regime) in regimes.iter().enumerate() {
-        let of = |p: Perspective| -> Vec<usize> {
-            (0..layout.len())
-                .filter(|&c| {
-                    let s = layout.series[c];
-                    s.regime == *regime && s.party.is_some() && s.perspective == p
-                })
-                .collect()
-        };
-        let t = |p| layout.total(r, p);
-        out[t(Perspective::Uncompensated)] =
-            out[t(Perspective::GroundUp)] - out[t(Perspective::Paid)];
-        let paid_out =
-            out[t(Perspective::Paid)] + out[t(Perspective::Recall)] + out[t(Perspective::Fines)];
-        round_to_target(sums, &of(Perspective::Gross), n, paid_out, &mut out);
-        round_to_target(sums, &of(Perspective::Net), n, paid_out, &mut out);
-        // What a party keeps is never more than its net, in the written table as in the books.
-        for (net, ret) in of(Perspective::Net)
-            .into_iter()
-            .zip(of(Perspective::Retained))
-        {
-            out[ret] = out[ret].min(out[net]);
-        }
-        let ceded: Money = of(Perspective::Net)
-            .iter()
-            .zip(of(Perspective::Retained))
-            .map(|(&net, ret)| out[net] - out[ret])
-            .sum();
-        round_to_target(sums, &of(Perspective::Insurer), n, ceded, &mut out);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn rounding_to_a_target_keeps_the_sum_and_never_goes_negative() {
-        use super::round_to_target;
-        use crate::money::Money;
-        // Means 10/3 and 10/3 cents: floors 3 and 3, the total 20/3 rounds to 7: one cent up.
-        let mut out = vec![Money::ZERO; 2];
-        round_to_target(&[Money(10), Money(10)], &[0, 1], 3, Money(7), &mut out);
-        assert_eq!(out, [Money(4), Money(3)]);
-        // A target below the floors takes from a mean above zero, never from one at zero.
-        let mut out = vec![Money::ZERO; 3];
-        round_to_target(
-            &[Money(0), Money(3), Money(0)],
-            &[0, 1, 2],
-            3,
-            Money(0),
-            &mut out,
-        );
-        assert_eq!(out, [Money(0), Money(0), Money(0)]);
-        let mut out = vec![Money::ZERO; 2];
-        round_to_target(&[Money(7), Money(1)], &[0, 1], 3, Money(1), &mut out);
-        assert_eq!(out.iter().sum::<Money>(), Money(1));
-        assert!(out.iter().all(|m| m.0 >= 0), "{out:?}");
-    }
-
     use super::*;
     use crate::outcome::{BotnetSample, Tally};
 
@@ -552,34 +372,7 @@ mod tests {
     }
 
     /// A ten-year table computed by hand: sorted 100, 50, 40, 30, 20, 10, 5, 0, 0, 0.
-    const YLT: [f64; 10] = [0.0, 50.0, 10.0, 100.0, 0.0, 30.0, 5.0, 20.0, 40.0, 0.0];
-
-    #[test]
-    fn ep_by_rank_and_interpolation() {
-        let d = descending(&YLT);
-        // Exact ranks: RP 10 → rank 1, RP 5 → rank 2, RP 2 → rank 5, RP 1 → rank 10.
-        assert_eq!(loss_at(&d, 10.0), Some(100.0));
-        assert_eq!(loss_at(&d, 5.0), Some(50.0));
-        assert_eq!(loss_at(&d, 2.0), Some(20.0));
-        assert_eq!(loss_at(&d, 1.0), Some(0.0));
-        // RP 4 lies between rank 2 (RP 5, 50) and rank 3 (RP 3.333…, 40):
-        // 40 + (4 − 10/3)/(5 − 10/3)·(50 − 40) = 40 + 0.4·10 = 44.
-        let v = loss_at(&d, 4.0).unwrap();
-        assert!((v - 44.0).abs() < 1e-12, "{v}");
-        // Longer than the run: not reported.
-        assert_eq!(loss_at(&d, 20.0), None);
-    }
-
-    #[test]
-    fn tvar_by_rank_and_interpolation() {
-        let t = tvar_curve(&descending(&YLT));
-        assert_eq!(tvar_at(&t, 10.0), Some(100.0));
-        assert_eq!(tvar_at(&t, 5.0), Some(75.0));
-        // Rank 3: (100 + 50 + 40)/3 = 63.333…; RP 4: 63.333… + 0.4·(75 − 63.333…) = 68.
-        let v = tvar_at(&t, 4.0).unwrap();
-        assert!((v - 68.0).abs() < 1e-12, "{v}");
-        assert_eq!(tvar_at(&t, 1.0), Some(25.5));
-    }
+    pub(super) const YLT: [f64; 10] = [0.0, 50.0, 10.0, 100.0, 0.0, 30.0, 5.0, 20.0, 40.0, 0.0];
 
     #[test]
     fn aal_sd_se() {

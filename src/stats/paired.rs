@@ -9,19 +9,15 @@
 //! as the independent units: the years of one replication share its fleet and can be
 //! correlated, and pairing is by replication.
 
-use rand::{RngExt, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand::RngExt;
 
+use super::{Z95, column, loss_at_unsorted, mean_sd_se, quantile};
 use crate::outcome::{Layout, ReplicationResult};
+use crate::rng::{Streams, streams};
 use crate::scenario::Scenario;
-use crate::stats::{self, Z95};
 
 /// Bootstrap resamples for the intervals of a return period's loss.
 pub const BOOTSTRAP: usize = 400;
-
-/// The key of the bootstrap's random stream, mixed with the scenario's seed: the resamples are
-/// a function of the seed only, and draw nothing from the simulation's streams.
-const BOOTSTRAP_STREAM: u64 = 0x636f_6d70_6172_6521; // "compare!"
 
 /// One series' yearly losses: replication-major, `years` per replication.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +51,7 @@ pub fn series_years(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<S
                 |p| scenario.parties[usize::from(p)].name.clone(),
             ),
             perspective: s.perspective.name().to_owned(),
-            annual: stats::column(results, cols, c, false),
+            annual: column(results, cols, c, false),
         })
         .collect()
 }
@@ -107,9 +103,9 @@ pub fn compare_aal(base: &[f64], variant: &[f64], years: usize) -> Delta {
         replication_means(variant, years),
     );
     let d: Vec<f64> = v.iter().zip(&b).map(|(v, b)| v - b).collect();
-    let (mb, _, seb) = stats::mean_sd_se(&b);
-    let (mv, _, sev) = stats::mean_sd_se(&v);
-    let (md, _, sed) = stats::mean_sd_se(&d);
+    let (mb, _, seb) = mean_sd_se(&b);
+    let (mv, _, sev) = mean_sd_se(&v);
+    let (md, _, sed) = mean_sd_se(&d);
     let unpaired = (seb * seb + sev * sev).sqrt();
     Delta {
         baseline: mb,
@@ -120,39 +116,23 @@ pub fn compare_aal(base: &[f64], variant: &[f64], years: usize) -> Delta {
     }
 }
 
-/// Resamples of replication indices, drawn with replacement, from the bootstrap's own stream.
+/// Resamples of replication indices, drawn with replacement from the named stream
+/// [`streams::BOOTSTRAP`]: pick `j` of resample `k` is keyed by (seed, `k`, the stream, `j`), as
+/// a simulation draw is keyed by (seed, replication, stream, device, counter), so the resamples
+/// are a function of the seed alone and share no draw with the simulation.
 pub fn resamples(seed: u64, replications: usize, n: usize) -> Vec<Vec<usize>> {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ BOOTSTRAP_STREAM);
     (0..n)
-        .map(|_| {
+        .map(|k| {
+            let keyed = Streams::new(seed, k as u32);
             (0..replications)
-                .map(|_| rng.random_range(0..replications.max(1)))
+                .map(|j| {
+                    keyed
+                        .rng(streams::BOOTSTRAP, 0, j as u64)
+                        .random_range(0..replications.max(1))
+                })
                 .collect()
         })
         .collect()
-}
-
-/// The loss at return period `t` of unsorted yearly losses, read as `stats::loss_at` reads a
-/// sorted table, by selection rather than a full sort.
-pub fn loss_at(values: &mut [f64], t: f64) -> Option<f64> {
-    let n = values.len();
-    if n == 0 || !(1.0..=n as f64).contains(&t) {
-        return None;
-    }
-    // The k-th largest (1-based) is at ascending position n − k.
-    let mut kth = |k: usize| -> f64 {
-        let (_, x, _) = values.select_nth_unstable_by(n - k, f64::total_cmp);
-        *x
-    };
-    let r = n as f64 / t;
-    let i = r.floor() as usize;
-    if (r - r.floor()).abs() < 1e-12 || i >= n {
-        return Some(kth(i));
-    }
-    let (upper, lower) = (kth(i), kth(i + 1));
-    let (rp_i, rp_j) = (n as f64 / i as f64, n as f64 / (i + 1) as f64);
-    let w = (t - rp_j) / (rp_i - rp_j);
-    Some(lower + w * (upper - lower))
 }
 
 /// The years of the replications `picks`, in that order.
@@ -174,24 +154,24 @@ pub fn compare_loss_at(
     t: f64,
     resamples: &[Vec<usize>],
 ) -> Option<Delta> {
-    let b0 = loss_at(&mut base.to_vec(), t)?;
-    let v0 = loss_at(&mut variant.to_vec(), t)?;
+    let b0 = loss_at_unsorted(&mut base.to_vec(), t)?;
+    let v0 = loss_at_unsorted(&mut variant.to_vec(), t)?;
     let (mut bs, mut vs) = (Vec::new(), Vec::new());
     let mut paired = Vec::with_capacity(resamples.len());
     let mut unpaired = Vec::with_capacity(resamples.len());
     for (k, picks) in resamples.iter().enumerate() {
         gather(base, years, picks, &mut bs);
         gather(variant, years, picks, &mut vs);
-        let b = loss_at(&mut bs, t)?;
-        paired.push(loss_at(&mut vs, t)? - b);
+        let b = loss_at_unsorted(&mut bs, t)?;
+        paired.push(loss_at_unsorted(&mut vs, t)? - b);
         // The next resample's picks stand in for an independent draw of the variant's runs.
         let other = &resamples[(k + 1) % resamples.len()];
         gather(variant, years, other, &mut vs);
-        unpaired.push(loss_at(&mut vs, t)? - b);
+        unpaired.push(loss_at_unsorted(&mut vs, t)? - b);
     }
     let interval = |mut d: Vec<f64>| {
         d.sort_by(f64::total_cmp);
-        (stats::quantile(&d, 0.025), stats::quantile(&d, 0.975))
+        (quantile(&d, 0.025), quantile(&d, 0.975))
     };
     Some(Delta {
         baseline: b0,
@@ -301,39 +281,6 @@ pub struct Swing {
     pub rows: Vec<Row>,
 }
 
-/// Facts about a study, for its page and `study.json`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct StudyInfo {
-    /// `compare`, `sweep` or `sensitivity`.
-    pub kind: String,
-    pub fleetsim_version: String,
-    pub scenario: String,
-    pub scenario_path: String,
-    pub scenario_sha256: String,
-    pub description: String,
-    pub currency: String,
-    pub seed: u64,
-    pub replications: u32,
-    pub horizon_years: u32,
-    pub threads: usize,
-    pub wall_time_seconds: f64,
-    /// The return period of the tail metric compared.
-    pub return_period: f64,
-    /// The parties' perspective the chart shows.
-    pub perspective: String,
-    /// Every run of the study, baseline first, with what it changes.
-    pub variants: Vec<VariantInfo>,
-}
-
-/// One run of a study.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct VariantInfo {
-    pub label: String,
-    pub description: String,
-    /// The changes, as `field = value` or `field × factor`.
-    pub changes: Vec<String>,
-}
-
 /// The AAL of a series, the mean of its years.
 pub fn aal(s: &SeriesYears) -> f64 {
     s.annual.iter().sum::<f64>() / s.annual.len().max(1) as f64
@@ -342,18 +289,27 @@ pub fn aal(s: &SeriesYears) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
     use rand_distr::{Distribution, Exp};
+    use rand_xoshiro::Xoshiro256PlusPlus;
 
+    /// The resamples come from the keyed stream: a function of the seed alone, each resample
+    /// the same however many are drawn, and each pick uniform over the replications (the mean
+    /// of 400 × 100 picks of 0..100 is 49.5 within 4 SE, SE = √((100² − 1)/12 / 40,000)).
     #[test]
-    fn selection_reads_the_return_period_as_the_sorted_table() {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-        let values: Vec<f64> = (0..997).map(|_| rng.random::<f64>()).collect();
-        let desc = stats::descending(&values);
-        for t in [1.0, 1.5, 2.0, 10.0, 33.3, 100.0, 500.0, 997.0] {
-            let mut v = values.clone();
-            assert_eq!(loss_at(&mut v, t), stats::loss_at(&desc, t), "t = {t}");
-        }
-        assert_eq!(loss_at(&mut values.clone(), 998.0), None);
+    fn resamples_are_keyed_and_uniform() {
+        let r = resamples(7, 100, BOOTSTRAP);
+        assert_eq!(r, resamples(7, 100, BOOTSTRAP));
+        assert_ne!(r, resamples(8, 100, BOOTSTRAP));
+        assert_eq!(r[..10], resamples(7, 100, 10)[..]);
+        assert!(
+            r.iter()
+                .all(|p| p.len() == 100 && p.iter().all(|&i| i < 100))
+        );
+        let picks = r.iter().flatten().map(|&i| i as f64);
+        let mean = picks.sum::<f64>() / 40_000.0;
+        let se = ((100.0f64 * 100.0 - 1.0) / 12.0 / 40_000.0).sqrt();
+        assert!((mean - 49.5).abs() < 4.0 * se, "mean pick {mean}");
     }
 
     /// Identical runs differ by exactly zero, with a zero-width paired interval.

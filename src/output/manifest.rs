@@ -1,0 +1,178 @@
+//! What a result folder says about itself: a run's `manifest.json` (what was run, from what
+//! file, how, and the key parameters the report shows) and a study's `study.json`. The report
+//! reads the manifest back, so it is the one place a run's facts are assembled.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Artefact, RunData};
+use crate::scenario::Scenario;
+
+/// Facts about a run, for the manifest; the report reads its key parameters from here.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub fleetsim_version: String,
+    pub scenario: String,
+    pub scenario_path: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub horizon_years: u32,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub devices: u64,
+    pub devices_simulated: u64,
+    pub device_years: u64,
+    pub event_loss_table: bool,
+    pub liability_regimes: Vec<String>,
+    // The fields below came with the report; folders written before it lack them.
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub currency: String,
+    /// The return periods the scenario asked for, reported or not.
+    #[serde(default)]
+    pub return_periods: Vec<f64>,
+    #[serde(default)]
+    pub parties: Vec<PartyInfo>,
+    #[serde(default)]
+    pub classes: Vec<ClassInfo>,
+    /// What the scenario says that cannot happen, as `check` and `run` print it.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+impl Manifest {
+    /// The manifest of a finished run of `sc`, read from the file at `path` (whose SHA-256 is
+    /// `sha256`) on `threads` threads in `wall_time_seconds`, with or without its event loss
+    /// table, and the scenario's warnings.
+    pub fn new(
+        sc: &Scenario,
+        path: &Path,
+        sha256: String,
+        threads: usize,
+        event_loss_table: bool,
+        wall_time_seconds: f64,
+        warnings: Vec<String>,
+    ) -> Self {
+        let devices_simulated = sc.device_count() * u64::from(sc.replications);
+        Self {
+            fleetsim_version: env!("CARGO_PKG_VERSION").to_owned(),
+            scenario: sc.name.clone(),
+            scenario_path: path.display().to_string(),
+            scenario_sha256: sha256,
+            seed: sc.seed,
+            replications: sc.replications,
+            horizon_years: sc.horizon_years,
+            threads,
+            wall_time_seconds,
+            devices: sc.device_count(),
+            devices_simulated,
+            device_years: devices_simulated * u64::from(sc.horizon_years),
+            event_loss_table,
+            liability_regimes: sc
+                .terms
+                .liability
+                .regimes
+                .iter()
+                .map(|r| r.name().to_owned())
+                .collect(),
+            description: sc.description.clone(),
+            currency: sc.currency.clone(),
+            return_periods: sc.return_periods.clone(),
+            parties: sc
+                .parties
+                .iter()
+                .map(|p| PartyInfo {
+                    name: p.name.clone(),
+                    role: p.role.name().to_owned(),
+                    capacity: p.capacity,
+                })
+                .collect(),
+            classes: sc
+                .classes
+                .iter()
+                .map(|c| ClassInfo {
+                    name: c.name.clone(),
+                    devices: c.count,
+                    faults: c
+                        .fault_kinds()
+                        .iter()
+                        .map(|f| f.name().to_owned())
+                        .collect(),
+                })
+                .collect(),
+            warnings,
+        }
+    }
+}
+
+/// A party as the manifest lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartyInfo {
+    pub name: String,
+    pub role: String,
+    /// Own funds a year; `None`: unlimited.
+    pub capacity: Option<f64>,
+}
+
+/// A device class as the manifest lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ClassInfo {
+    pub name: String,
+    pub devices: u32,
+    /// The fault kinds it can have.
+    pub faults: Vec<String>,
+}
+
+/// `manifest.json`: what was run, from what, how.
+pub struct ManifestJson;
+impl Artefact for ManifestJson {
+    fn file_name(&self) -> &'static str {
+        "manifest.json"
+    }
+    fn write(
+        &self,
+        d: &RunData<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        serde_json::to_writer_pretty(&mut *out, d.manifest)?;
+        writeln!(out)?;
+        Ok(())
+    }
+}
+
+/// Facts about a study, for its page and `study.json`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StudyInfo {
+    /// `compare`, `sweep` or `sensitivity`.
+    pub kind: String,
+    pub fleetsim_version: String,
+    pub scenario: String,
+    pub scenario_path: String,
+    pub scenario_sha256: String,
+    pub description: String,
+    pub currency: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub horizon_years: u32,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    /// The return period of the tail metric compared.
+    pub return_period: f64,
+    /// The parties' perspective the chart shows.
+    pub perspective: String,
+    /// Every run of the study, baseline first, with what it changes.
+    pub variants: Vec<VariantInfo>,
+}
+
+/// One run of a study.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VariantInfo {
+    pub label: String,
+    pub description: String,
+    /// The changes, as `field = value` or `field × factor`.
+    pub changes: Vec<String>,
+}

@@ -1,0 +1,114 @@
+//! `summary.csv`: every series' metrics (AAL to the cent, its interval, VaR, EP and TVaR at the
+//! scenario's return periods), then the rows that belong to no series: claims at the ceiling,
+//! insolvency, recalls, the outbreak and incident counts.
+
+use super::{CsvTable, RunData, Table};
+use crate::money::Money;
+use crate::output::format::cents;
+use crate::stats::Metrics;
+
+/// `summary.csv`: regime, party, perspective, metric, value. Rows that do not depend on the
+/// regime or perspective (incident counts, the outbreak, recalls) leave those cells empty.
+pub struct SummaryCsv;
+impl CsvTable for SummaryCsv {
+    const FILE: &'static str = "summary.csv";
+    const HEADER: &'static [&'static str] = &["regime", "party", "perspective", "metric", "value"];
+    fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
+        for (col, m) in d.summary.columns.iter().enumerate() {
+            let [regime, party, perspective] = d.series_names(col);
+            for (metric, value) in metric_rows(m, d.summary.aal_cents[col]) {
+                w.write_record([regime, party, perspective, &metric, &value])?;
+            }
+        }
+        if d.summary.at_ceiling > 0 {
+            let n = d.summary.at_ceiling.to_string();
+            w.write_record(["", "total", "", "claims_at_ceiling", &n])?;
+        }
+        for i in &d.summary.insolvency {
+            w.write_record([
+                i.regime.name(),
+                d.party_name(Some(i.party)),
+                "",
+                "insolvency_probability",
+                &i.probability.to_string(),
+            ])?;
+        }
+        for r in &d.summary.recalls {
+            let rule = &d.scenario.terms.recalls[r.rule];
+            let name = format!(
+                "recall.{}.{}",
+                d.scenario.classes[usize::from(rule.class)].name,
+                rule.fault.name()
+            );
+            let mut rows = vec![
+                ("probability", r.probability.to_string()),
+                ("mean_cost", cents(r.mean_cost)),
+                ("mean_prevented", r.mean_prevented.to_string()),
+            ];
+            if let Some(day) = r.mean_day {
+                rows.push(("mean_day", format!("{day:.1}")));
+            }
+            for (metric, value) in rows {
+                w.write_record(["", "total", "", &format!("{name}.{metric}"), &value])?;
+            }
+        }
+        if let Some(b) = &d.summary.botnet {
+            for (metric, value) in [
+                ("botnet.peak_fleet_infected", b.peak_fleet_infected),
+                ("botnet.peak_total_infected", b.peak_total_infected),
+                ("botnet.recruited", b.recruited),
+                ("botnet.reinfected", b.reinfected),
+            ] {
+                w.write_record(["", "total", "", metric, &value.to_string()])?;
+            }
+        }
+        for c in &d.summary.counts {
+            let party = d.party_name(c.party);
+            let kind = c.fault.name();
+            w.write_record([
+                "",
+                party,
+                "",
+                &format!("incidents_per_year.{kind}"),
+                &c.incidents_per_year.to_string(),
+            ])?;
+            w.write_record([
+                "",
+                party,
+                "",
+                &format!("harmful_incidents_per_year.{kind}"),
+                &c.harmful_per_year.to_string(),
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+/// The tidy rows of one party's metrics; return periods longer than the run are left out.
+fn metric_rows(m: &Metrics, aal: Money) -> Vec<(String, String)> {
+    let mut rows = vec![
+        ("aal".to_owned(), aal.to_string()),
+        ("aal_se".to_owned(), cents(m.aal_se)),
+        ("aal_ci95_low".to_owned(), cents(m.aal_ci95.0)),
+        ("aal_ci95_high".to_owned(), cents(m.aal_ci95.1)),
+        ("sd".to_owned(), cents(m.sd)),
+    ];
+    for (p, v) in &m.var {
+        if let Some(v) = v {
+            rows.push((format!("var_{}", p * 100.0), cents(*v)));
+        }
+    }
+    for (name, curve) in [
+        ("aep", &m.aep),
+        ("oep", &m.oep),
+        ("aep_tvar", &m.aep_tvar),
+        ("oep_tvar", &m.oep_tvar),
+    ] {
+        for (t, v) in curve {
+            if let Some(v) = v {
+                rows.push((format!("{name}_rp_{t}"), cents(*v)));
+            }
+        }
+    }
+    rows
+}
