@@ -10,8 +10,8 @@ use fleetsim::memory::{self, MemoryEstimate};
 use fleetsim::outcome::Perspective;
 use fleetsim::scenario::Role;
 use fleetsim::stats::Summary;
-use fleetsim::studies::StudyOutcome;
 use fleetsim::stats::paired::{Findings, Row};
+use fleetsim::studies::StudyOutcome;
 use fleetsim::{Error, Progress, RunOutcome};
 
 /// Prints a line to stdout, ignoring a closed pipe (`fleetsim … | head` must not panic).

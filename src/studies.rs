@@ -14,10 +14,10 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::experiment::RunConfig;
 use crate::output;
+use crate::output::manifest::{StudyInfo, VariantInfo};
 use crate::run::{self, Progress, RunOptions};
 use crate::scenario::overlay::{self, Change, Op, Origin, Policy};
 use crate::scenario::{self, Bundle, Scenario};
-use crate::output::manifest::{StudyInfo, VariantInfo};
 use crate::stats::paired::{self, Findings, Row, SeriesYears, SweepPoint, Swing};
 
 /// What a study produced.
