@@ -16,13 +16,15 @@ use bevy_ecs::prelude::*;
 use crate::outcome::{HarmRecord, RunOutput, Tally, VulnerabilityRecord};
 use crate::scenario::{DAYS_PER_YEAR, DeviceClass, Scenario};
 
-use super::components::{
-    Device, DriftDue, DriftRate, FirmwareDue, InstallationDue, Lifecycle, WearDue, WearParts,
-};
-use super::components::{ExploitDue, Infection, Login, Recruitments, Susceptibility};
+use super::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
 use super::mechanisms::botnet::Outbreak;
+use super::mechanisms::drift::{DriftDue, DriftRate};
+use super::mechanisms::firmware::FirmwareDue;
+use super::mechanisms::installation::InstallationDue;
+use super::mechanisms::vulnerabilities::{ExploitDue, Vulns};
+use super::mechanisms::wear_out::{WearDue, WearParts};
 use super::messages::{Breached, Harmed, Incident};
-use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step, Vulns};
+use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step};
 use super::schedule::{
     outbreak_start_schedule, outbreak_step_schedule, start_schedule, step_schedule,
 };

@@ -23,10 +23,10 @@ use crate::rng::streams;
 use crate::scenario::{Credentials, FaultKind, HarmKind, Scenario};
 use crate::sim::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
 use crate::sim::messages::{Breached, Incident};
-use crate::sim::resources::{Replication, ScenarioRes, Vulns};
+use crate::sim::resources::{Replication, ScenarioRes};
 
 use super::resolve;
-use super::vulnerabilities::{self, exploitable, exploitable_through};
+use super::vulnerabilities::{self, Vulns, exploitable, exploitable_through};
 use crate::outcome::NO_DEVICE;
 
 /// Groups per class: universal default, weak password, exploit.

@@ -17,11 +17,34 @@ use rand_distr::{Distribution, Geometric, Normal};
 
 use crate::rng::{Streams, streams};
 use crate::scenario::{DriftModel, FaultKind, SensorDrift};
-use crate::sim::components::{Device, DriftDue, DriftRate, Lifecycle};
+use crate::sim::components::{Device, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 
 use super::{Occurrence, incident};
+
+/// The sensor's next excursion out of tolerance (infinity: none), in which calibration
+/// interval, and the excursions so far.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct DriftDue {
+    pub day: f64,
+    pub interval: u32,
+    pub excursions: u32,
+}
+
+impl Default for DriftDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            interval: 0,
+            excursions: 0,
+        }
+    }
+}
+
+/// The device's own drift rate, in units per day (linear drift model).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
+pub struct DriftRate(pub f64);
 
 /// P(T₁ ≤ t) for the exit time T₁ of standard Brownian motion from (−1, 1):
 /// 1 − (4/π) Σₙ (−1)ⁿ/(2n+1) · exp(−(2n+1)² π² t / 8).

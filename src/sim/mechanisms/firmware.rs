@@ -7,11 +7,28 @@ use rand_distr::Distribution;
 use crate::outcome::Facts;
 use crate::rng::{Streams, streams};
 use crate::scenario::{FaultKind, FirmwareBug};
-use crate::sim::components::{Device, FirmwareDue, Lifecycle};
+use crate::sim::components::{Device, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 
 use super::{Occurrence, incident};
+
+/// The firmware bug's next firing before the fix reaches the device (infinity: none), and the
+/// firings so far. The fix day itself is redrawn from its stream when needed, not stored.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct FirmwareDue {
+    pub day: f64,
+    pub firings: u32,
+}
+
+impl Default for FirmwareDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            firings: 0,
+        }
+    }
+}
 
 /// Days from firing `firing - 1` to firing `firing`; infinite when the bug never fires.
 pub fn gap(streams: &Streams, device: u32, firing: u32, bug: &FirmwareBug) -> f64 {

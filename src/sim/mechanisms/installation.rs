@@ -7,11 +7,21 @@ use rand_distr::Distribution;
 
 use crate::rng::streams;
 use crate::scenario::FaultKind;
-use crate::sim::components::{Device, InstallationDue, Lifecycle};
+use crate::sim::components::{Device, Lifecycle};
 use crate::sim::messages::Incident;
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 
 use super::{Occurrence, incident};
+
+/// The day a faulty installation shows itself (infinity: the install was sound).
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct InstallationDue(pub f64);
+
+impl Default for InstallationDue {
+    fn default() -> Self {
+        Self(f64::INFINITY)
+    }
+}
 
 /// Decides each install and, for a faulty one, the day it shows.
 pub fn decide_installations(

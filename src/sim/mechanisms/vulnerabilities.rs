@@ -14,9 +14,9 @@ use rand_distr::Distribution;
 use crate::outcome::Facts;
 use crate::rng::{Streams, streams};
 use crate::scenario::{FaultKind, Vulnerabilities};
-use crate::sim::components::{Device, ExploitDue, Lifecycle};
+use crate::sim::components::{Device, Lifecycle};
 use crate::sim::messages::{Breached, Incident};
-use crate::sim::resources::{Replication, ScenarioRes, Step, Vulns};
+use crate::sim::resources::{Replication, ScenarioRes, Step};
 
 use super::{Occurrence, incident};
 
@@ -28,6 +28,26 @@ pub struct Vulnerability {
     pub exploit_day: f64,
     /// When the vendor releases the patch (infinity: never, out of support).
     pub patch_release: f64,
+}
+
+/// Each class's vulnerabilities in this replication, drawn at its start.
+#[derive(Resource, Debug, Default)]
+pub struct Vulns(pub Vec<Vec<Vulnerability>>);
+
+/// The next targeted attack through one of the class's vulnerabilities (infinity: none).
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct ExploitDue {
+    pub day: f64,
+    pub vulnerability: u32,
+}
+
+impl Default for ExploitDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            vulnerability: 0,
+        }
+    }
 }
 
 /// The vulnerabilities of class `class` disclosed before `horizon` days.
