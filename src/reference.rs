@@ -9,7 +9,8 @@ use rand_distr::Distribution;
 
 use crate::rng::{Streams, streams};
 use crate::scenario::{DAYS_PER_YEAR, FaultKind, OnFailure, Scenario};
-use crate::sim::mechanisms::{firmware, incident_key, wear_out};
+use crate::sim::mechanisms::{firmware, wear_out};
+use crate::sim::messages::incident_key;
 
 /// What the loop produces for one replication.
 #[derive(Debug, Clone, PartialEq)]

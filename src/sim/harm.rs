@@ -6,8 +6,7 @@ use rand_distr::Distribution;
 
 use crate::outcome::HarmRecord;
 
-use super::mechanisms::incident_key;
-use super::messages::{Harmed, Incident};
+use super::messages::{Harmed, Incident, incident_key};
 use super::resources::{Counts, HarmLog, Replication, ScenarioRes};
 use crate::rng::streams;
 

@@ -18,16 +18,47 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Exp, Poisson};
 
-use crate::outcome::{BotnetSample, Facts};
+use crate::outcome::{BotnetSample, Facts, NO_DEVICE};
 use crate::rng::streams;
 use crate::scenario::{Credentials, FaultKind, HarmKind, Scenario};
 use crate::sim::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
-use crate::sim::messages::{Breached, Incident};
+use crate::sim::messages::{Breached, Incident, resolve};
 use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::schedule::{Mechanism, Registrar, ShortSteps};
 
-use super::resolve;
 use super::vulnerabilities::{self, Vulns, exploitable, exploitable_through};
-use crate::outcome::NO_DEVICE;
+
+/// The botnet's part of a replication: the outbreak, seeded after the yearly steps and run in
+/// short steps while it lasts, and its time series handed over at the end.
+pub const MECHANISM: Mechanism = Mechanism { register };
+
+fn register(r: &mut Registrar<'_>) {
+    r.resource(Outbreak::default());
+    r.outbreak(
+        ShortSteps {
+            applies: starts_before_horizon,
+            running: |w| w.resource::<Outbreak>().running(),
+        },
+        seed_outbreak,
+        (
+            regroup_exploitable,
+            clear_infections,
+            recruit_bots,
+            spread_outside_fleet,
+            launch_ddos_attacks,
+            advance_outbreak,
+        )
+            .chain(),
+    );
+    r.collect(|w, _, out| out.botnet = std::mem::take(&mut w.resource_mut::<Outbreak>().series));
+}
+
+/// Whether the scenario's outbreak starts before its horizon.
+fn starts_before_horizon(s: &Scenario) -> bool {
+    s.botnet
+        .as_ref()
+        .is_some_and(|b| b.start_day < s.horizon_days())
+}
 
 /// Groups per class: universal default, weak password, exploit.
 const GROUPS_PER_CLASS: usize = 3;

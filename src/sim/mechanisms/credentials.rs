@@ -8,6 +8,15 @@ use crate::rng::streams;
 use crate::scenario::Credentials;
 use crate::sim::components::{Device, Infection, Login, Recruitments, Susceptibility};
 use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
+
+/// The credentials' part of a replication: each device's login set at the start, with the
+/// breach exposure.
+pub const MECHANISM: Mechanism = Mechanism { register };
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Exposure, set_security_posture);
+}
 
 /// Sets each device's login and clears its infection history.
 pub fn set_security_posture(

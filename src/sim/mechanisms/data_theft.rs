@@ -13,10 +13,18 @@ use rand_distr::Distribution;
 use crate::outcome::NO_DEVICE;
 use crate::rng::{Streams, streams};
 use crate::scenario::{DataTheft, FaultKind, HarmKind, RecordSize};
-use crate::sim::messages::{Breached, Incident};
+use crate::sim::messages::{Breached, Incident, resolve};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Phase, Registrar};
 
-use super::resolve;
+/// Data theft's part of a replication: back ends breached each yearly step, and every breach,
+/// in yearly and short steps alike, turned into a theft with its probability.
+pub const MECHANISM: Mechanism = Mechanism { register };
+
+fn register(r: &mut Registrar<'_>) {
+    r.step(breach_backends);
+    r.every_step(Phase::Breach, steal_data);
+}
 
 /// Draws a number of records.
 pub fn records<R: rand::Rng + ?Sized>(size: &RecordSize, rng: &mut R) -> f64 {

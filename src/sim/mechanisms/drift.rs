@@ -18,10 +18,18 @@ use rand_distr::{Distribution, Geometric, Normal};
 use crate::rng::{Streams, streams};
 use crate::scenario::{DriftModel, FaultKind, SensorDrift};
 use crate::sim::components::{Device, Lifecycle};
-use crate::sim::messages::Incident;
+use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// Sensor drift's part of a replication: each device's rate and first excursion drawn at the
+/// start, excursions turned into incidents each yearly step.
+pub const MECHANISM: Mechanism = Mechanism { register };
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, start_drift);
+    r.step(detect_drift_excursions);
+}
 
 /// The sensor's next excursion out of tolerance (infinity: none), in which calibration
 /// interval, and the excursions so far.

@@ -8,10 +8,18 @@ use crate::outcome::Facts;
 use crate::rng::{Streams, streams};
 use crate::scenario::{FaultKind, FirmwareBug};
 use crate::sim::components::{Device, Lifecycle};
-use crate::sim::messages::Incident;
+use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// The firmware bug's part of a replication: each device's first firing drawn at the start,
+/// firings turned into incidents each yearly step.
+pub const MECHANISM: Mechanism = Mechanism { register };
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, start_firmware);
+    r.step(trigger_firmware_bugs);
+}
 
 /// The firmware bug's next firing before the fix reaches the device (infinity: none), and the
 /// firings so far. The fix day itself is redrawn from its stream when needed, not stored.

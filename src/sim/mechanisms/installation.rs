@@ -8,10 +8,18 @@ use rand_distr::Distribution;
 use crate::rng::streams;
 use crate::scenario::FaultKind;
 use crate::sim::components::{Device, Lifecycle};
-use crate::sim::messages::Incident;
+use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// The installation error's part of a replication: each install decided at the start, faulty
+/// ones turned into incidents in the yearly step they show in.
+pub const MECHANISM: Mechanism = Mechanism { register };
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, decide_installations);
+    r.step(manifest_installation_errors);
+}
 
 /// The day a faulty installation shows itself (infinity: the install was sound).
 #[derive(Component, Debug, Clone, Copy, PartialEq)]

@@ -11,14 +11,28 @@
 use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
-use crate::outcome::Facts;
+use crate::outcome::{Facts, RunOutput, VulnerabilityRecord};
 use crate::rng::{Streams, streams};
-use crate::scenario::{FaultKind, Vulnerabilities};
+use crate::scenario::{FaultKind, Scenario, Vulnerabilities};
 use crate::sim::components::{Device, Lifecycle};
-use crate::sim::messages::{Breached, Incident};
+use crate::sim::messages::{Breached, Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// The vulnerabilities' part of a replication: each class's vulnerabilities disclosed and each
+/// device's first targeted attack filed at the start, attacks turned into incidents and
+/// breaches each yearly step, and the vulnerabilities handed over at the end.
+pub const MECHANISM: Mechanism = Mechanism { register };
+
+fn register(r: &mut Registrar<'_>) {
+    r.resource(Vulns::default());
+    r.start(
+        Start::Exposure,
+        (disclose_vulnerabilities, schedule_targeted_attacks).chain(),
+    );
+    r.step(attack_exploitable_devices);
+    r.collect(collect);
+}
 
 /// One vulnerability of a class's software.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -277,4 +291,30 @@ pub fn attack_exploitable_devices(
             *due = next_attack(&run.streams, device.id, &vulns.0[class], v, due.day);
         }
     }
+}
+
+/// Hands the replication's vulnerabilities over as plain records, class by class.
+fn collect(world: &mut World, scenario: &Scenario, out: &mut RunOutput) {
+    out.vulnerabilities = world
+        .resource::<Vulns>()
+        .0
+        .iter()
+        .enumerate()
+        .flat_map(|(c, list)| {
+            let support_end = scenario.classes[c]
+                .vulnerabilities
+                .as_ref()
+                .map_or(f64::INFINITY, |v| v.support_end_day);
+            list.iter()
+                .enumerate()
+                .map(move |(k, v)| VulnerabilityRecord {
+                    class: c as u16,
+                    index: k as u32,
+                    disclosed: v.disclosed,
+                    exploit_day: v.exploit_day,
+                    patch_release: v.patch_release,
+                    within_support: v.disclosed < support_end,
+                })
+        })
+        .collect();
 }

@@ -7,10 +7,18 @@ use rand_distr::Distribution;
 use crate::rng::{Streams, streams};
 use crate::scenario::{FaultKind, MAX_WEAR_MODELS, OnFailure, WearOut};
 use crate::sim::components::{Device, Lifecycle};
-use crate::sim::messages::Incident;
+use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// Wear-out's part of a replication: each part's first failure drawn at the start, failures
+/// turned into incidents each yearly step.
+pub const MECHANISM: Mechanism = Mechanism { register };
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, start_wear_out);
+    r.step(fail_components);
+}
 
 /// The next failure among the device's wearing components: when, which, and which copy of
 /// it. Each step's scan of the fleet reads only these 16 bytes a device and touches the rest
