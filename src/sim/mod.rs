@@ -12,3 +12,15 @@ pub mod schedule;
 pub mod world;
 
 pub use world::Replicator;
+
+use crate::rng::Stream;
+
+/// Every stream the simulation draws from, with its name: the shared ones (the installer, an
+/// incident's harm and severity) and each mechanism's, in the order of the mechanisms' list.
+pub fn streams() -> impl Iterator<Item = (&'static str, Stream)> {
+    lifecycle::STREAMS
+        .iter()
+        .chain(harm::STREAMS)
+        .chain(mechanisms::MECHANISMS.iter().flat_map(|m| m.streams))
+        .copied()
+}

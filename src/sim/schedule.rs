@@ -20,6 +20,7 @@ use bevy_ecs::schedule::{InternedSystemSet, SingleThreadedExecutor};
 use bevy_ecs::system::ScheduleSystem;
 
 use crate::outcome::RunOutput;
+use crate::rng::Stream;
 use crate::scenario::Scenario;
 
 use super::harm::{assess_harm, record_harm};
@@ -57,10 +58,12 @@ pub enum Phase {
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Slot(u32);
 
-/// A mechanism as the simulation sees it: the function that adds its systems and resources to
-/// a world's schedules.
+/// A mechanism as the simulation sees it: the random streams it draws from (each declared in
+/// the mechanism's file, listed here with its name) and the function that adds its systems and
+/// resources to a world's schedules.
 #[derive(Clone, Copy)]
 pub struct Mechanism {
+    pub streams: &'static [(&'static str, Stream)],
     pub register: fn(&mut Registrar<'_>),
 }
 

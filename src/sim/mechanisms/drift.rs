@@ -15,16 +15,27 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution, Geometric, Normal};
 
-use crate::rng::{Streams, streams};
+use crate::rng::{Stream, Streams};
 use crate::scenario::{DriftModel, FaultKind, SensorDrift};
 use crate::sim::components::{Device, Lifecycle};
 use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::schedule::{Mechanism, Registrar, Start};
 
+/// A device's own drift rate (linear model).
+pub const DRIFT_RATE: Stream = Stream::named("drift_rate");
+/// The interval and time of each excursion (random-walk model).
+pub const DRIFT_CROSSING: Stream = Stream::named("drift_crossing");
+
 /// Sensor drift's part of a replication: each device's rate and first excursion drawn at the
 /// start, excursions turned into incidents each yearly step.
-pub const MECHANISM: Mechanism = Mechanism { register };
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[
+        ("drift_rate", DRIFT_RATE),
+        ("drift_crossing", DRIFT_CROSSING),
+    ],
+    register,
+};
 
 fn register(r: &mut Registrar<'_>) {
     r.start(Start::Clocks, start_drift);
@@ -142,7 +153,7 @@ fn next_excursion(
                 return None;
             }
             let geometric = Geometric::new(p).ok()?;
-            let mut rng = streams.rng(streams::DRIFT_CROSSING, device, u64::from(excursion));
+            let mut rng = streams.rng(DRIFT_CROSSING, device, u64::from(excursion));
             let skip = geometric.sample(&mut rng);
             // Given an excursion in the interval, its time has CDF F(t)/F(C): invert at v·F(C).
             let within = scale * exit_time_quantile(rng.random::<f64>() * p);
@@ -177,7 +188,7 @@ pub fn start_drift(
             rate_sd,
         } = drift.model
         {
-            let mut rng = run.streams.rng(streams::DRIFT_RATE, device.id, 0);
+            let mut rng = run.streams.rng(DRIFT_RATE, device.id, 0);
             rate.0 = Normal::new(rate_per_day, rate_sd)
                 .map_or(rate_per_day, |n| n.sample(&mut rng))
                 .abs();

@@ -5,16 +5,27 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::outcome::Facts;
-use crate::rng::{Streams, streams};
+use crate::rng::{Stream, Streams};
 use crate::scenario::{FaultKind, FirmwareBug};
 use crate::sim::components::{Device, Lifecycle};
 use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::schedule::{Mechanism, Registrar, Start};
 
+/// The gaps between a device's firings.
+pub const FIRMWARE_BUG: Stream = Stream::named("firmware_bug");
+/// The delay before the fix reaches a device.
+pub const FIRMWARE_FIX: Stream = Stream::named("firmware_fix");
+
 /// The firmware bug's part of a replication: each device's first firing drawn at the start,
 /// firings turned into incidents each yearly step.
-pub const MECHANISM: Mechanism = Mechanism { register };
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[
+        ("firmware_bug", FIRMWARE_BUG),
+        ("firmware_fix", FIRMWARE_FIX),
+    ],
+    register,
+};
 
 fn register(r: &mut Registrar<'_>) {
     r.start(Start::Clocks, start_firmware);
@@ -41,7 +52,7 @@ impl Default for FirmwareDue {
 /// Days from firing `firing - 1` to firing `firing`; infinite when the bug never fires.
 pub fn gap(streams: &Streams, device: u32, firing: u32, bug: &FirmwareBug) -> f64 {
     bug.between_firings.map_or(f64::INFINITY, |d| {
-        d.sample(&mut streams.rng(streams::FIRMWARE_BUG, device, u64::from(firing)))
+        d.sample(&mut streams.rng(FIRMWARE_BUG, device, u64::from(firing)))
     })
 }
 
@@ -49,9 +60,9 @@ pub fn gap(streams: &Streams, device: u32, firing: u32, bug: &FirmwareBug) -> f6
 pub fn fix_day(streams: &Streams, device: u32, bug: &FirmwareBug) -> f64 {
     bug.fix.map_or(f64::INFINITY, |fix| {
         fix.release_day
-            + fix.adoption_delay.map_or(0.0, |d| {
-                d.sample(&mut streams.rng(streams::FIRMWARE_FIX, device, 0))
-            })
+            + fix
+                .adoption_delay
+                .map_or(0.0, |d| d.sample(&mut streams.rng(FIRMWARE_FIX, device, 0)))
     })
 }
 

@@ -12,17 +12,31 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::outcome::{Facts, RunOutput, VulnerabilityRecord};
-use crate::rng::{Streams, streams};
+use crate::rng::{Stream, Streams};
 use crate::scenario::{FaultKind, Scenario, Vulnerabilities};
 use crate::sim::components::{Device, Lifecycle};
 use crate::sim::messages::{Breached, Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::schedule::{Mechanism, Registrar, Start};
 
+/// Each class's disclosures, with their exploit and patch delays.
+pub const VULNERABILITY: Stream = Stream::named("vulnerability");
+/// The delay before a device installs a patch.
+pub const PATCH: Stream = Stream::named("patch");
+/// The wait for a targeted attack through each vulnerability.
+pub const ATTACK: Stream = Stream::named("attack");
+
 /// The vulnerabilities' part of a replication: each class's vulnerabilities disclosed and each
 /// device's first targeted attack filed at the start, attacks turned into incidents and
 /// breaches each yearly step, and the vulnerabilities handed over at the end.
-pub const MECHANISM: Mechanism = Mechanism { register };
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[
+        ("vulnerability", VULNERABILITY),
+        ("patch", PATCH),
+        ("attack", ATTACK),
+    ],
+    register,
+};
 
 fn register(r: &mut Registrar<'_>) {
     r.resource(Vulns::default());
@@ -80,7 +94,7 @@ pub fn disclose(
     };
     let mut day = 0.0;
     for k in 0u64.. {
-        let mut rng = streams.rng(streams::VULNERABILITY, class, k);
+        let mut rng = streams.rng(VULNERABILITY, class, k);
         day += gap.sample(&mut rng);
         if day >= horizon {
             break;
@@ -112,9 +126,8 @@ pub fn patch_day(
         return f64::INFINITY;
     }
     vuln.patch_release
-        + v.adoption_delay.map_or(0.0, |d| {
-            d.sample(&mut streams.rng(streams::PATCH, device, k as u64))
-        })
+        + v.adoption_delay
+            .map_or(0.0, |d| d.sample(&mut streams.rng(PATCH, device, k as u64)))
 }
 
 /// Whether `device` is exploitable through any vulnerability on `day`.
@@ -170,7 +183,7 @@ fn attack_day(
     let Ok(wait) = rand_distr::Exp::new(v.attack_rate_per_day) else {
         return f64::INFINITY;
     };
-    let day = vuln.exploit_day + wait.sample(&mut streams.rng(streams::ATTACK, device, k as u64));
+    let day = vuln.exploit_day + wait.sample(&mut streams.rng(ATTACK, device, k as u64));
     if day < patch_day(streams, device, k, vuln, v) {
         day
     } else {

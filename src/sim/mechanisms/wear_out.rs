@@ -4,16 +4,22 @@
 use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
-use crate::rng::{Streams, streams};
+use crate::rng::{Stream, Streams};
 use crate::scenario::{FaultKind, MAX_WEAR_MODELS, OnFailure, WearOut};
 use crate::sim::components::{Device, Lifecycle};
 use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::schedule::{Mechanism, Registrar, Start};
 
+/// Each wearing part's lives, keyed by part and copy.
+pub const WEAR_OUT: Stream = Stream::named("wear_out");
+
 /// Wear-out's part of a replication: each part's first failure drawn at the start, failures
 /// turned into incidents each yearly step.
-pub const MECHANISM: Mechanism = Mechanism { register };
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[("wear_out", WEAR_OUT)],
+    register,
+};
 
 fn register(r: &mut Registrar<'_>) {
     r.start(Start::Clocks, start_wear_out);
@@ -78,7 +84,7 @@ impl WearParts {
 pub fn life(streams: &Streams, device: u32, model: usize, renewal: u32, w: &WearOut) -> f64 {
     let counter = (model as u64) << 32 | u64::from(renewal);
     w.time_to_failure
-        .sample(&mut streams.rng(streams::WEAR_OUT, device, counter))
+        .sample(&mut streams.rng(WEAR_OUT, device, counter))
 }
 
 /// Draws the first failure day of every wearing component.
