@@ -5,6 +5,14 @@
 //! [`STEP_DAYS`]: within a step each device's events are handled in its own time order, and
 //! devices do not interact, so the step length changes nothing in the results; it bounds how
 //! many incidents are held in memory at once.
+//!
+//! The world names no mechanism's systems or resources: each mechanism registers them (see
+//! `mechanisms::MECHANISMS`), and hands its part of the output over through the registrar. The
+//! one exception is the spawn chain below, which names each mechanism's clock components: a
+//! class's devices are spawned once, straight into the table of exactly the components its
+//! mechanisms need, as one static bundle, which needs the types at compile time. Inserting them
+//! mechanism by mechanism after the spawn would move the table each time (a measured
+//! optimisation: see the README's performance notes on memory).
 
 use std::ops::Range;
 use std::sync::Arc;
