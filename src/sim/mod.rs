@@ -1,6 +1,7 @@
 //! The simulation: a bevy_ecs world of devices driven from event to event. It does no I/O and
 //! never sees TOML; it takes a validated [`Scenario`](crate::scenario::Scenario) and returns
-//! plain data ([`SimOutput`](crate::outcome::SimOutput)).
+//! plain data ([`HarmRecord`](crate::outcome::HarmRecord)s as each step ends, a
+//! [`RunOutput`](crate::outcome::RunOutput) at the end of a replication).
 
 pub mod components;
 pub mod harm;

@@ -1,6 +1,8 @@
-//! One module per mechanism, and the one ordered list of them. Each module owns its clock
-//! components, its resources and its systems, and a `MECHANISM` whose `register` adds them to a
-//! world's schedules; adding a mechanism means its own file and one line in [`MECHANISMS`].
+//! One module per mechanism, and the one ordered list of them. Each module owns its components
+//! (the fault mechanisms' clocks, `ExploitDue`), its resources (`Vulns`, `Outbreak`), its systems
+//! and its random streams, and a `MECHANISM` whose `register` adds them to a world's schedules;
+//! adding a mechanism means its own file and one line in [`MECHANISMS`]. Components that several
+//! systems share (a device's identity, life and breach state) stay in `sim::components`.
 //!
 //! The list's order is the order of the systems within each phase of each schedule (pinned by a
 //! test below). Wear-out must come first among the yearly steps: a retirement voids the device's
