@@ -22,49 +22,6 @@ use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
 use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-/// A device's own drift rate (linear model).
-pub const DRIFT_RATE: Stream = Stream::named("drift_rate");
-/// The interval and time of each excursion (random-walk model).
-pub const DRIFT_CROSSING: Stream = Stream::named("drift_crossing");
-
-/// Sensor drift's part of a replication: each device's rate and first excursion drawn at the
-/// start, excursions turned into incidents each yearly step.
-pub const MECHANISM: Mechanism = Mechanism {
-    streams: &[
-        ("drift_rate", DRIFT_RATE),
-        ("drift_crossing", DRIFT_CROSSING),
-    ],
-    register,
-};
-
-fn register(r: &mut Registrar<'_>) {
-    r.start(Start::Clocks, start_drift);
-    r.step(detect_drift_excursions);
-}
-
-/// The sensor's next excursion out of tolerance (infinity: none), in which calibration
-/// interval, and the excursions so far.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct DriftDue {
-    pub day: f64,
-    pub interval: u32,
-    pub excursions: u32,
-}
-
-impl Default for DriftDue {
-    fn default() -> Self {
-        Self {
-            day: f64::INFINITY,
-            interval: 0,
-            excursions: 0,
-        }
-    }
-}
-
-/// The device's own drift rate, in units per day (linear drift model).
-#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
-pub struct DriftRate(pub f64);
-
 /// P(T₁ ≤ t) for the exit time T₁ of standard Brownian motion from (−1, 1):
 /// 1 − (4/π) Σₙ (−1)ⁿ/(2n+1) · exp(−(2n+1)² π² t / 8).
 pub fn exit_time_cdf(t: f64) -> f64 {
@@ -133,6 +90,49 @@ pub fn exit_time_quantile(q: f64) -> f64 {
     let w = if f1 > f0 { (q - f0) / (f1 - f0) } else { 0.0 };
     ((i - 1) as f64 + w) * tab.step
 }
+
+/// A device's own drift rate (linear model).
+pub const DRIFT_RATE: Stream = Stream::named("drift_rate");
+/// The interval and time of each excursion (random-walk model).
+pub const DRIFT_CROSSING: Stream = Stream::named("drift_crossing");
+
+/// Sensor drift's part of a replication: each device's rate and first excursion drawn at the
+/// start, excursions turned into incidents each yearly step.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[
+        ("drift_rate", DRIFT_RATE),
+        ("drift_crossing", DRIFT_CROSSING),
+    ],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, start_drift);
+    r.step(detect_drift_excursions);
+}
+
+/// The sensor's next excursion out of tolerance (infinity: none), in which calibration
+/// interval, and the excursions so far.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct DriftDue {
+    pub day: f64,
+    pub interval: u32,
+    pub excursions: u32,
+}
+
+impl Default for DriftDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            interval: 0,
+            excursions: 0,
+        }
+    }
+}
+
+/// The device's own drift rate, in units per day (linear drift model).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
+pub struct DriftRate(pub f64);
 
 /// The day of the device's next excursion, searching from calibration interval `from`, with
 /// its interval; `None` if it never leaves tolerance.
