@@ -8,11 +8,23 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::liability;
 use crate::outcome::{HarmRecord, Layout, ReplicationResult, RunOutput};
+use crate::rng::{self, Stream};
 use crate::scenario::Scenario;
-use crate::sim::Replicator;
+use crate::sim::{self, Replicator};
 
 /// Most worker threads a run may start (each holds a world); `--threads` is refused beyond.
 pub const MAX_THREADS: usize = 1024;
+
+/// Every named stream of a run, with its name: the simulation's (declared in the files of the
+/// mechanisms that draw from them) and those declared in `rng` (the liability's). `rng` sits
+/// below the simulation and cannot list its streams, so the full list is drawn up here, where
+/// both meet; `tests/architecture.rs` checks that every `Stream::named` in `src/` is in it once
+/// and that the keys lie far apart.
+pub fn all_streams() -> Vec<(&'static str, Stream)> {
+    sim::streams()
+        .chain(rng::ALL_STREAMS.iter().copied())
+        .collect()
+}
 
 /// How to run a scenario.
 #[derive(Debug, Clone, Copy)]
@@ -137,5 +149,28 @@ impl<'a> Ledger<'a> {
             botnet: output.botnet,
             vulnerabilities: output.vulnerabilities,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_full_list_holds_every_stream_once_with_its_key() {
+        let all = all_streams();
+        for (i, (a, ka)) in all.iter().enumerate() {
+            assert_eq!(*ka, Stream::named(a), "{a}");
+            for (b, kb) in &all[i + 1..] {
+                assert_ne!(a, b);
+                assert_ne!(ka, kb, "streams {a} and {b} share a key");
+            }
+        }
+        // The simulation's 18 streams and those of `rng` (counted in its own test). A key pinned
+        // (FNV-1a of the name): declaring a stream in another file must not change it.
+        assert_eq!(sim::streams().count(), 18);
+        assert_eq!(all.len(), 18 + rng::ALL_STREAMS.len());
+        let wear_out = all.iter().find(|(n, _)| *n == "wear_out").map(|(_, k)| k.0);
+        assert_eq!(wear_out, Some(0xd3c6_9761_a745_e705));
     }
 }

@@ -7,9 +7,11 @@
 use rand::RngExt;
 use rand_distr::Distribution;
 
-use crate::rng::{Streams, streams};
+use crate::rng::Streams;
 use crate::scenario::{DAYS_PER_YEAR, FaultKind, OnFailure, Scenario};
-use crate::sim::mechanisms::{firmware, incident_key, wear_out};
+use crate::sim::harm::{HARM, SEVERITY};
+use crate::sim::mechanisms::{firmware, wear_out};
+use crate::sim::messages::incident_key;
 
 /// What the loop produces for one replication.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,10 +76,10 @@ pub fn run(scenario: &Scenario, replication: u32) -> LoopResult {
                 };
                 out.incidents += 1;
                 let key = incident_key(fault, model, counter);
-                let u: f64 = s.rng(streams::HARM, device, key).random();
+                let u: f64 = s.rng(HARM, device, key).random();
                 if u < c.harm_probability {
                     out.harmful += 1;
-                    let loss = c.loss.sample(&mut s.rng(streams::SEVERITY, device, key));
+                    let loss = c.loss.sample(&mut s.rng(SEVERITY, device, key));
                     let year = ((t / DAYS_PER_YEAR) as usize).min(out.year_loss.len() - 1);
                     out.year_loss[year] += loss;
                 }

@@ -7,7 +7,10 @@
 //! which is also what gives policy comparisons common random numbers.
 //!
 //! This is a bottom-layer module: the simulation, the liability pass and the statistics (the
-//! bootstrap of paired comparisons) all draw from it, and it imports none of them.
+//! bootstrap of paired comparisons) all draw from it, and it imports none of them. It declares
+//! the liability's and the statistics' streams; each of the simulation's is declared in the file
+//! that draws from it (`sim/harm.rs`, `sim/lifecycle.rs`, `sim/mechanisms/*.rs`), and
+//! `experiment::all_streams` lists them all.
 
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
@@ -31,29 +34,11 @@ impl Stream {
     }
 }
 
-/// The stream names, of the simulation, the liability pass and the statistics, in one place so that none is
-/// used twice (`ALL_STREAMS` lists them all; a unit test and `tests/architecture.rs` check that
-/// every key is distinct and that no stream is named anywhere else).
+/// The liability pass's and the statistics' stream names. The simulation's are declared beside
+/// the systems that draw from them; a unit test and `tests/architecture.rs` check that every name
+/// in `src/` is used once and every key is distinct, over the full list `experiment::all_streams`.
 pub mod streams {
     use super::Stream;
-    pub const INSTALLER: Stream = Stream::named("installer");
-    pub const WEAR_OUT: Stream = Stream::named("wear_out");
-    pub const FIRMWARE_BUG: Stream = Stream::named("firmware_bug");
-    pub const FIRMWARE_FIX: Stream = Stream::named("firmware_fix");
-    pub const DRIFT_RATE: Stream = Stream::named("drift_rate");
-    pub const DRIFT_CROSSING: Stream = Stream::named("drift_crossing");
-    pub const INSTALLATION_ERROR: Stream = Stream::named("installation_error");
-    pub const HARM: Stream = Stream::named("harm");
-    pub const SEVERITY: Stream = Stream::named("severity");
-    pub const SECURITY: Stream = Stream::named("security");
-    pub const VULNERABILITY: Stream = Stream::named("vulnerability");
-    pub const PATCH: Stream = Stream::named("patch");
-    pub const ATTACK: Stream = Stream::named("attack");
-    pub const BOTNET: Stream = Stream::named("botnet");
-    pub const RECOVERY: Stream = Stream::named("recovery");
-    pub const DATA_THEFT: Stream = Stream::named("data_theft");
-    pub const BACKEND_BREACH: Stream = Stream::named("backend_breach");
-    pub const DDOS: Stream = Stream::named("ddos");
     /// Liability: awareness and claim delays of a damages claim.
     pub const CLAIM: Stream = Stream::named("claim");
     /// Liability: whether the victim proves a breach of duty.
@@ -69,26 +54,9 @@ pub mod streams {
     pub const BOOTSTRAP: Stream = Stream::named("bootstrap");
 }
 
-/// Every named stream with its name, so that tests can check that no two share a key.
+/// The streams named in this module, with their names (the simulation's are added to them in
+/// `experiment::all_streams`).
 pub const ALL_STREAMS: &[(&str, Stream)] = &[
-    ("installer", streams::INSTALLER),
-    ("wear_out", streams::WEAR_OUT),
-    ("firmware_bug", streams::FIRMWARE_BUG),
-    ("firmware_fix", streams::FIRMWARE_FIX),
-    ("drift_rate", streams::DRIFT_RATE),
-    ("drift_crossing", streams::DRIFT_CROSSING),
-    ("installation_error", streams::INSTALLATION_ERROR),
-    ("harm", streams::HARM),
-    ("severity", streams::SEVERITY),
-    ("security", streams::SECURITY),
-    ("vulnerability", streams::VULNERABILITY),
-    ("patch", streams::PATCH),
-    ("attack", streams::ATTACK),
-    ("botnet", streams::BOTNET),
-    ("recovery", streams::RECOVERY),
-    ("data_theft", streams::DATA_THEFT),
-    ("backend_breach", streams::BACKEND_BREACH),
-    ("ddos", streams::DDOS),
     ("claim", streams::CLAIM),
     ("proof", streams::PROOF),
     ("fine", streams::FINE),
@@ -134,22 +102,13 @@ mod tests {
     #[test]
     fn streams_are_distinct_and_reproducible() {
         let s = Streams::new(7, 3);
-        let a = s.rng(streams::WEAR_OUT, 10, 0).next_u64();
-        assert_eq!(
-            a,
-            Streams::new(7, 3).rng(streams::WEAR_OUT, 10, 0).next_u64()
-        );
-        assert_ne!(a, s.rng(streams::HARM, 10, 0).next_u64());
-        assert_ne!(a, s.rng(streams::WEAR_OUT, 11, 0).next_u64());
-        assert_ne!(a, s.rng(streams::WEAR_OUT, 10, 1).next_u64());
-        assert_ne!(
-            a,
-            Streams::new(7, 4).rng(streams::WEAR_OUT, 10, 0).next_u64()
-        );
-        assert_ne!(
-            a,
-            Streams::new(8, 3).rng(streams::WEAR_OUT, 10, 0).next_u64()
-        );
+        let a = s.rng(streams::CLAIM, 10, 0).next_u64();
+        assert_eq!(a, Streams::new(7, 3).rng(streams::CLAIM, 10, 0).next_u64());
+        assert_ne!(a, s.rng(streams::PROOF, 10, 0).next_u64());
+        assert_ne!(a, s.rng(streams::CLAIM, 11, 0).next_u64());
+        assert_ne!(a, s.rng(streams::CLAIM, 10, 1).next_u64());
+        assert_ne!(a, Streams::new(7, 4).rng(streams::CLAIM, 10, 0).next_u64());
+        assert_ne!(a, Streams::new(8, 3).rng(streams::CLAIM, 10, 0).next_u64());
     }
 
     #[test]
@@ -162,11 +121,11 @@ mod tests {
             }
         }
         // A few keys pinned (FNV-1a of the name): a changed key changes every draw of its stream,
-        // and so every result of every scenario that uses it.
-        assert_eq!(streams::WEAR_OUT.0, 0xd3c6_9761_a745_e705);
+        // and so every result of every scenario that uses it. (The simulation's `wear_out` is
+        // pinned in `sim::mechanisms`, and the full list counted in `experiment`.)
         assert_eq!(streams::CLAIM.0, 0xd0f4_6795_2fae_e3cf);
         assert_eq!(streams::RECALL.0, 0xaeef_a200_0246_66d0);
-        assert_eq!(ALL_STREAMS.len(), 23);
+        assert_eq!(ALL_STREAMS.len(), 5);
     }
 
     #[test]
@@ -175,7 +134,7 @@ mod tests {
         let s = Streams::new(1, 0);
         let n = 200_000u32;
         let mean: f64 = (0..n)
-            .map(|d| s.rng(streams::HARM, d, 0).next_u64() as f64 / 2f64.powi(64))
+            .map(|d| s.rng(streams::PROOF, d, 0).next_u64() as f64 / 2f64.powi(64))
             .sum::<f64>()
             / f64::from(n);
         let se = (1.0 / 12.0 / f64::from(n)).sqrt();

@@ -10,9 +10,10 @@ use std::sync::Arc;
 
 use common::{class, header, run, scenario, share_tolerance};
 use fleetsim::outcome::{BotnetSample, Facts, HarmRecord};
-use fleetsim::rng::{Streams, streams};
+use fleetsim::rng::Streams;
 use fleetsim::scenario::{FaultKind, RecordSize, Scenario};
 use fleetsim::sim::Replicator;
+use fleetsim::sim::mechanisms::credentials::SECURITY;
 use fleetsim::sim::mechanisms::data_theft::records;
 use fleetsim::sim::mechanisms::vulnerabilities::{Vulnerability, disclose, exploitable, patch_day};
 
@@ -308,7 +309,7 @@ fn botnet_breaches_through_a_universal_default_carry_the_default_password_fact()
     let streams = Streams::new(s.seed, 0);
     let left_on_default = |device: u32| {
         use rand::RngExt;
-        let u: f64 = streams.rng(streams::SECURITY, device, 0).random();
+        let u: f64 = streams.rng(SECURITY, device, 0).random();
         u < 0.3
     };
     let thefts: Vec<_> = harms

@@ -1,9 +1,8 @@
-//! Device components: small plain data, one concern each. A mechanism's clock holds the day of
-//! the device's next event of that mechanism, drawn when the previous one happened.
+//! Device components shared by several systems: who a device is, where it is in its life, and
+//! its breach state (set at install, read and changed by the botnet). Each mechanism's own clock,
+//! the day of the device's next event of that mechanism, lives in the mechanism's file.
 
 use bevy_ecs::prelude::*;
-
-use crate::scenario::MAX_WEAR_MODELS;
 
 /// Who a device is: its number (stable across replications; it keys the device's random
 /// streams), its class, and which of the class's installers installed it. Every handler reads
@@ -31,110 +30,6 @@ impl Lifecycle {
             Lifecycle::InService => true,
             Lifecycle::Retired { day: gone } => day < gone,
         }
-    }
-}
-
-/// The next failure among the device's wearing components: when, which, and which copy of
-/// it. Each step's scan of the fleet reads only these 16 bytes a device and touches the rest
-/// of the device only when it is due, which keeps a step over a million devices cheap.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct WearDue {
-    pub day: f64,
-    pub model: u8,
-    pub renewal: u16,
-}
-
-impl Default for WearDue {
-    fn default() -> Self {
-        Self {
-            day: f64::INFINITY,
-            model: 0,
-            renewal: 0,
-        }
-    }
-}
-
-/// Next failure day and replacements of every wearing component, for classes with more than
-/// one; a class with one has [`WearDue`] alone.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct WearParts {
-    pub next: [f64; MAX_WEAR_MODELS],
-    pub renewals: [u16; MAX_WEAR_MODELS],
-}
-
-impl Default for WearParts {
-    fn default() -> Self {
-        Self {
-            next: [f64::INFINITY; MAX_WEAR_MODELS],
-            renewals: [0; MAX_WEAR_MODELS],
-        }
-    }
-}
-
-impl WearParts {
-    /// The part that fails first, as a [`WearDue`].
-    pub fn soonest(&self) -> WearDue {
-        let mut m = 0;
-        for k in 1..MAX_WEAR_MODELS {
-            if self.next[k] < self.next[m] {
-                m = k;
-            }
-        }
-        WearDue {
-            day: self.next[m],
-            model: m as u8,
-            renewal: self.renewals[m],
-        }
-    }
-}
-
-/// The firmware bug's next firing before the fix reaches the device (infinity: none), and the
-/// firings so far. The fix day itself is redrawn from its stream when needed, not stored.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct FirmwareDue {
-    pub day: f64,
-    pub firings: u32,
-}
-
-impl Default for FirmwareDue {
-    fn default() -> Self {
-        Self {
-            day: f64::INFINITY,
-            firings: 0,
-        }
-    }
-}
-
-/// The sensor's next excursion out of tolerance (infinity: none), in which calibration
-/// interval, and the excursions so far.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct DriftDue {
-    pub day: f64,
-    pub interval: u32,
-    pub excursions: u32,
-}
-
-impl Default for DriftDue {
-    fn default() -> Self {
-        Self {
-            day: f64::INFINITY,
-            interval: 0,
-            excursions: 0,
-        }
-    }
-}
-
-/// The device's own drift rate, in units per day (linear drift model).
-#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
-pub struct DriftRate(pub f64);
-
-/// The day a faulty installation shows itself (infinity: the install was sound).
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct InstallationDue(pub f64);
-
-impl Default for InstallationDue {
-    fn default() -> Self {
-        Self(f64::INFINITY)
     }
 }
 
@@ -177,22 +72,6 @@ impl Default for Susceptibility {
         Self {
             group: Self::NONE,
             slot: 0,
-        }
-    }
-}
-
-/// The next targeted attack through one of the class's vulnerabilities (infinity: none).
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct ExploitDue {
-    pub day: f64,
-    pub vulnerability: u32,
-}
-
-impl Default for ExploitDue {
-    fn default() -> Self {
-        Self {
-            day: f64::INFINITY,
-            vulnerability: 0,
         }
     }
 }

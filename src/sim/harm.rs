@@ -6,10 +6,17 @@ use rand_distr::Distribution;
 
 use crate::outcome::HarmRecord;
 
-use super::mechanisms::incident_key;
-use super::messages::{Harmed, Incident};
+use super::messages::{Harmed, Incident, incident_key};
 use super::resources::{Counts, HarmLog, Replication, ScenarioRes};
-use crate::rng::streams;
+use crate::rng::Stream;
+
+/// Whether an incident does harm.
+pub const HARM: Stream = Stream::named("harm");
+/// The loss of a harmful incident.
+pub const SEVERITY: Stream = Stream::named("severity");
+
+/// This file's streams, for the full list.
+pub const STREAMS: &[(&str, Stream)] = &[("harm", HARM), ("severity", SEVERITY)];
 
 /// Decides whether each incident causes harm and draws its loss; counts every incident.
 pub fn assess_harm(
@@ -36,10 +43,7 @@ pub fn assess_harm(
             continue;
         };
         let key = incident_key(incident.fault, incident.model, incident.counter);
-        let u: f64 = run
-            .streams
-            .rng(streams::HARM, incident.device, key)
-            .random();
+        let u: f64 = run.streams.rng(HARM, incident.device, key).random();
         let harmful = u < c.harm_probability;
         counts
             .0
@@ -47,7 +51,7 @@ pub fn assess_harm(
         if harmful {
             let loss = c
                 .loss
-                .sample(&mut run.streams.rng(streams::SEVERITY, incident.device, key));
+                .sample(&mut run.streams.rng(SEVERITY, incident.device, key));
             harmed.write(Harmed {
                 incident: *incident,
                 harm: c.harm,

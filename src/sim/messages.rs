@@ -1,9 +1,12 @@
-//! Messages between systems: incidents, and the harm they do.
+//! Messages between systems: incidents, the harm they do, and breaches; and how a mechanism
+//! makes an incident of one of its events, naming the party its consequence blames.
 
 use bevy_ecs::prelude::*;
 
 use crate::outcome::Facts;
-use crate::scenario::{FaultKind, HarmKind, PartyId, Role};
+use crate::scenario::{Consequence, Culprit, DeviceClass, FaultKind, HarmKind, PartyId, Role};
+
+use super::components::Device;
 
 /// Something went wrong on a device and reached the world.
 #[derive(Message, Debug, Clone, Copy)]
@@ -49,4 +52,49 @@ pub struct Breached {
     pub vulnerability: Option<u32>,
     /// How the device was broken into, passed on to the data theft it may lead to.
     pub facts: Facts,
+}
+
+/// The key of an incident's harm and severity draws: mechanism, model index and the event's
+/// counter, so that each incident's draws are its own.
+pub fn incident_key(fault: FaultKind, model: u8, counter: u32) -> u64 {
+    (fault as u64) << 56 | u64::from(model) << 48 | u64::from(counter)
+}
+
+/// What a mechanism knows about an event, to make an incident of it.
+pub struct Occurrence<'a> {
+    pub day: f64,
+    pub device: Device,
+    pub class: &'a DeviceClass,
+    pub fault: FaultKind,
+    pub model: u8,
+    pub counter: u32,
+}
+
+/// The role and party a culprit names, for a device of `class` installed by `installer`.
+pub fn resolve(culprit: Culprit, class: &DeviceClass, installer: u16) -> (Role, PartyId) {
+    match culprit {
+        Culprit::Party { role, party } => (role, party),
+        Culprit::DeviceInstaller => (
+            Role::Installer,
+            class.lineage.installers[usize::from(installer)].0,
+        ),
+    }
+}
+
+/// Builds the incident, naming the party its consequence blames.
+pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
+    let (cause_role, cause_party) = resolve(consequence.culprit, o.class, o.device.installer);
+    Incident {
+        day: o.day,
+        device: o.device.id,
+        class: o.device.class,
+        fault: o.fault,
+        model: o.model,
+        counter: o.counter,
+        cause_role,
+        cause_party: Some(cause_party),
+        settled: None,
+        vulnerability: None,
+        facts: Default::default(),
+    }
 }

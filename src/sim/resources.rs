@@ -1,5 +1,5 @@
-//! World-wide resources of a replication: the scenario, the streams, the step, and what is
-//! recorded.
+//! World-wide resources shared by every mechanism: the scenario, the streams, the step, and what
+//! is recorded. A mechanism's own resources (`Vulns`, `Outbreak`) live in its file.
 
 use std::sync::Arc;
 
@@ -26,10 +26,6 @@ pub struct Step {
     pub start: f64,
     pub end: f64,
 }
-
-/// Each class's vulnerabilities in this replication.
-#[derive(Resource, Debug, Default)]
-pub struct Vulns(pub Vec<Vec<super::mechanisms::vulnerabilities::Vulnerability>>);
 
 /// Harmful incidents recorded in this step, handed out by the driver after each step.
 #[derive(Resource, Debug, Default)]

@@ -5,6 +5,14 @@
 //! [`STEP_DAYS`]: within a step each device's events are handled in its own time order, and
 //! devices do not interact, so the step length changes nothing in the results; it bounds how
 //! many incidents are held in memory at once.
+//!
+//! The world names no mechanism's systems or resources: each mechanism registers them (see
+//! `mechanisms::MECHANISMS`), and hands its part of the output over through the registrar. The
+//! one exception is the spawn chain below, which names each mechanism's clock components: a
+//! class's devices are spawned once, straight into the table of exactly the components its
+//! mechanisms need, as one static bundle, which needs the types at compile time. Inserting them
+//! mechanism by mechanism after the spawn would move the table each time (a measured
+//! optimisation: see the README's performance notes on memory).
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -13,19 +21,19 @@ use bevy_ecs::bundle::NoBundleEffect;
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
 
-use crate::outcome::{HarmRecord, RunOutput, Tally, VulnerabilityRecord};
+use crate::outcome::{HarmRecord, RunOutput, Tally};
 use crate::scenario::{DAYS_PER_YEAR, DeviceClass, Scenario};
 
-use super::components::{
-    Device, DriftDue, DriftRate, FirmwareDue, InstallationDue, Lifecycle, WearDue, WearParts,
-};
-use super::components::{ExploitDue, Infection, Login, Recruitments, Susceptibility};
-use super::mechanisms::botnet::Outbreak;
+use super::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
+use super::mechanisms::MECHANISMS;
+use super::mechanisms::drift::{DriftDue, DriftRate};
+use super::mechanisms::firmware::FirmwareDue;
+use super::mechanisms::installation::InstallationDue;
+use super::mechanisms::vulnerabilities::ExploitDue;
+use super::mechanisms::wear_out::{WearDue, WearParts};
 use super::messages::{Breached, Harmed, Incident};
-use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step, Vulns};
-use super::schedule::{
-    outbreak_start_schedule, outbreak_step_schedule, start_schedule, step_schedule,
-};
+use super::resources::{Counts, HarmLog, Replication, ScenarioRes, Step};
+use super::schedule::{Registrar, Schedules};
 use crate::rng::Streams;
 
 /// Length of a step, in days: one year.
@@ -126,23 +134,18 @@ impl Spawn<'_> {
 /// A world holding one scenario's fleet, ready to run replications.
 pub struct Replicator {
     world: World,
-    start: Schedule,
-    step: Schedule,
-    outbreak_start: Schedule,
-    outbreak_step: Schedule,
+    schedules: Schedules,
     scenario: Arc<Scenario>,
 }
 
 impl Replicator {
-    /// Builds the world and spawns every device of the scenario, each with the clocks of the
-    /// mechanisms its class has.
+    /// Builds the world, lets every mechanism register its resources and systems, and spawns
+    /// every device of the scenario, each with the clocks of the mechanisms its class has.
     pub fn new(scenario: Arc<Scenario>) -> Self {
         let mut world = World::new();
         MessageRegistry::register_message::<Incident>(&mut world);
         MessageRegistry::register_message::<Harmed>(&mut world);
         MessageRegistry::register_message::<Breached>(&mut world);
-        world.insert_resource(Vulns::default());
-        world.insert_resource(Outbreak::default());
         world.insert_resource(ScenarioRes(Arc::clone(&scenario)));
         world.insert_resource(Step::default());
         world.insert_resource(HarmLog::default());
@@ -153,6 +156,11 @@ impl Replicator {
         world.insert_resource(Replication {
             streams: Streams::new(scenario.seed, 0),
         });
+        let mut registrar = Registrar::new(&mut world);
+        for mechanism in MECHANISMS {
+            (mechanism.register)(&mut registrar);
+        }
+        let schedules = registrar.finish();
         let mut first = 0u32;
         for (c, class) in scenario.classes.iter().enumerate() {
             spawn_class(&mut world, first..first + class.count, c as u16, class);
@@ -160,24 +168,22 @@ impl Replicator {
         }
         Self {
             world,
-            start: start_schedule(),
-            step: step_schedule(),
-            outbreak_start: outbreak_start_schedule(),
-            outbreak_step: outbreak_step_schedule(),
+            schedules,
             scenario,
         }
     }
 
     /// Runs replication `index` from day 0 to the horizon, handing each step's harmful
-    /// incidents to `sink`, and returns the replication's incident counts, the botnet's time
-    /// series (empty without an outbreak) and the vulnerabilities disclosed.
+    /// incidents to `sink`, and returns the replication's incident counts with what the
+    /// mechanisms hand over (the botnet's time series, the vulnerabilities disclosed).
     pub fn run(&mut self, index: u32, sink: &mut dyn FnMut(&[HarmRecord])) -> RunOutput {
         let w = &mut self.world;
+        let s = &mut self.schedules;
         w.insert_resource(Replication {
             streams: Streams::new(self.scenario.seed, index),
         });
         w.resource_mut::<Counts>().0.clear();
-        self.start.run(w);
+        s.start.run(w);
         let horizon = self.scenario.horizon_days();
         let mut end = 0.0;
         let mut drain = |w: &mut World| {
@@ -189,51 +195,25 @@ impl Replicator {
             let start = end;
             end = (end + STEP_DAYS).min(horizon);
             *w.resource_mut::<Step>() = Step { start, end };
-            self.step.run(w);
+            s.step.run(w);
             drain(w);
         }
         // The outbreak runs after the fault steps: the two do not interact (a retirement is
         // stamped with its day), so the order changes no result.
-        let mut series = Vec::new();
-        if self
-            .scenario
-            .botnet
-            .as_ref()
-            .is_some_and(|b| b.start_day < horizon)
-        {
-            self.outbreak_start.run(w);
-            while w.resource::<Outbreak>().running() {
-                self.outbreak_step.run(w);
+        if s.outbreak_applies(&self.scenario) {
+            s.outbreak_start.run(w);
+            while s.outbreak_running(w) {
+                s.outbreak_step.run(w);
                 drain(w);
             }
-            series = std::mem::take(&mut w.resource_mut::<Outbreak>().series);
         }
-        let vulnerabilities = w
-            .resource::<Vulns>()
-            .0
-            .iter()
-            .enumerate()
-            .flat_map(|(c, list)| {
-                let support_end = self.scenario.classes[c]
-                    .vulnerabilities
-                    .as_ref()
-                    .map_or(f64::INFINITY, |v| v.support_end_day);
-                list.iter()
-                    .enumerate()
-                    .map(move |(k, v)| VulnerabilityRecord {
-                        class: c as u16,
-                        index: k as u32,
-                        disclosed: v.disclosed,
-                        exploit_day: v.exploit_day,
-                        patch_release: v.patch_release,
-                        within_support: v.disclosed < support_end,
-                    })
-            })
-            .collect();
-        RunOutput {
+        let mut output = RunOutput {
             tally: w.resource::<Counts>().0.clone(),
-            botnet: series,
-            vulnerabilities,
+            ..RunOutput::default()
+        };
+        for collect in &s.collect {
+            collect(w, &self.scenario, &mut output);
         }
+        output
     }
 }

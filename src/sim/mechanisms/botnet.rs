@@ -18,16 +18,57 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Exp, Poisson};
 
-use crate::outcome::{BotnetSample, Facts};
-use crate::rng::streams;
+use crate::outcome::{BotnetSample, Facts, NO_DEVICE};
+use crate::rng::Stream;
 use crate::scenario::{Credentials, FaultKind, HarmKind, Scenario};
 use crate::sim::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
-use crate::sim::messages::{Breached, Incident};
-use crate::sim::resources::{Replication, ScenarioRes, Vulns};
+use crate::sim::messages::{Breached, Incident, resolve};
+use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::schedule::{Mechanism, Registrar, ShortSteps};
 
-use super::resolve;
-use super::vulnerabilities::{self, exploitable, exploitable_through};
-use crate::outcome::NO_DEVICE;
+use super::vulnerabilities::{self, Vulns, exploitable, exploitable_through};
+
+/// Recruitment in each group, and the hosts outside the fleet, step by step.
+pub const BOTNET: Stream = Stream::named("botnet");
+/// When and how each infection ends, and whether a clean-up changes the password.
+pub const RECOVERY: Stream = Stream::named("recovery");
+/// The DDoS attacks of each step.
+pub const DDOS: Stream = Stream::named("ddos");
+
+/// The botnet's part of a replication: the outbreak, seeded after the yearly steps and run in
+/// short steps while it lasts, and its time series handed over at the end.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[("botnet", BOTNET), ("recovery", RECOVERY), ("ddos", DDOS)],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.resource(Outbreak::default());
+    r.outbreak(
+        ShortSteps {
+            applies: starts_before_horizon,
+            running: |w| w.resource::<Outbreak>().running(),
+        },
+        seed_outbreak,
+        (
+            regroup_exploitable,
+            clear_infections,
+            recruit_bots,
+            spread_outside_fleet,
+            launch_ddos_attacks,
+            advance_outbreak,
+        )
+            .chain(),
+    );
+    r.collect(|w, _, out| out.botnet = std::mem::take(&mut w.resource_mut::<Outbreak>().series));
+}
+
+/// Whether the scenario's outbreak starts before its horizon.
+fn starts_before_horizon(s: &Scenario) -> bool {
+    s.botnet
+        .as_ref()
+        .is_some_and(|b| b.start_day < s.horizon_days())
+}
 
 /// Groups per class: universal default, weak password, exploit.
 const GROUPS_PER_CLASS: usize = 3;
@@ -265,11 +306,7 @@ pub fn clear_infections(
                 let change = class.security.as_ref().map_or(0.0, |x| x.change_password);
                 let u: f64 = run
                     .streams
-                    .rng(
-                        streams::RECOVERY,
-                        device.id,
-                        u64::from(recruited.0) << 2 | 2,
-                    )
+                    .rng(RECOVERY, device.id, u64::from(recruited.0) << 2 | 2)
                     .random();
                 if u < change {
                     login.0 = Credentials::Strong;
@@ -344,7 +381,7 @@ pub fn recruit_bots(
             continue;
         }
         let q = -(-lambda * o.groups[g].success).exp_m1();
-        let mut rng = run.streams.rng(streams::BOTNET, g as u32, o.step);
+        let mut rng = run.streams.rng(BOTNET, g as u32, o.step);
         let k = Binomial::new(n, q.clamp(0.0, 1.0)).map_or(0, |d| d.sample(&mut rng));
         for _ in 0..k {
             let members = &mut o.groups[g].members;
@@ -382,7 +419,7 @@ pub fn recruit_bots(
                 security.map_or((0.0, 0.0), |x| (x.reboot_per_day, x.cleanup_per_day));
             let mut r = run
                 .streams
-                .rng(streams::RECOVERY, device.id, u64::from(recruited.0) << 2);
+                .rng(RECOVERY, device.id, u64::from(recruited.0) << 2);
             let wait = |rate: f64, r: &mut rand_xoshiro::SplitMix64| {
                 Exp::new(rate).map_or(f64::INFINITY, |d| {
                     if rate > 0.0 {
@@ -417,7 +454,7 @@ pub fn spread_outside_fleet(
     let Some(b) = &scenario.0.botnet else { return };
     let o = &mut *outbreak;
     let lambda = o.scans_per_address(b);
-    let mut rng = run.streams.rng(streams::BOTNET, u32::MAX, o.step);
+    let mut rng = run.streams.rng(BOTNET, u32::MAX, o.step);
     let susceptible = o.external_vulnerable - o.external_infected;
     let recovered = Binomial::new(
         o.external_infected,
@@ -441,7 +478,7 @@ pub fn launch_ddos_attacks(
         return;
     };
     let o = &*outbreak;
-    let mut rng = run.streams.rng(streams::DDOS, 0, o.step);
+    let mut rng = run.streams.rng(DDOS, 0, o.step);
     let attacks =
         Poisson::new(ddos.attacks_per_day * o.step_days).map_or(0.0, |d| d.sample(&mut rng));
     let bots = (o.fleet_infected + o.external_infected) as f64;

@@ -4,10 +4,25 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
-use crate::rng::streams;
+use crate::rng::Stream;
 use crate::scenario::Credentials;
 use crate::sim::components::{Device, Infection, Login, Recruitments, Susceptibility};
 use crate::sim::resources::{Replication, ScenarioRes};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
+
+/// Whether the installer leaves the universal default password on.
+pub const SECURITY: Stream = Stream::named("security");
+
+/// The credentials' part of a replication: each device's login set at the start, with the
+/// breach exposure.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[("security", SECURITY)],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Exposure, set_security_posture);
+}
 
 /// Sets each device's login and clears its infection history.
 pub fn set_security_posture(
@@ -33,7 +48,7 @@ pub fn set_security_posture(
             .get(usize::from(device.installer))
             .copied()
             .unwrap_or(0.0);
-        let u: f64 = run.streams.rng(streams::SECURITY, device.id, 0).random();
+        let u: f64 = run.streams.rng(SECURITY, device.id, 0).random();
         login.0 = if u < leaves {
             Credentials::UniversalDefault
         } else {

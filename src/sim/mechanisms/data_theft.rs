@@ -11,12 +11,31 @@ use rand::RngExt;
 use rand_distr::Distribution;
 
 use crate::outcome::NO_DEVICE;
-use crate::rng::{Streams, streams};
+use crate::rng::{Stream, Streams};
 use crate::scenario::{DataTheft, FaultKind, HarmKind, RecordSize};
-use crate::sim::messages::{Breached, Incident};
+use crate::sim::messages::{Breached, Incident, resolve};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Phase, Registrar};
 
-use super::resolve;
+/// Whether a breach leaks records, how many, and when the theft is booked.
+pub const DATA_THEFT: Stream = Stream::named("data_theft");
+/// Each class's back-end breaches and their thefts.
+pub const BACKEND_BREACH: Stream = Stream::named("backend_breach");
+
+/// Data theft's part of a replication: back ends breached each yearly step, and every breach,
+/// in yearly and short steps alike, turned into a theft with its probability.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[
+        ("data_theft", DATA_THEFT),
+        ("backend_breach", BACKEND_BREACH),
+    ],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.step(breach_backends);
+    r.every_step(Phase::Breach, steal_data);
+}
 
 /// Draws a number of records.
 pub fn records<R: rand::Rng + ?Sized>(size: &RecordSize, rng: &mut R) -> f64 {
@@ -74,7 +93,7 @@ pub fn steal_data(
     for b in breaches.read() {
         let class = &scenario.0.classes[usize::from(b.class)];
         let Some(d) = &class.data_theft else { continue };
-        let mut rng = run.streams.rng(streams::DATA_THEFT, b.device, b.key);
+        let mut rng = run.streams.rng(DATA_THEFT, b.device, b.key);
         if rng.random::<f64>() >= d.probability_per_breach {
             continue;
         }
@@ -113,7 +132,7 @@ pub fn backend_breach_days(
     };
     let mut day = 0.0;
     for k in 0u64.. {
-        day += gap.sample(&mut streams.rng(streams::BACKEND_BREACH, class, k));
+        day += gap.sample(&mut streams.rng(BACKEND_BREACH, class, k));
         if day >= to {
             break;
         }
@@ -141,9 +160,7 @@ pub fn breach_backends(
         }
         for (k, day) in backend_breach_days(&run.streams, c as u32, d, step.start, step.end) {
             // The breach's own draws: the same stream, past the numbers the arrivals use.
-            let mut rng = run
-                .streams
-                .rng(streams::BACKEND_BREACH, c as u32, 1 << 40 | k);
+            let mut rng = run.streams.rng(BACKEND_BREACH, c as u32, 1 << 40 | k);
             if let Some(i) = theft(
                 &mut rng,
                 d,

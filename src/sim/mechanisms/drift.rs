@@ -4,7 +4,7 @@
 //!
 //! Under the random-walk model the bias is σ·W(t), so the time to leave (−τ, τ) is (τ/σ)²·T₁,
 //! with T₁ the exit time of standard Brownian motion from (−1, 1). T₁'s distribution is known
-//! exactly (a series, below), so each device draws the interval of its next excursion
+//! exactly (a series, in `scenario::mechanisms::drift`), so each device draws the interval of its next excursion
 //! (geometric) and the time within it (inverse transform) instead of walking day by day.
 //! Under the linear model each device drifts at its own rate |N(rate, sd)| and leaves
 //! tolerance τ/rate days after every calibration, if that is before the next one.
@@ -15,13 +15,12 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution, Geometric, Normal};
 
-use crate::rng::{Streams, streams};
+use crate::rng::{Stream, Streams};
 use crate::scenario::{DriftModel, FaultKind, SensorDrift, mechanisms::drift::exit_time_cdf};
-use crate::sim::components::{Device, DriftDue, DriftRate, Lifecycle};
-use crate::sim::messages::Incident;
+use crate::sim::components::{Device, Lifecycle};
+use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
-
-use super::{Occurrence, incident};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
 /// Grid of the exit-time CDF, computed once, for fast inversion.
 struct ExitTable {
@@ -69,6 +68,49 @@ pub fn exit_time_quantile(q: f64) -> f64 {
     ((i - 1) as f64 + w) * tab.step
 }
 
+/// A device's own drift rate (linear model).
+pub const DRIFT_RATE: Stream = Stream::named("drift_rate");
+/// The interval and time of each excursion (random-walk model).
+pub const DRIFT_CROSSING: Stream = Stream::named("drift_crossing");
+
+/// Sensor drift's part of a replication: each device's rate and first excursion drawn at the
+/// start, excursions turned into incidents each yearly step.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[
+        ("drift_rate", DRIFT_RATE),
+        ("drift_crossing", DRIFT_CROSSING),
+    ],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, start_drift);
+    r.step(detect_drift_excursions);
+}
+
+/// The sensor's next excursion out of tolerance (infinity: none), in which calibration
+/// interval, and the excursions so far.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct DriftDue {
+    pub day: f64,
+    pub interval: u32,
+    pub excursions: u32,
+}
+
+impl Default for DriftDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            interval: 0,
+            excursions: 0,
+        }
+    }
+}
+
+/// The device's own drift rate, in units per day (linear drift model).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
+pub struct DriftRate(pub f64);
+
 /// The day of the device's next excursion, searching from calibration interval `from`, with
 /// its interval; `None` if it never leaves tolerance.
 fn next_excursion(
@@ -88,7 +130,7 @@ fn next_excursion(
                 return None;
             }
             let geometric = Geometric::new(p).ok()?;
-            let mut rng = streams.rng(streams::DRIFT_CROSSING, device, u64::from(excursion));
+            let mut rng = streams.rng(DRIFT_CROSSING, device, u64::from(excursion));
             let skip = geometric.sample(&mut rng);
             // Given an excursion in the interval, its time has CDF F(t)/F(C): invert at v·F(C).
             let within = scale * exit_time_quantile(rng.random::<f64>() * p);
@@ -123,7 +165,7 @@ pub fn start_drift(
             rate_sd,
         } = drift.model
         {
-            let mut rng = run.streams.rng(streams::DRIFT_RATE, device.id, 0);
+            let mut rng = run.streams.rng(DRIFT_RATE, device.id, 0);
             rate.0 = Normal::new(rate_per_day, rate_sd)
                 .map_or(rate_per_day, |n| n.sample(&mut rng))
                 .abs();

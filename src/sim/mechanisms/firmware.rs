@@ -5,18 +5,54 @@ use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
 use crate::outcome::Facts;
-use crate::rng::{Streams, streams};
+use crate::rng::{Stream, Streams};
 use crate::scenario::{FaultKind, FirmwareBug};
-use crate::sim::components::{Device, FirmwareDue, Lifecycle};
-use crate::sim::messages::Incident;
+use crate::sim::components::{Device, Lifecycle};
+use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// The gaps between a device's firings.
+pub const FIRMWARE_BUG: Stream = Stream::named("firmware_bug");
+/// The delay before the fix reaches a device.
+pub const FIRMWARE_FIX: Stream = Stream::named("firmware_fix");
+
+/// The firmware bug's part of a replication: each device's first firing drawn at the start,
+/// firings turned into incidents each yearly step.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[
+        ("firmware_bug", FIRMWARE_BUG),
+        ("firmware_fix", FIRMWARE_FIX),
+    ],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, start_firmware);
+    r.step(trigger_firmware_bugs);
+}
+
+/// The firmware bug's next firing before the fix reaches the device (infinity: none), and the
+/// firings so far. The fix day itself is redrawn from its stream when needed, not stored.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct FirmwareDue {
+    pub day: f64,
+    pub firings: u32,
+}
+
+impl Default for FirmwareDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            firings: 0,
+        }
+    }
+}
 
 /// Days from firing `firing - 1` to firing `firing`; infinite when the bug never fires.
 pub fn gap(streams: &Streams, device: u32, firing: u32, bug: &FirmwareBug) -> f64 {
     bug.between_firings.map_or(f64::INFINITY, |d| {
-        d.sample(&mut streams.rng(streams::FIRMWARE_BUG, device, u64::from(firing)))
+        d.sample(&mut streams.rng(FIRMWARE_BUG, device, u64::from(firing)))
     })
 }
 
@@ -24,9 +60,9 @@ pub fn gap(streams: &Streams, device: u32, firing: u32, bug: &FirmwareBug) -> f6
 pub fn fix_day(streams: &Streams, device: u32, bug: &FirmwareBug) -> f64 {
     bug.fix.map_or(f64::INFINITY, |fix| {
         fix.release_day
-            + fix.adoption_delay.map_or(0.0, |d| {
-                d.sample(&mut streams.rng(streams::FIRMWARE_FIX, device, 0))
-            })
+            + fix
+                .adoption_delay
+                .map_or(0.0, |d| d.sample(&mut streams.rng(FIRMWARE_FIX, device, 0)))
     })
 }
 

@@ -5,13 +5,37 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::Distribution;
 
-use crate::rng::streams;
+use crate::rng::Stream;
 use crate::scenario::FaultKind;
-use crate::sim::components::{Device, InstallationDue, Lifecycle};
-use crate::sim::messages::Incident;
+use crate::sim::components::{Device, Lifecycle};
+use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// Whether an install is faulty, and when it shows.
+pub const INSTALLATION_ERROR: Stream = Stream::named("installation_error");
+
+/// The installation error's part of a replication: each install decided at the start, faulty
+/// ones turned into incidents in the yearly step they show in.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[("installation_error", INSTALLATION_ERROR)],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, decide_installations);
+    r.step(manifest_installation_errors);
+}
+
+/// The day a faulty installation shows itself (infinity: the install was sound).
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct InstallationDue(pub f64);
+
+impl Default for InstallationDue {
+    fn default() -> Self {
+        Self(f64::INFINITY)
+    }
+}
 
 /// Decides each install and, for a faulty one, the day it shows.
 pub fn decide_installations(
@@ -24,7 +48,7 @@ pub fn decide_installations(
         let Some(err) = &scenario.0.classes[usize::from(device.class)].installation_error else {
             continue;
         };
-        let mut rng = run.streams.rng(streams::INSTALLATION_ERROR, device.id, 0);
+        let mut rng = run.streams.rng(INSTALLATION_ERROR, device.id, 0);
         if rng.random::<f64>() < err.probability_by_installer[usize::from(device.installer)] {
             clock.0 = err.manifest_delay.sample(&mut rng);
         }

@@ -1,6 +1,14 @@
-//! One module per fault mechanism. Each owns a clock component and two systems: one that sets
-//! every device's clock at the start of a replication, and one that, each step, turns the due
-//! events of its clock into incidents and winds the clock on.
+//! One module per mechanism, and the one ordered list of them. Each module owns its components
+//! (the fault mechanisms' clocks, `ExploitDue`), its resources (`Vulns`, `Outbreak`), its systems
+//! and its random streams, and a `MECHANISM` whose `register` adds them to a world's schedules;
+//! adding a mechanism means its own file and one line in [`MECHANISMS`]. Components that several
+//! systems share (a device's identity, life and breach state) stay in `sim::components`.
+//!
+//! The list's order is the order of the systems within each phase of each schedule (pinned by a
+//! test below). Wear-out must come first among the yearly steps: a retirement voids the device's
+//! later events of every kind, and the other mechanisms see it only once it is written. The rest
+//! of the order changes no draw (every draw is keyed); it is the order the world has always run
+//! in, kept so that results stay byte-identical.
 
 pub mod botnet;
 pub mod credentials;
@@ -11,52 +19,99 @@ pub mod installation;
 pub mod vulnerabilities;
 pub mod wear_out;
 
-use crate::scenario::{Consequence, Culprit, DeviceClass, FaultKind, PartyId, Role};
+use super::schedule::Mechanism;
 
-use super::components::Device;
-use super::messages::Incident;
+/// Every mechanism, in the order their systems run.
+pub const MECHANISMS: &[Mechanism] = &[
+    wear_out::MECHANISM,
+    firmware::MECHANISM,
+    drift::MECHANISM,
+    installation::MECHANISM,
+    credentials::MECHANISM,
+    vulnerabilities::MECHANISM,
+    data_theft::MECHANISM,
+    botnet::MECHANISM,
+];
 
-/// The key of an incident's harm and severity draws: mechanism, model index and the event's
-/// counter, so that each incident's draws are its own.
-pub fn incident_key(fault: FaultKind, model: u8, counter: u32) -> u64 {
-    (fault as u64) << 56 | u64::from(model) << 48 | u64::from(counter)
-}
+#[cfg(test)]
+mod tests {
+    use std::any::TypeId;
 
-/// What a mechanism knows about an event, to make an incident of it.
-pub struct Occurrence<'a> {
-    pub day: f64,
-    pub device: Device,
-    pub class: &'a DeviceClass,
-    pub fault: FaultKind,
-    pub model: u8,
-    pub counter: u32,
-}
+    use bevy_ecs::message::MessageRegistry;
+    use bevy_ecs::prelude::*;
+    use bevy_ecs::system::System;
 
-/// The role and party a culprit names, for a device of `class` installed by `installer`.
-pub fn resolve(culprit: Culprit, class: &DeviceClass, installer: u16) -> (Role, PartyId) {
-    match culprit {
-        Culprit::Party { role, party } => (role, party),
-        Culprit::DeviceInstaller => (
-            Role::Installer,
-            class.lineage.installers[usize::from(installer)].0,
-        ),
+    use super::*;
+    use crate::sim::harm::{assess_harm, record_harm};
+    use crate::sim::lifecycle::install_devices;
+    use crate::sim::messages::{Breached, Harmed, Incident};
+    use crate::sim::schedule::{Registrar, clear_messages};
+
+    fn id<M>(system: impl IntoSystem<(), (), M>) -> TypeId {
+        IntoSystem::into_system(system).system_type()
     }
-}
 
-/// Builds the incident, naming the party its consequence blames.
-pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
-    let (cause_role, cause_party) = resolve(consequence.culprit, o.class, o.device.installer);
-    Incident {
-        day: o.day,
-        device: o.device.id,
-        class: o.device.class,
-        fault: o.fault,
-        model: o.model,
-        counter: o.counter,
-        cause_role,
-        cause_party: Some(cause_party),
-        settled: None,
-        vulnerability: None,
-        facts: Default::default(),
+    fn order(schedule: &mut Schedule, world: &mut World) -> Vec<TypeId> {
+        if let Err(e) = schedule.initialize(world) {
+            panic!("{e}");
+        }
+        match schedule.systems() {
+            Ok(systems) => systems.map(|(_, s)| s.system_type()).collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Every schedule's systems in the order they run: a result depends on it (wear-out first),
+    /// so a change to the list or to a registration must show here.
+    #[test]
+    fn systems_run_in_the_order_of_the_list() {
+        let mut world = World::new();
+        MessageRegistry::register_message::<Incident>(&mut world);
+        MessageRegistry::register_message::<Harmed>(&mut world);
+        MessageRegistry::register_message::<Breached>(&mut world);
+        let mut registrar = Registrar::new(&mut world);
+        for mechanism in MECHANISMS {
+            (mechanism.register)(&mut registrar);
+        }
+        let mut s = registrar.finish();
+        let shared = [
+            id(data_theft::steal_data),
+            id(assess_harm),
+            id(record_harm),
+            id(clear_messages),
+        ];
+        let start = vec![
+            id(install_devices),
+            id(credentials::set_security_posture),
+            id(vulnerabilities::disclose_vulnerabilities),
+            id(vulnerabilities::schedule_targeted_attacks),
+            id(wear_out::start_wear_out),
+            id(firmware::start_firmware),
+            id(drift::start_drift),
+            id(installation::decide_installations),
+        ];
+        assert_eq!(order(&mut s.start, &mut world), start);
+        let mut step = vec![
+            id(wear_out::fail_components),
+            id(firmware::trigger_firmware_bugs),
+            id(drift::detect_drift_excursions),
+            id(installation::manifest_installation_errors),
+            id(vulnerabilities::attack_exploitable_devices),
+            id(data_theft::breach_backends),
+        ];
+        step.extend(shared);
+        assert_eq!(order(&mut s.step, &mut world), step);
+        let outbreak_start = vec![id(botnet::seed_outbreak)];
+        assert_eq!(order(&mut s.outbreak_start, &mut world), outbreak_start);
+        let mut outbreak_step = vec![
+            id(botnet::regroup_exploitable),
+            id(botnet::clear_infections),
+            id(botnet::recruit_bots),
+            id(botnet::spread_outside_fleet),
+            id(botnet::launch_ddos_attacks),
+            id(botnet::advance_outbreak),
+        ];
+        outbreak_step.extend(shared);
+        assert_eq!(order(&mut s.outbreak_step, &mut world), outbreak_step);
     }
 }

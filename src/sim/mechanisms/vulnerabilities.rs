@@ -11,14 +11,42 @@
 use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
-use crate::outcome::Facts;
-use crate::rng::{Streams, streams};
-use crate::scenario::{FaultKind, Vulnerabilities};
-use crate::sim::components::{Device, ExploitDue, Lifecycle};
-use crate::sim::messages::{Breached, Incident};
-use crate::sim::resources::{Replication, ScenarioRes, Step, Vulns};
+use crate::outcome::{Facts, RunOutput, VulnerabilityRecord};
+use crate::rng::{Stream, Streams};
+use crate::scenario::{FaultKind, Scenario, Vulnerabilities};
+use crate::sim::components::{Device, Lifecycle};
+use crate::sim::messages::{Breached, Incident, Occurrence, incident};
+use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// Each class's disclosures, with their exploit and patch delays.
+pub const VULNERABILITY: Stream = Stream::named("vulnerability");
+/// The delay before a device installs a patch.
+pub const PATCH: Stream = Stream::named("patch");
+/// The wait for a targeted attack through each vulnerability.
+pub const ATTACK: Stream = Stream::named("attack");
+
+/// The vulnerabilities' part of a replication: each class's vulnerabilities disclosed and each
+/// device's first targeted attack filed at the start, attacks turned into incidents and
+/// breaches each yearly step, and the vulnerabilities handed over at the end.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[
+        ("vulnerability", VULNERABILITY),
+        ("patch", PATCH),
+        ("attack", ATTACK),
+    ],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.resource(Vulns::default());
+    r.start(
+        Start::Exposure,
+        (disclose_vulnerabilities, schedule_targeted_attacks).chain(),
+    );
+    r.step(attack_exploitable_devices);
+    r.collect(collect);
+}
 
 /// One vulnerability of a class's software.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,6 +56,26 @@ pub struct Vulnerability {
     pub exploit_day: f64,
     /// When the vendor releases the patch (infinity: never, out of support).
     pub patch_release: f64,
+}
+
+/// Each class's vulnerabilities in this replication, drawn at its start.
+#[derive(Resource, Debug, Default)]
+pub struct Vulns(pub Vec<Vec<Vulnerability>>);
+
+/// The next targeted attack through one of the class's vulnerabilities (infinity: none).
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct ExploitDue {
+    pub day: f64,
+    pub vulnerability: u32,
+}
+
+impl Default for ExploitDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            vulnerability: 0,
+        }
+    }
 }
 
 /// The vulnerabilities of class `class` disclosed before `horizon` days.
@@ -46,7 +94,7 @@ pub fn disclose(
     };
     let mut day = 0.0;
     for k in 0u64.. {
-        let mut rng = streams.rng(streams::VULNERABILITY, class, k);
+        let mut rng = streams.rng(VULNERABILITY, class, k);
         day += gap.sample(&mut rng);
         if day >= horizon {
             break;
@@ -78,9 +126,8 @@ pub fn patch_day(
         return f64::INFINITY;
     }
     vuln.patch_release
-        + v.adoption_delay.map_or(0.0, |d| {
-            d.sample(&mut streams.rng(streams::PATCH, device, k as u64))
-        })
+        + v.adoption_delay
+            .map_or(0.0, |d| d.sample(&mut streams.rng(PATCH, device, k as u64)))
 }
 
 /// Whether `device` is exploitable through any vulnerability on `day`.
@@ -136,7 +183,7 @@ fn attack_day(
     let Ok(wait) = rand_distr::Exp::new(v.attack_rate_per_day) else {
         return f64::INFINITY;
     };
-    let day = vuln.exploit_day + wait.sample(&mut streams.rng(streams::ATTACK, device, k as u64));
+    let day = vuln.exploit_day + wait.sample(&mut streams.rng(ATTACK, device, k as u64));
     if day < patch_day(streams, device, k, vuln, v) {
         day
     } else {
@@ -257,4 +304,30 @@ pub fn attack_exploitable_devices(
             *due = next_attack(&run.streams, device.id, &vulns.0[class], v, due.day);
         }
     }
+}
+
+/// Hands the replication's vulnerabilities over as plain records, class by class.
+fn collect(world: &mut World, scenario: &Scenario, out: &mut RunOutput) {
+    out.vulnerabilities = world
+        .resource::<Vulns>()
+        .0
+        .iter()
+        .enumerate()
+        .flat_map(|(c, list)| {
+            let support_end = scenario.classes[c]
+                .vulnerabilities
+                .as_ref()
+                .map_or(f64::INFINITY, |v| v.support_end_day);
+            list.iter()
+                .enumerate()
+                .map(move |(k, v)| VulnerabilityRecord {
+                    class: c as u16,
+                    index: k as u32,
+                    disclosed: v.disclosed,
+                    exploit_day: v.exploit_day,
+                    patch_release: v.patch_release,
+                    within_support: v.disclosed < support_end,
+                })
+        })
+        .collect();
 }

@@ -4,19 +4,87 @@
 use bevy_ecs::prelude::*;
 use rand_distr::Distribution;
 
-use crate::rng::{Streams, streams};
-use crate::scenario::{FaultKind, OnFailure, WearOut};
-use crate::sim::components::{Device, Lifecycle, WearDue, WearParts};
-use crate::sim::messages::Incident;
+use crate::rng::{Stream, Streams};
+use crate::scenario::{FaultKind, MAX_WEAR_MODELS, OnFailure, WearOut};
+use crate::sim::components::{Device, Lifecycle};
+use crate::sim::messages::{Incident, Occurrence, incident};
 use crate::sim::resources::{Replication, ScenarioRes, Step};
+use crate::sim::schedule::{Mechanism, Registrar, Start};
 
-use super::{Occurrence, incident};
+/// Each wearing part's lives, keyed by part and copy.
+pub const WEAR_OUT: Stream = Stream::named("wear_out");
+
+/// Wear-out's part of a replication: each part's first failure drawn at the start, failures
+/// turned into incidents each yearly step.
+pub const MECHANISM: Mechanism = Mechanism {
+    streams: &[("wear_out", WEAR_OUT)],
+    register,
+};
+
+fn register(r: &mut Registrar<'_>) {
+    r.start(Start::Clocks, start_wear_out);
+    r.step(fail_components);
+}
+
+/// The next failure among the device's wearing components: when, which, and which copy of
+/// it. Each step's scan of the fleet reads only these 16 bytes a device and touches the rest
+/// of the device only when it is due, which keeps a step over a million devices cheap.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct WearDue {
+    pub day: f64,
+    pub model: u8,
+    pub renewal: u16,
+}
+
+impl Default for WearDue {
+    fn default() -> Self {
+        Self {
+            day: f64::INFINITY,
+            model: 0,
+            renewal: 0,
+        }
+    }
+}
+
+/// Next failure day and replacements of every wearing component, for classes with more than
+/// one; a class with one has [`WearDue`] alone.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct WearParts {
+    pub next: [f64; MAX_WEAR_MODELS],
+    pub renewals: [u16; MAX_WEAR_MODELS],
+}
+
+impl Default for WearParts {
+    fn default() -> Self {
+        Self {
+            next: [f64::INFINITY; MAX_WEAR_MODELS],
+            renewals: [0; MAX_WEAR_MODELS],
+        }
+    }
+}
+
+impl WearParts {
+    /// The part that fails first, as a [`WearDue`].
+    pub fn soonest(&self) -> WearDue {
+        let mut m = 0;
+        for k in 1..MAX_WEAR_MODELS {
+            if self.next[k] < self.next[m] {
+                m = k;
+            }
+        }
+        WearDue {
+            day: self.next[m],
+            model: m as u8,
+            renewal: self.renewals[m],
+        }
+    }
+}
 
 /// Life in days of the `renewal`-th copy of wear-out model `model` on `device`.
 pub fn life(streams: &Streams, device: u32, model: usize, renewal: u32, w: &WearOut) -> f64 {
     let counter = (model as u64) << 32 | u64::from(renewal);
     w.time_to_failure
-        .sample(&mut streams.rng(streams::WEAR_OUT, device, counter))
+        .sample(&mut streams.rng(WEAR_OUT, device, counter))
 }
 
 /// Draws the first failure day of every wearing component.
