@@ -1,7 +1,9 @@
 //! Tidy tests of the architecture, in the manner of rust-analyzer's: they read `src/` as text and
 //! fail when the code stops matching the README's Architecture section (imports against the
 //! one-way flow, ECS or file access outside their layers, a file without its `//!` line, a random
-//! stream outside the list of named streams). Each failure names the file, the line and the rule.
+//! stream outside the list of named streams, a function over 120 lines, a `main.rs` that is more
+//! than a frame, two files importing each other). Each failure names the file, the line and the
+//! rule.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
