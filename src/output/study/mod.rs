@@ -2,7 +2,7 @@
 //! chart, a self-contained page and `study.json`, written as a run's folder is: into a
 //! temporary folder renamed into place only when all are complete
 //! ([`super::staging::write_folder`]), the chart drawn by the same helper
-//! ([`super::draw_charts`]).
+//! ([`super::charts::draw_charts`]).
 
 mod chart;
 mod page;
@@ -14,9 +14,9 @@ pub use table::{TableData, table};
 
 use std::path::{Path, PathBuf};
 
+use super::charts::draw_charts;
 use super::manifest::StudyInfo;
-use super::staging::{self, io};
-use super::{draw_charts, write_file};
+use super::staging::{self, io, write_file};
 use crate::error::{Error, Result};
 use crate::stats::paired::{Findings, Row, SeriesYears, Swing};
 
