@@ -11,7 +11,7 @@ use anyhow::Result;
 use crate::cli::{PerspectiveArg, RunArgs, StudyArgs};
 use crate::console::{self, Bar, say};
 use fleetsim::studies::{StudyOptions, StudyOutcome};
-use fleetsim::{RunOptions, output, scenario};
+use fleetsim::{RunOptions, memory, output, scenario};
 
 /// `fleetsim schema`: the JSON Schema of the scenario format, on stdout.
 pub fn schema() -> Result<bool> {
@@ -194,7 +194,7 @@ pub fn report(dir: &Path, perspective: PerspectiveArg) -> Result<bool> {
     let mut ok = true;
     let available = available_memory();
     for f in &folders {
-        let refused = output::read::report_memory(f)
+        let refused = memory::report_memory(f)
             .and_then(|e| e.check(&format!("the report of {}", f.display()), available));
         match refused.and_then(|()| output::rebuild_report(f, &options)) {
             Ok(()) => say!("report: {}", f.join("report.html").display()),

@@ -10,11 +10,13 @@
 //! real types where a type is kept, so the estimate follows the types as they change.
 
 use std::mem::size_of;
+use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::outcome::{
     BotnetSample, EltRow, HarmRecord, Layout, RecallRecord, ReplicationResult, VulnerabilityRecord,
 };
+use crate::output::read::{self, BotnetRow, SeriesData};
 use crate::scenario::{FaultKind, Scenario};
 use crate::sim::mechanisms::vulnerabilities::Vulnerability;
 use crate::sim::messages::Incident;
@@ -349,7 +351,6 @@ impl MemoryEstimate {
     /// The report's part: `cells` series-years read back (each year's sum and largest amount),
     /// `botnet_rows` outbreak rows, and the copies it sorts of a series of `years` years.
     fn add_report(&mut self, cells: f64, botnet_rows: f64, years: f64) {
-        use crate::output::read::{BotnetRow, SeriesData};
         let cell = elem(|s: &SeriesData| &s.annual) + elem(|s: &SeriesData| &s.largest);
         self.add(
             Phase::After,
@@ -477,4 +478,16 @@ pub fn estimate_report(
     let mut e = MemoryEstimate::default();
     e.add_report(cells, botnet_bytes as f64 / MIN_BOTNET_ROW, years as f64);
     e
+}
+
+/// Estimates `fleetsim report` on the run folder `dir`, from its series and the sizes of its
+/// tables ([`read::folder_size`]).
+pub fn report_memory(dir: &Path) -> Result<MemoryEstimate> {
+    let s = read::folder_size(dir)?;
+    Ok(estimate_report(
+        s.series,
+        s.years,
+        s.ylt_bytes,
+        s.botnet_bytes,
+    ))
 }

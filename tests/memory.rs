@@ -428,7 +428,7 @@ fn a_report_is_estimated_from_its_tables_and_a_longer_table_stops_at_the_manifes
         String::from_utf8_lossy(&ok.stderr)
     );
     let dir = out.join("bp_monitors");
-    let e = fleetsim::output::read::report_memory(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let e = memory::report_memory(&dir).unwrap_or_else(|e| panic!("{e}"));
     // Every row of the year loss table: a series-year.
     let rows = std::fs::read_to_string(dir.join("ylt.csv"))
         .unwrap_or_else(|e| panic!("{e}"))

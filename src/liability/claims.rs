@@ -131,14 +131,25 @@ impl<'a> Claimant<'a> {
         })
     }
 
-    /// Replaces `out` with the claims of harm `h`, the next in time order.
+    /// Replaces `out` with the claims of harm `h`, the next in time order: none when a recall
+    /// prevented the harm, else its damages claim, the fines it draws and the recalls it
+    /// triggers.
     pub fn claims(&mut self, h: &HarmRecord, out: &mut Vec<Claim>) {
         out.clear();
+        if self.prevented_by_recall(h) {
+            return;
+        }
+        let damages = self.damages(h);
+        out.push(damages);
+        self.fines(h, out);
+        self.triggered_recalls(h, out);
+    }
+
+    /// Whether a recall fixed `h`'s device before the harm (for an exploit: a recall of a flaw
+    /// disclosed by its trigger day), counting the harm as prevented if so.
+    fn prevented_by_recall(&mut self, h: &HarmRecord) -> bool {
         let (scenario, streams) = (self.scenario, self.streams);
-        let terms = &scenario.terms;
-        let lt = &terms.liability;
-        // A recalled device whose fix came before the harm has no such harm any more.
-        for (r, rule) in terms.recalls.iter().enumerate() {
+        for (r, rule) in scenario.terms.recalls.iter().enumerate() {
             if let Some((day, record)) = self.triggered[r]
                 && rule.class == h.class
                 && rule.fault == h.fault
@@ -151,9 +162,17 @@ impl<'a> Claimant<'a> {
                     .is_some_and(|fixed| fixed <= h.day)
             {
                 self.recalls[record].prevented += 1;
-                return;
+                return true;
             }
         }
+        false
+    }
+
+    /// The damages claim of `h`: whether a time bar stops it (drawing when the victim became
+    /// aware and filed), whether the victim would prove a breach, and its amount, held to the
+    /// ceiling of a single amount.
+    fn damages(&mut self, h: &HarmRecord) -> Claim {
+        let (lt, streams) = (&self.scenario.terms.liability, self.streams);
         let barred = if self.awareness.is_some() || self.filing.is_some() {
             let mut rng = streams.rng(streams::CLAIM, h.device, h.key);
             let aware = self.awareness.map_or(0.0, |d| d.sample(&mut rng));
@@ -168,17 +187,23 @@ impl<'a> Claimant<'a> {
             || streams.rng(streams::PROOF, h.device, h.key).random::<f64>() < lt.proof_probability;
         let (amount, capped) = Money::from_units_checked(h.loss);
         self.at_ceiling += u64::from(capped);
-        out.push(Claim {
+        Claim {
             incident: *h,
             line: Line::Damages,
             amount,
             barred,
             proven,
             on: None,
-        });
+        }
+    }
+
+    /// Pushes onto `out` the fines `h` draws: each rule that covers its fault and harm fines
+    /// its target with the rule's probability, at most once a year under a once-per-year rule.
+    fn fines(&mut self, h: &HarmRecord, out: &mut Vec<Claim>) {
+        let (scenario, streams) = (self.scenario, self.streams);
         let class = &scenario.classes[usize::from(h.class)];
         let year = (h.day / crate::scenario::DAYS_PER_YEAR) as u32;
-        for (f, rule) in terms.fines.iter().enumerate() {
+        for (f, rule) in scenario.terms.fines.iter().enumerate() {
             if !rule.faults.contains(h.fault) || !rule.harms.contains(h.harm) {
                 continue;
             }
@@ -212,7 +237,15 @@ impl<'a> Claimant<'a> {
                 on: Some(target),
             });
         }
-        for (r, rule) in terms.recalls.iter().enumerate() {
+    }
+
+    /// Pushes onto `out` the recalls `h` triggers: a rule not yet triggered whose window now
+    /// holds its threshold of harms recalls the class, at the cost of the devices it reaches,
+    /// charged to the manufacturer; each recall is recorded.
+    fn triggered_recalls(&mut self, h: &HarmRecord, out: &mut Vec<Claim>) {
+        let (scenario, streams) = (self.scenario, self.streams);
+        let class = &scenario.classes[usize::from(h.class)];
+        for (r, rule) in scenario.terms.recalls.iter().enumerate() {
             if self.triggered[r].is_some() || rule.class != h.class || rule.fault != h.fault {
                 continue;
             }

@@ -120,11 +120,28 @@ impl<'a> Allocator<'a> {
         }
     }
 
-    /// Allocates one claim into `self.split`, and checks it.
+    /// Allocates one claim into `self.split`, and checks it: who is liable, the award, its
+    /// shares after the contracts, what insurance and own funds pay of them, who carries what a
+    /// party cannot pay, and who pays the victim.
     pub fn allocate(&mut self, claim: &Claim) -> Result<(), Violation> {
+        self.split.reset(self.scenario.parties.len());
+        self.find_liable(claim);
+        let Some(&payer) = self.liable.order.first() else {
+            self.split.uncompensated = self.split.ground_up;
+            return self.check(claim);
+        };
+        let award = self.award(claim);
+        self.share_out(claim, award, payer);
+        self.pay_shares(claim);
+        self.carry_shortfall();
+        self.book_payment(claim, payer);
+        self.check(claim)
+    }
+
+    /// Sets `self.liable` to who answers for `claim` under this regime (nobody for a barred
+    /// damages claim), and a damages claim's ground-up amount.
+    fn find_liable(&mut self, claim: &Claim) {
         let sc = self.scenario;
-        let n = sc.parties.len();
-        self.split.reset(n);
         let h = &claim.incident;
         match (claim.line, claim.on) {
             (Line::Damages, _) => {
@@ -153,23 +170,29 @@ impl<'a> Allocator<'a> {
             (Line::Fines, Some(target)) => regime::liable_for_fine(target, &mut self.liable),
             (_, None) => self.liable = Liable::default(),
         }
-        let Some(&payer) = self.liable.order.first() else {
-            self.split.uncompensated = self.split.ground_up;
-            return self.check(claim);
-        };
-        // The victim's own fault: not installing a fix that was there (not under the
-        // root-cause baseline, which ignores conduct altogether).
-        let lt = &sc.terms.liability;
-        let award = if claim.line == Line::Damages
+    }
+
+    /// What the liable parties owe for `claim`: its amount, less the victim's own fault when
+    /// the victim did not install a fix that was there (not under the root-cause baseline,
+    /// which ignores conduct altogether).
+    fn award(&self, claim: &Claim) -> Money {
+        let lt = &self.scenario.terms.liability;
+        if claim.line == Line::Damages
             && self.regime != RegimeKind::RootCause
-            && h.facts.fix_available
+            && claim.incident.facts.fix_available
         {
             claim
                 .amount
                 .times(lt.comparative_fault.recovered(lt.victim_fault_share))
         } else {
             claim.amount
-        };
+        }
+    }
+
+    /// Apportions `award` among the liable parties by their contributions into each party's
+    /// net share, then lets the contracts move shares between parties (not for fines).
+    fn share_out(&mut self, claim: &Claim, award: Money, payer: PartyId) {
+        let (sc, h) = (self.scenario, &claim.incident);
         let s = &mut self.split;
         // The award is apportioned to the cent, so that the shares add up to it exactly.
         self.weights.clear();
@@ -191,9 +214,15 @@ impl<'a> Allocator<'a> {
                 &mut s.net,
             );
         }
-        // Insurance first, then the party's own funds; only damages are limited by capacity
-        // (recalls and fines are always paid).
-        for p in 0..n {
+    }
+
+    /// Pays each party's net share from its insurance first, then from its own funds; only
+    /// damages are limited by capacity (recalls and fines are always paid). What a party cannot
+    /// pay is its shortfall, and marks it insolvent this year.
+    fn pay_shares(&mut self, claim: &Claim) {
+        let (sc, h) = (self.scenario, &claim.incident);
+        let s = &mut self.split;
+        for p in 0..sc.parties.len() {
             let due = s.net[p];
             if !due.is_positive() {
                 continue;
@@ -223,12 +252,16 @@ impl<'a> Allocator<'a> {
             s.retained[p] = own;
             s.net[p] = due - s.short[p];
         }
-        // Who carries what an insolvent party cannot pay. A party that owed only recourse or a
-        // contract payment (not liable to the victim) leaves its shortfall with the parties
-        // that answered the victim: the victim was owed the whole by them. The shortfall of a
-        // party liable to the victim falls on the others only when liability is joint;
-        // otherwise it stays with the victim. Either way the others pay from their own funds,
-        // in order, as far as those go.
+    }
+
+    /// Who carries what an insolvent party cannot pay. A party that owed only recourse or a
+    /// contract payment (not liable to the victim) leaves its shortfall with the parties that
+    /// answered the victim: the victim was owed the whole by them. The shortfall of a party
+    /// liable to the victim falls on the others only when liability is joint; otherwise it
+    /// stays with the victim. Either way the others pay from their own funds, in order, as far
+    /// as those go.
+    fn carry_shortfall(&mut self) {
+        let s = &mut self.split;
         let liable_to_victim = |p: usize| self.liable.order.iter().any(|&q| usize::from(q) == p);
         let mut shortfall: Money = s
             .short
@@ -252,6 +285,13 @@ impl<'a> Allocator<'a> {
                 }
             }
         }
+    }
+
+    /// Books the payment to the victim: all that was paid, as the gross of the first party in
+    /// order that could pay its share (else `payer`), and for damages what the victim was paid
+    /// and was not.
+    fn book_payment(&mut self, claim: &Claim, payer: PartyId) {
+        let s = &mut self.split;
         let paid: Money = s.net.iter().sum();
         // The victim is paid by the first party in order that could pay its share.
         let first = self
@@ -266,7 +306,6 @@ impl<'a> Allocator<'a> {
             s.paid = paid;
             s.uncompensated = claim.amount - paid;
         }
-        self.check(claim)
     }
 
     /// The conservation rules, exactly: every amount is in whole cents.

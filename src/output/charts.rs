@@ -1,5 +1,6 @@
 //! Charts as plain descriptions (what to draw) and their drawing with plotters, to SVG and PNG
-//! alike. The report module decides what each chart shows; this module only draws.
+//! alike, into a folder's `charts/` for runs and studies alike ([`draw_charts`]). The report
+//! module decides what each chart shows; this module only draws.
 //!
 //! Text is laid out with the DejaVu Sans font that the `dejavu` crate ships, registered with
 //! plotters' `ab_glyph` backend, so no system font or library is needed. SVG text names the
@@ -15,6 +16,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::format;
+use super::staging::{io, write_file};
+use crate::error::{Error, Result};
 
 /// The font family charts use: the name under which DejaVu Sans is registered, and the CSS
 /// font list that SVG text carries.
@@ -737,4 +740,27 @@ where
         }
     }
     Ok(())
+}
+
+/// Draws `charts` into `target/charts/` as `<name>.svg` and `<name>.png`; returns each SVG
+/// document, for the page to inline. Runs and studies draw theirs this way.
+pub(crate) fn draw_charts(target: &Path, charts: &[Chart]) -> Result<Vec<String>> {
+    let dir = target.join("charts");
+    // Not `create_dir_all`: if a signal handler has removed `target` meanwhile, this must fail
+    // rather than bring it back.
+    std::fs::create_dir(&dir).map_err(io(&dir))?;
+    let chart_error = |path: &Path, e: String| Error::Report {
+        path: path.to_owned(),
+        message: format!("cannot draw the chart: {e}"),
+    };
+    let mut svgs = Vec::with_capacity(charts.len());
+    for c in charts {
+        let svg_path = dir.join(format!("{}.svg", c.file));
+        let svg = svg(c).map_err(|e| chart_error(&svg_path, e))?;
+        write_file(&svg_path, svg.as_bytes())?;
+        let png_path = dir.join(format!("{}.png", c.file));
+        png(c, &png_path).map_err(|e| chart_error(&png_path, e))?;
+        svgs.push(svg);
+    }
+    Ok(svgs)
 }

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{page, read, staging, write_file};
+use super::staging::{self, write_file};
+use super::{page, read};
 use crate::error::{Error, Result};
 
 /// The run folders in `out_root` that have a report, in name order.

@@ -2,12 +2,10 @@
 //! file, how, and the key parameters the report shows) and a study's `study.json`. The report
 //! reads the manifest back, so it is the one place a run's facts are assembled.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Artefact, RunData};
 use crate::scenario::Scenario;
 
 /// Facts about a run, for the manifest; the report reads its key parameters from here.
@@ -125,23 +123,6 @@ pub struct ClassInfo {
     pub devices: u32,
     /// The fault kinds it can have.
     pub faults: Vec<String>,
-}
-
-/// `manifest.json`: what was run, from what, how.
-pub struct ManifestJson;
-impl Artefact for ManifestJson {
-    fn file_name(&self) -> &'static str {
-        "manifest.json"
-    }
-    fn write(
-        &self,
-        d: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        serde_json::to_writer_pretty(&mut *out, d.manifest)?;
-        writeln!(out)?;
-        Ok(())
-    }
 }
 
 /// Facts about a study, for its page and `study.json`.

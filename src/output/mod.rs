@@ -3,10 +3,14 @@
 //! batch index. The report is built by reading the run's own files back ([`read`]), so a saved
 //! folder rebuilds it ([`rebuild_report`]).
 //!
-//! Each file of a run is one [`Artefact`] (the CSV tables in [`tables`], the manifest in
-//! [`manifest`]); each chart one [`charts::Chart`], described in [`report`] and laid out on the
-//! page by [`page`]; a study's folder is written by [`study`] with the same helpers.
+//! Each file of a run is one [`Artefact`] (the CSV tables in [`tables`], `manifest.json` beside
+//! the trait in `artefact.rs`, the facts it holds in [`manifest`]); each chart one
+//! [`charts::Chart`], described in [`report`], drawn by [`charts::draw_charts`] and laid out on
+//! the page by [`page`]; a study's folder is written by [`study`] with the same helpers. This
+//! file is the frame: it lists the artefacts and writes the folders, and no file below imports
+//! it.
 
+mod artefact;
 pub mod charts;
 pub mod format;
 mod index;
@@ -23,35 +27,13 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::outcome::ReplicationResult;
-use crate::scenario::Scenario;
-use crate::stats::Summary;
-use charts::Chart;
+pub use artefact::{Artefact, ManifestJson, RunData};
+use charts::draw_charts;
 pub use index::{report_folders, write_index};
-pub use manifest::{ClassInfo, Manifest, ManifestJson, PartyInfo};
+pub use manifest::{ClassInfo, Manifest, PartyInfo};
 use report::ReportOptions;
-use staging::io;
+use staging::{io, write_file};
 use tables::{BotnetCsv, EltCsv, EpCsv, IncidentsCsv, SummaryCsv, VulnerabilitiesCsv, YltCsv};
-
-/// Everything an artefact may draw on.
-pub struct RunData<'a> {
-    pub scenario: &'a Scenario,
-    pub results: &'a [ReplicationResult],
-    pub summary: &'a Summary,
-    pub manifest: &'a Manifest,
-}
-
-/// One output file.
-pub trait Artefact {
-    /// The file's name inside the run folder.
-    fn file_name(&self) -> &'static str;
-    /// Writes the file's content.
-    fn write(
-        &self,
-        data: &RunData<'_>,
-        out: &mut dyn Write,
-    ) -> Result<(), Box<dyn std::error::Error>>;
-}
 
 /// The artefacts of a run, in writing order.
 pub fn artefacts(
@@ -76,34 +58,6 @@ pub fn artefacts(
     }
     v.push(Box::new(ManifestJson));
     v
-}
-
-/// Writes `bytes` to `path`.
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).map_err(io(path))
-}
-
-/// Draws `charts` into `target/charts/` as `<name>.svg` and `<name>.png`; returns each SVG
-/// document, for the page to inline. Runs and studies draw theirs this way.
-pub(crate) fn draw_charts(target: &Path, charts: &[Chart]) -> Result<Vec<String>> {
-    let dir = target.join("charts");
-    // Not `create_dir_all`: if a signal handler has removed `target` meanwhile, this must fail
-    // rather than bring it back.
-    std::fs::create_dir(&dir).map_err(io(&dir))?;
-    let chart_error = |path: &Path, e: String| Error::Report {
-        path: path.to_owned(),
-        message: format!("cannot draw the chart: {e}"),
-    };
-    let mut svgs = Vec::with_capacity(charts.len());
-    for c in charts {
-        let svg_path = dir.join(format!("{}.svg", c.file));
-        let svg = charts::svg(c).map_err(|e| chart_error(&svg_path, e))?;
-        write_file(&svg_path, svg.as_bytes())?;
-        let png_path = dir.join(format!("{}.png", c.file));
-        charts::png(c, &png_path).map_err(|e| chart_error(&png_path, e))?;
-        svgs.push(svg);
-    }
-    Ok(svgs)
 }
 
 /// Draws the charts of the run folder `f` and its report page into `target`:

@@ -527,18 +527,31 @@ pub fn read_summary(dir: &Path) -> Result<RunFolder> {
     })
 }
 
-/// The memory `fleetsim report` needs to redraw the folder `dir`: its series (from the manifest
-/// and `summary.csv`) and the sizes of the tables it loads, which bound what they can hold.
-pub fn report_memory(dir: &Path) -> Result<crate::memory::MemoryEstimate> {
+/// What `fleetsim report` would load from a run folder, as plain numbers for the memory
+/// estimate: its series and simulated years (from the manifest and `summary.csv`) and the sizes
+/// of the tables it reads, which bound what they can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderSize {
+    pub series: usize,
+    /// Replications × horizon, as the manifest says.
+    pub years: u64,
+    /// The bytes of `ylt.csv`, 0 when missing.
+    pub ylt_bytes: u64,
+    /// The bytes of `botnet.csv`, 0 when missing.
+    pub botnet_bytes: u64,
+}
+
+/// Measures the run folder `dir` for the report's memory estimate, reading only its manifest
+/// and `summary.csv`.
+pub fn folder_size(dir: &Path) -> Result<FolderSize> {
     let f = read_summary(dir)?;
     let size = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
-    let years = u64::from(f.manifest.replications) * u64::from(f.manifest.horizon_years);
-    Ok(crate::memory::estimate_report(
-        f.series.len(),
-        years,
-        size("ylt.csv"),
-        size("botnet.csv"),
-    ))
+    Ok(FolderSize {
+        series: f.series.len(),
+        years: u64::from(f.manifest.replications) * u64::from(f.manifest.horizon_years),
+        ylt_bytes: size("ylt.csv"),
+        botnet_bytes: size("botnet.csv"),
+    })
 }
 
 /// Adds every simulated year's loss of every series, from `ylt.csv`: its rows must be the

@@ -33,6 +33,11 @@ pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
     move |source| Error::Write { path, source }
 }
 
+/// Writes `bytes` to `path`.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(io(path))
+}
+
 /// Removes a file or a folder with everything in it; a path already gone is no error.
 fn remove(path: &Path) -> std::io::Result<()> {
     let result = match std::fs::symlink_metadata(path) {

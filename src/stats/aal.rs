@@ -5,7 +5,7 @@
 use crate::money::Money;
 use crate::outcome::{Layout, Perspective, ReplicationResult};
 
-use super::column_sum;
+use super::columns::column_sum;
 
 /// Each series' exact sum over all years, with its place in the layout.
 pub(super) fn layout_sums(layout: &Layout, results: &[ReplicationResult]) -> (Layout, Vec<Money>) {

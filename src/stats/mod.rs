@@ -1,16 +1,18 @@
 //! Statistics of year loss tables, pure functions on plain numbers, following Oasis LMF's
 //! conventions: AAL with its standard error, EP curves by rank with linear interpolation in
-//! return period, TVaR interpolated the same way, VaR ([`ep`]); the AALs to the cent that keep
-//! the money identities ([`aal`]); the estimators the report draws ([`convergence`]); and the
-//! paired comparisons of policy studies ([`paired`]). Nothing here imports the simulation, the
-//! ECS or the writers.
+//! return period, TVaR interpolated the same way, VaR ([`ep`]); the year loss table read by
+//! column ([`columns`]); the AALs to the cent that keep the money identities ([`aal`]); the
+//! estimators the report draws ([`convergence`]); and the paired comparisons of policy studies
+//! ([`paired`]). Nothing here imports the simulation, the ECS or the writers.
 
 mod aal;
+mod columns;
 pub mod convergence;
 mod ep;
 pub mod paired;
 
 pub use aal::reconciled_aal;
+pub use columns::{column, column_sum};
 pub use ep::{
     Curve, at_return_period, curve_at, descending, loss_at, loss_at_unsorted, tvar_at, tvar_curve,
 };
@@ -227,25 +229,6 @@ fn timeline(results: &[ReplicationResult]) -> Vec<MonthRow> {
         }
     }
     rows
-}
-
-/// The yearly series of column `col` across all replications, in replication order.
-pub fn column(results: &[ReplicationResult], cols: usize, col: usize, max: bool) -> Vec<f64> {
-    results
-        .iter()
-        .flat_map(|r| {
-            let table = if max { &r.year_max } else { &r.year_loss };
-            table.chunks(cols).map(move |row| row[col].to_f64())
-        })
-        .collect()
-}
-
-/// The exact sum of column `col` of the year loss table over all replications and years.
-pub fn column_sum(results: &[ReplicationResult], cols: usize, col: usize) -> Money {
-    results
-        .iter()
-        .flat_map(|r| r.year_loss.chunks(cols).map(move |row| row[col]))
-        .sum()
 }
 
 /// Summarises a run's results.

@@ -2,7 +2,7 @@
 //! and 1-in-T loss along a sweep (lines with the paired band, or bars when the swept values are
 //! not numbers), or a tornado of each parameter's swing (`sensitivity`).
 
-use super::{VICTIMS, series_label};
+use super::series::{VICTIMS, series_label};
 use crate::output::charts::{
     Axis, Band, BarValue, Bars, Chart, Line, Panel, Plot, Scale, Tornado, grid_rows, panels_height,
 };

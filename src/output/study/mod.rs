@@ -2,10 +2,11 @@
 //! chart, a self-contained page and `study.json`, written as a run's folder is: into a
 //! temporary folder renamed into place only when all are complete
 //! ([`super::staging::write_folder`]), the chart drawn by the same helper
-//! ([`super::draw_charts`]).
+//! ([`super::charts::draw_charts`]).
 
 mod chart;
 mod page;
+mod series;
 mod table;
 
 pub use chart::chart;
@@ -14,59 +15,11 @@ pub use table::{TableData, table};
 
 use std::path::{Path, PathBuf};
 
+use super::charts::draw_charts;
 use super::manifest::StudyInfo;
-use super::staging::{self, io};
-use super::{draw_charts, write_file};
+use super::staging::{self, io, write_file};
 use crate::error::{Error, Result};
-use crate::stats::paired::{Findings, Row, SeriesYears, Swing};
-
-/// Every swing's rows, grouped by series and metric (in the order of the year loss table),
-/// largest swing first within each group.
-fn sorted_swings(swings: &[Swing]) -> Vec<(&Swing, &Row)> {
-    let key = |r: &Row| {
-        (
-            r.regime.clone(),
-            r.party.clone(),
-            r.perspective.clone(),
-            r.metric.clone(),
-        )
-    };
-    let order: Vec<_> = swings
-        .first()
-        .map(|s| s.rows.iter().map(key).collect())
-        .unwrap_or_default();
-    let mut all: Vec<(&Swing, &Row)> = swings
-        .iter()
-        .flat_map(|s| s.rows.iter().map(move |r| (s, r)))
-        .collect();
-    all.sort_by(|a, b| {
-        let pos = |r: &Row| {
-            order
-                .iter()
-                .position(|k| *k == key(r))
-                .unwrap_or(usize::MAX)
-        };
-        pos(a.1).cmp(&pos(b.1)).then(
-            b.1.delta
-                .difference
-                .abs()
-                .total_cmp(&a.1.delta.difference.abs()),
-        )
-    });
-    all
-}
-
-/// What the victims' ground-up damages are called in charts and tables.
-const VICTIMS: &str = "victims' damages (ground-up)";
-
-/// A series' name with its perspective: the victims, or `party (perspective)`.
-fn series_label(party: &str, perspective: &str) -> String {
-    if party == "total" {
-        VICTIMS.to_owned()
-    } else {
-        format!("{party} ({perspective})")
-    }
-}
+use crate::stats::paired::{Findings, SeriesYears};
 
 /// Writes the study's folder, `OUT/<scenario>.<kind>/`, atomically; returns its path.
 pub fn write_study(

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{series_label, sorted_swings};
+use super::series::{series_label, sorted_swings};
 use crate::output::charts::Chart;
 use crate::output::format::{self, html};
 use crate::output::manifest::StudyInfo;

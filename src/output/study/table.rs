@@ -1,7 +1,7 @@
 //! A study's CSV table: `compare.csv` (each policy against the baseline), `sweep.csv` (each
 //! point against the first) or `sensitivity.csv` (each parameter's swing), money to the cent.
 
-use super::sorted_swings;
+use super::series::sorted_swings;
 use crate::output::format::cents;
 use crate::output::manifest::StudyInfo;
 use crate::stats::loss_at_unsorted;

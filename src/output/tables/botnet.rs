@@ -1,6 +1,7 @@
 //! `botnet.csv`: the outbreak's time series, per replication.
 
-use super::{CsvTable, RunData, Table};
+use super::table::{CsvTable, Table};
+use crate::output::artefact::RunData;
 
 /// `botnet.csv`: the outbreak's time series, per replication.
 pub struct BotnetCsv;

@@ -1,7 +1,8 @@
 //! `elt.csv`: the event loss table, one row per claim, regime, party and perspective.
 
-use super::{CsvTable, RunData, Table};
+use super::table::{CsvTable, Table};
 use crate::outcome::NO_DEVICE;
+use crate::output::artefact::RunData;
 use crate::scenario::DAYS_PER_YEAR;
 
 /// `elt.csv`: one row per claim (damages, recall, fine), regime, party and perspective, for

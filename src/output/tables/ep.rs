@@ -1,6 +1,7 @@
 //! `ep.csv`: the EP and TVaR curves of every series at the scenario's return periods.
 
-use super::{CsvTable, RunData, Table};
+use super::table::{CsvTable, Table};
+use crate::output::artefact::RunData;
 use crate::output::format::cents;
 use crate::stats::Curve;
 

@@ -1,6 +1,7 @@
 //! `incidents.csv`: incidents per month by kind, mean and 90 % band across replications.
 
-use super::{CsvTable, RunData, Table};
+use super::table::{CsvTable, Table};
+use crate::output::artefact::RunData;
 
 /// `incidents.csv`: incidents per month by kind, mean and 90 % band across replications.
 pub struct IncidentsCsv;

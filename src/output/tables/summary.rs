@@ -2,8 +2,9 @@
 //! scenario's return periods), then the rows that belong to no series: claims at the ceiling,
 //! insolvency, recalls, the outbreak and incident counts.
 
-use super::{CsvTable, RunData, Table};
+use super::table::{CsvTable, Table};
 use crate::money::Money;
+use crate::output::artefact::RunData;
 use crate::output::format::cents;
 use crate::stats::Metrics;
 

@@ -1,6 +1,7 @@
 //! `vulnerabilities.csv`: every vulnerability disclosed, with its delays.
 
-use super::{CsvTable, RunData, Table};
+use super::table::{CsvTable, Table};
+use crate::output::artefact::RunData;
 
 /// `vulnerabilities.csv`: every vulnerability disclosed, with its delays, per replication.
 pub struct VulnerabilitiesCsv;

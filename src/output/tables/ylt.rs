@@ -1,6 +1,7 @@
 //! `ylt.csv`: the year loss table, every year of every replication and every series.
 
-use super::{CsvTable, RunData, Table};
+use super::table::{CsvTable, Table};
+use crate::output::artefact::RunData;
 
 /// `ylt.csv`: replication, year, regime, party, perspective, loss, largest — every year of
 /// every replication and every series, zeros included. `largest` is the year's largest single
