@@ -451,7 +451,7 @@ pub fn estimate_study(variants: &[&Scenario], threads: usize, kept: usize) -> Me
         e.add(
             Phase::Kept,
             "bootstrap resamples",
-            crate::stats::paired::BOOTSTRAP as f64
+            crate::stats::paired::RESAMPLES as f64
                 * (reps * size_of::<usize>() as f64 + BLOCK_OVERHEAD),
         );
         if e.bytes() >= worst.bytes() {

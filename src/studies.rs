@@ -379,7 +379,7 @@ impl<'a> Plan<'a> {
             &format!("the study of scenario {}", base.name),
             options.run.memory_limit,
         )?;
-        let resamples = paired::resamples(base.seed, base.replications as usize, paired::BOOTSTRAP);
+        let resamples = paired::resamples(base.seed, base.replications as usize, paired::RESAMPLES);
         let plan = Plan {
             bundle,
             base,

@@ -17,7 +17,7 @@ use crate::rng::{Streams, streams};
 use crate::scenario::Scenario;
 
 /// Bootstrap resamples for the intervals of a return period's loss.
-pub const BOOTSTRAP: usize = 400;
+pub const RESAMPLES: usize = 400;
 
 /// One series' yearly losses: replication-major, `years` per replication.
 #[derive(Debug, Clone, PartialEq)]
@@ -298,9 +298,9 @@ mod tests {
     /// of 400 × 100 picks of 0..100 is 49.5 within 4 SE, SE = √((100² − 1)/12 / 40,000)).
     #[test]
     fn resamples_are_keyed_and_uniform() {
-        let r = resamples(7, 100, BOOTSTRAP);
-        assert_eq!(r, resamples(7, 100, BOOTSTRAP));
-        assert_ne!(r, resamples(8, 100, BOOTSTRAP));
+        let r = resamples(7, 100, RESAMPLES);
+        assert_eq!(r, resamples(7, 100, RESAMPLES));
+        assert_ne!(r, resamples(8, 100, RESAMPLES));
         assert_eq!(r[..10], resamples(7, 100, 10)[..]);
         assert!(
             r.iter()
@@ -321,7 +321,7 @@ mod tests {
         let aal = compare_aal(&years, &years, 10);
         assert_eq!((aal.difference, aal.paired), (0.0, (0.0, 0.0)));
         assert!(aal.unpaired.1 > 0.0);
-        let r = resamples(1, 100, BOOTSTRAP);
+        let r = resamples(1, 100, RESAMPLES);
         let q = compare_loss_at(&years, &years, 10, 100.0, &r).expect("1000 years");
         assert_eq!((q.difference, q.paired), (0.0, (0.0, 0.0)));
         assert!(q.unpaired.1 > q.unpaired.0);

@@ -26,7 +26,7 @@ pub fn page(info: &StudyInfo, findings: &Findings, chart: Option<(&Chart, &str)>
         info.replications,
         info.horizon_years,
         info.seed,
-        paired::BOOTSTRAP,
+        paired::RESAMPLES,
         format::significant(info.return_period, 6),
         html(&info.currency)
     );
