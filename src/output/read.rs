@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use super::Manifest;
 use crate::error::{Error, Result};
+use crate::output::tables::{CsvTable, IncidentsCsv, SummaryCsv, YltCsv};
 
 /// One series of a run (a regime, `total` or a party, a perspective) with its metrics from
 /// `summary.csv` and its yearly losses from `ylt.csv`.
@@ -244,7 +245,7 @@ struct SummaryRow {
 }
 
 impl TableRow for SummaryRow {
-    const COLUMNS: &'static [&'static str] = &["regime", "party", "perspective", "metric", "value"];
+    const COLUMNS: &'static [&'static str] = SummaryCsv::HEADER;
     fn check(&self, line: u64, p: &mut Problems) {
         let what = format!("`{}`", self.metric);
         // The lower end of the AAL's interval is the only figure that may be negative.
@@ -274,15 +275,7 @@ struct YltRow {
 }
 
 impl TableRow for YltRow {
-    const COLUMNS: &'static [&'static str] = &[
-        "replication",
-        "year",
-        "regime",
-        "party",
-        "perspective",
-        "loss",
-        "largest",
-    ];
+    const COLUMNS: &'static [&'static str] = YltCsv::HEADER;
     fn check(&self, line: u64, p: &mut Problems) {
         non_negative(p, line, "loss", "a loss", self.loss);
         non_negative(p, line, "largest", "a loss", self.largest);
@@ -290,7 +283,7 @@ impl TableRow for YltRow {
 }
 
 impl TableRow for MonthRow {
-    const COLUMNS: &'static [&'static str] = &["month", "fault_kind", "mean", "p05", "p95"];
+    const COLUMNS: &'static [&'static str] = IncidentsCsv::HEADER;
     fn check(&self, line: u64, p: &mut Problems) {
         for (column, x) in [("mean", self.mean), ("p05", self.p05), ("p95", self.p95)] {
             non_negative(p, line, column, "an incident count", x);
