@@ -28,6 +28,10 @@ pub struct HarmRecord {
     pub day: f64,
     /// Device number, stable across replications.
     pub device: u32,
+    /// Day the device was placed on the market (negative: before the horizon's start; 0 for
+    /// an incident of a class rather than a device). The longstop runs from it and it selects
+    /// the regime when the law changes on a date.
+    pub placed: f64,
     pub class: u16,
     pub fault: FaultKind,
     pub harm: HarmKind,

@@ -121,6 +121,7 @@ fn harm(
     HarmRecord {
         day,
         device,
+        placed: 0.0,
         class: u16::from(device >= CAM_DEVICES),
         fault,
         harm: HarmKind::Injury,
@@ -1783,6 +1784,7 @@ mod properties {
                 |(day, device, hub, fault, harm, cause, role, loss, (fix, dp, up))| HarmRecord {
                     day,
                     device: device.unwrap_or(NO_DEVICE),
+                    placed: 0.0,
                     class: match device {
                         Some(d) => u16::from(d >= CAM_DEVICES),
                         None => u16::from(hub),

@@ -39,6 +39,14 @@ pub struct RawSimulation {
     pub replications: i64,
     /// Master seed: results are a function of the scenario and this seed only.
     pub seed: u64,
+    /// Calendar year the simulation starts in, on 1 January (1900 to 2200). Without it, years
+    /// are numbered from 0.
+    #[serde(default)]
+    pub start_year: Option<i64>,
+    /// Years at the start left out of the statistics, so that a fleet can be studied at its
+    /// steady state (default 0; fewer than the horizon).
+    #[serde(default)]
+    pub warm_up_years: Option<i64>,
     /// Return periods (years) at which EP curves and TVaR are reported.
     #[serde(default)]
     pub return_periods: Option<Vec<f64>>,
@@ -78,7 +86,31 @@ pub fn check(ck: &mut Checker, sp: &FieldPath, sim: &RawSimulation) -> Vec<f64> 
             ),
         );
     }
+    calendar(ck, sp, sim);
     return_periods(ck, &sp.key("return_periods"), sim.return_periods.as_deref())
+}
+
+/// Checks the start year and the warm-up.
+fn calendar(ck: &mut Checker, sp: &FieldPath, sim: &RawSimulation) {
+    if let Some(y) = sim.start_year
+        && !(1900..=2200).contains(&y)
+    {
+        ck.report(
+            &sp.key("start_year"),
+            format!("found {y}, expected a calendar year from 1900 to 2200"),
+        );
+    }
+    if let Some(w) = sim.warm_up_years
+        && !(0..sim.horizon_years.max(1)).contains(&w)
+    {
+        ck.report(
+            &sp.key("warm_up_years"),
+            format!(
+                "found {w}, expected a whole number of years from 0 to {} (fewer than horizon_years, so that some years are pooled)",
+                sim.horizon_years.max(1) - 1
+            ),
+        );
+    }
 }
 
 /// The return periods, each at least a year, sorted and without repeats.

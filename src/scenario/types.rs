@@ -17,6 +17,11 @@ pub struct Scenario {
     pub horizon_years: u32,
     pub replications: u32,
     pub seed: u64,
+    /// The calendar year the simulation starts in (1 January); `None`: years are numbered from
+    /// 0, as the horizon's years.
+    pub start_year: Option<i32>,
+    /// Years at the start excluded from the statistics (a fleet's warm-up to its steady state).
+    pub warm_up_years: u32,
     /// Sorted ascending, each ≥ 1.
     pub return_periods: Vec<f64>,
     pub currency: String,
@@ -31,6 +36,20 @@ impl Scenario {
     /// Simulated days per replication.
     pub fn horizon_days(&self) -> f64 {
         f64::from(self.horizon_years) * DAYS_PER_YEAR
+    }
+
+    /// The label of year `index` of the horizon (from 0): its calendar year when the scenario
+    /// has a start year, else the index itself.
+    pub fn year_label(&self, index: usize) -> i64 {
+        self.start_year
+            .map_or(index as i64, |y| i64::from(y) + index as i64)
+    }
+
+    /// Day (from the start of the horizon) of a calendar date, in the simulation's calendar of
+    /// 365-day years (29 February counts as 28 February); `None` without a start year.
+    pub fn day_of(&self, year: i32, day_of_year: u32) -> Option<f64> {
+        self.start_year
+            .map(|s| f64::from(year - s) * DAYS_PER_YEAR + f64::from(day_of_year.min(364)))
     }
 
     /// Devices in one replication.

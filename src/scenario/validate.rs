@@ -94,6 +94,8 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         horizon_years: sim.horizon_years as u32,
         replications: sim.replications as u32,
         seed: sim.seed,
+        start_year: sim.start_year.map(|y| y.clamp(1900, 2200) as i32),
+        warm_up_years: sim.warm_up_years.unwrap_or(0).max(0) as u32,
         return_periods,
         currency: sim.currency.clone().unwrap_or_else(|| "EUR".to_owned()),
         parties,

@@ -66,6 +66,7 @@ pub fn record_harm(mut harmed: MessageReader<Harmed>, mut log: ResMut<HarmLog>) 
     log.0.extend(harmed.read().map(|h| HarmRecord {
         day: h.incident.day,
         device: h.incident.device,
+        placed: 0.0,
         class: h.incident.class,
         fault: h.incident.fault,
         harm: h.harm,
