@@ -18,7 +18,8 @@ pub struct Claim {
     pub incident: HarmRecord,
     pub line: Line,
     pub amount: Money,
-    /// Damages: filed after the limitation period or the longstop.
+    /// Damages: filed after the limitation period (from awareness) or the longstop (from the
+    /// device's placing on the market).
     pub barred: bool,
     /// Damages: the victim would prove a breach of duty.
     pub proven: bool,
@@ -171,6 +172,12 @@ impl<'a> Claimant<'a> {
     /// The damages claim of `h`: whether a time bar stops it (drawing when the victim became
     /// aware and filed), whether the victim would prove a breach, and its amount, held to the
     /// ceiling of a single amount.
+    ///
+    /// The two bars run from different days (PLD Arts 16 and 17): the limitation from the
+    /// victim's awareness, so it bars a claim whose filing delay alone exceeds it; the longstop
+    /// from the day the device was placed on the market, so it bars a claim filed (incident,
+    /// then awareness, then filing) more than the longstop after that day, however recent the
+    /// harm. The longstop ends the producer's exposure for each device on its own schedule.
     fn damages(&mut self, h: &HarmRecord) -> Claim {
         let (lt, streams) = (&self.scenario.terms.liability, self.streams);
         let barred = if self.awareness.is_some() || self.filing.is_some() {
@@ -178,9 +185,11 @@ impl<'a> Claimant<'a> {
             let aware = self.awareness.map_or(0.0, |d| d.sample(&mut rng));
             let filed = self.filing.map_or(0.0, |d| d.sample(&mut rng));
             lt.limitation_days.is_some_and(|l| filed > l)
-                || lt.longstop_days.is_some_and(|l| h.day + aware + filed > l)
+                || lt
+                    .longstop_days
+                    .is_some_and(|l| h.day + aware + filed - h.placed > l)
         } else {
-            lt.longstop_days.is_some_and(|l| h.day > l)
+            lt.longstop_days.is_some_and(|l| h.day - h.placed > l)
         };
         // Certain proof needs no draw.
         let proven = lt.proof_probability >= 1.0
