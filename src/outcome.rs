@@ -2,7 +2,7 @@
 //! record that statistics and output use. No ECS types here, by design.
 
 use crate::money::Money;
-use crate::scenario::{FaultKind, HarmKind, Line, PartyId, RegimeKind, Role, Scenario};
+use crate::scenario::{FaultKind, HarmKind, Line, PartyId, Regime, Role, Scenario};
 
 /// Facts about the conduct behind an incident, which negligence and victim-fault rules read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -168,7 +168,8 @@ impl Perspective {
 /// One reported series: a regime, the total or a party, and a perspective.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Series {
-    pub regime: RegimeKind,
+    /// The regime block (its label shows a switch).
+    pub regime: Regime,
     /// `None`: the total.
     pub party: Option<PartyId>,
     pub perspective: Perspective,
@@ -252,7 +253,9 @@ pub struct EltRow {
     pub year: u32,
     /// The incident behind the claim (for a recall, the incident that triggered it).
     pub incident: HarmRecord,
-    pub regime: RegimeKind,
+    /// The regime block the row was allocated under (with a switch, the block's label, not
+    /// the regime that governed this claim: the incident's `placed` day tells which).
+    pub regime: Regime,
     pub line: Line,
     /// `None`: the total.
     pub party: Option<PartyId>,

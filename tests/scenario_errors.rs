@@ -523,7 +523,10 @@ fn money_terms_parse_to_their_values() {
     assert_eq!(
         t.liability,
         LiabilityTerms {
-            regimes: vec![RegimeKind::Strict, RegimeKind::JointAndSeveral],
+            regimes: vec![
+                RegimeKind::Strict.into(),
+                RegimeKind::JointAndSeveral.into()
+            ],
             covered_harms: HarmSet::of(&[
                 HarmKind::Death,
                 HarmKind::Injury,
@@ -665,7 +668,10 @@ fn without_money_terms_the_baseline_applies() {
         .expect("minimal loads")
         .scenario;
     assert_eq!(s.terms, Terms::default());
-    assert_eq!(s.terms.liability.regimes, vec![RegimeKind::RootCause]);
+    assert_eq!(
+        s.terms.liability.regimes,
+        vec![RegimeKind::RootCause.into()]
+    );
     assert_eq!(s.parties[0].turnover, None);
     assert!(!s.parties[0].outside_jurisdiction);
 }
@@ -683,7 +689,7 @@ fn a_single_regime_may_be_a_string() {
             .terms
             .liability
             .regimes,
-        vec![RegimeKind::Negligence]
+        vec![RegimeKind::Negligence.into()]
     );
     assert_eq!(
         with("[liability]").terms.liability,

@@ -4,7 +4,7 @@
 
 use crate::money::{self, Money};
 use crate::outcome::{EltRow, Layout, Perspective};
-use crate::scenario::{Line, PartyId, RegimeKind, Role, Scenario};
+use crate::scenario::{Line, PartyId, Regime, RegimeKind, Role, Scenario};
 
 use super::claims::Claim;
 use super::contracts::{self, ClaimFacts};
@@ -56,10 +56,14 @@ impl Split {
     }
 }
 
-/// One regime's allocator with its state for the current year.
+/// One regime block's allocator with its state for the current year. With a switch, each
+/// claim is judged under the regime of its device's placing date, but both regimes share one
+/// state: the same parties pay from the same funds, insurance and contracts in the same year.
 pub struct Allocator<'a> {
     scenario: &'a Scenario,
-    pub regime: RegimeKind,
+    pub regime: Regime,
+    /// The regime that governs the claim being allocated.
+    governing: RegimeKind,
     /// `[party]`: own funds left this year.
     capacity_left: Vec<Money>,
     /// `[party]`: whether the party fell short this year.
@@ -78,7 +82,8 @@ pub struct Allocator<'a> {
 }
 
 impl<'a> Allocator<'a> {
-    pub fn new(scenario: &'a Scenario, regime: RegimeKind) -> Self {
+    pub fn new(scenario: &'a Scenario, regime: impl Into<Regime>) -> Self {
+        let regime = regime.into();
         let n = scenario.parties.len();
         let mut policies_of = vec![Vec::new(); n];
         for (i, p) in scenario.terms.policies.iter().enumerate() {
@@ -87,6 +92,7 @@ impl<'a> Allocator<'a> {
         let mut a = Self {
             scenario,
             regime,
+            governing: regime.before,
             capacity_left: Vec::new(),
             insolvent: Vec::new(),
             cap_left: Vec::new(),
@@ -125,6 +131,12 @@ impl<'a> Allocator<'a> {
     /// party cannot pay, and who pays the victim.
     pub fn allocate(&mut self, claim: &Claim) -> Result<(), Violation> {
         self.split.reset(self.scenario.parties.len());
+        // The law of the device's placing date governs every line of the claim. For a recall
+        // that is the triggering incident's device: the campaign is the manufacturer's answer
+        // to harms from products placed under that law, and the regime only decides how much
+        // of it the manufacturer recovers from the root cause. Fines are the same under every
+        // regime.
+        self.governing = self.regime.for_placed(claim.incident.placed);
         self.find_liable(claim);
         let Some(&payer) = self.liable.order.first() else {
             self.split.uncompensated = self.split.ground_up;
@@ -151,7 +163,7 @@ impl<'a> Allocator<'a> {
                 } else {
                     regime::liable_for_damages(
                         sc,
-                        self.regime,
+                        self.governing,
                         h,
                         claim.proven,
                         &mut self.scratch,
@@ -161,7 +173,7 @@ impl<'a> Allocator<'a> {
             }
             (Line::Recall, Some(maker)) => regime::liable_for_recall(
                 sc,
-                self.regime,
+                self.governing,
                 maker,
                 h.cause_party,
                 &mut self.scratch,
@@ -178,7 +190,7 @@ impl<'a> Allocator<'a> {
     fn award(&self, claim: &Claim) -> Money {
         let lt = &self.scenario.terms.liability;
         if claim.line == Line::Damages
-            && self.regime != RegimeKind::RootCause
+            && self.governing != RegimeKind::RootCause
             && claim.incident.facts.fix_available
         {
             claim

@@ -40,6 +40,11 @@ pub struct Manifest {
     /// What the scenario says that cannot happen, as `check` and `run` print it.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The regime switch, when the scenario has one: the date from which devices placed on the
+    /// market fall under the new regime, which the labels `<before>_then_<after>` do not say.
+    /// Absent otherwise, so that manifests without a switch are as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regime_switch: Option<String>,
 }
 
 impl Manifest {
@@ -103,6 +108,16 @@ impl Manifest {
                 })
                 .collect(),
             warnings,
+            regime_switch: sc.terms.liability.regimes.first().and_then(|r| {
+                r.switch.map(|s| {
+                    format!(
+                        "devices placed on the market from {} (day {}) fall under {}; those placed before, under the regime before the switch",
+                        s.date_label(),
+                        s.day,
+                        s.regime.name()
+                    )
+                })
+            }),
         }
     }
 }

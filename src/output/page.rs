@@ -228,6 +228,9 @@ fn parameters(f: &RunFolder, persp: &str, out: &mut String) {
         "liability regimes",
         html(&m.liability_regimes.join(", ")),
     );
+    if let Some(switch) = &m.regime_switch {
+        kv(out, "regime switch", html(switch));
+    }
     kv(out, "currency", html(currency(f)));
     kv(
         out,

@@ -87,7 +87,7 @@ fn flows(sc: &Scenario) -> Vec<Flow> {
             if !covered {
                 continue;
             }
-            for &regime in &terms.regimes {
+            for regime in terms.regimes.iter().flat_map(|r| r.kinds()) {
                 let defect = terms.defects.contains(fault);
                 for &cause in &causes {
                     match regime {

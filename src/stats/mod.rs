@@ -19,7 +19,7 @@ pub use ep::{
 
 use crate::money::Money;
 use crate::outcome::{Layout, ReplicationResult};
-use crate::scenario::{FaultKind, RegimeKind, Scenario};
+use crate::scenario::{FaultKind, Regime, Scenario};
 
 /// z for a two-sided 95 % normal interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -128,7 +128,7 @@ pub fn botnet_summary(results: &[ReplicationResult]) -> Option<BotnetSummary> {
 /// How often a party could not pay what it owed, under one regime.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsolvencyRow {
-    pub regime: RegimeKind,
+    pub regime: Regime,
     pub party: u16,
     /// Share of simulated years in which the party fell short.
     pub probability: f64,

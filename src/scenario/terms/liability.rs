@@ -8,6 +8,9 @@ use serde::Deserialize;
 use crate::scenario::check::Checker;
 use crate::scenario::kinds::{DAYS_PER_YEAR, FaultKind, FaultSet, HarmKind, HarmSet, names_schema};
 use crate::scenario::path::FieldPath;
+use crate::scenario::simulation::RawSimulation;
+
+use super::regime::{self, RawSwitch, Regime};
 
 /// How the law decides who answers to the victim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,7 +109,8 @@ names_schema!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiabilityTerms {
     /// The regimes to allocate under; the same incidents are allocated under each, in order.
-    pub regimes: Vec<RegimeKind>,
+    /// Each may switch to another regime for devices placed on the market from a date on.
+    pub regimes: Vec<Regime>,
     /// Harms the law compensates; other harms stay with the victim.
     pub covered_harms: HarmSet,
     /// Faults the law compensates; other faults' harms stay with the victim.
@@ -135,15 +139,15 @@ pub struct LiabilityTerms {
     pub claim_delay_days: f64,
     /// A claim filed more than this many days after awareness is barred.
     pub limitation_days: Option<f64>,
-    /// A claim filed more than this many days after the product was placed on the market (the
-    /// start of the simulation) is barred.
+    /// A claim filed more than this many days after its device was placed on the market is
+    /// barred.
     pub longstop_days: Option<f64>,
 }
 
 impl Default for LiabilityTerms {
     fn default() -> Self {
         Self {
-            regimes: vec![RegimeKind::RootCause],
+            regimes: vec![RegimeKind::RootCause.into()],
             covered_harms: HarmSet::all(),
             covered_faults: FaultSet::all(),
             defects: FaultSet::of(&[
@@ -226,10 +230,13 @@ pub struct RawLiability {
     /// Years after awareness within which a claim must be filed (default: no limit).
     #[serde(default)]
     pub limitation_years: Option<f64>,
-    /// Years after the product is placed on the market (day 0) after which every claim is
-    /// barred (default: no long-stop).
+    /// Years after a device is placed on the market after which every claim on it is barred
+    /// (default: no long-stop).
     #[serde(default)]
     pub longstop_years: Option<f64>,
+    /// A change of regime for devices placed on the market from a date on (default: none).
+    #[serde(default)]
+    pub switch: Option<RawSwitch>,
 }
 
 /// A regime name or a list of them, as written.
@@ -270,12 +277,26 @@ impl<'de> Deserialize<'de> for RawRegimes {
     }
 }
 
-/// Reads `[liability]`; what it leaves out keeps the root-cause baseline's value.
-pub fn check(ck: &mut Checker, lp: &FieldPath, l: &RawLiability) -> LiabilityTerms {
+/// Reads `[liability]`; what it leaves out keeps the root-cause baseline's value. `sim` gives
+/// the calendar that places a regime switch's date.
+pub fn check(
+    ck: &mut Checker,
+    lp: &FieldPath,
+    l: &RawLiability,
+    sim: &RawSimulation,
+) -> LiabilityTerms {
     let mut t = LiabilityTerms::default();
-    if let Some(regimes) = regimes(ck, &lp.key("regime"), l.regime.as_ref()) {
-        t.regimes = regimes;
-    }
+    let before = regimes(ck, &lp.key("regime"), l.regime.as_ref())
+        .unwrap_or_else(|| t.regimes.iter().map(|r| r.before).collect());
+    // The switch applies to every listed regime: each is the "before" of one allocation.
+    let switch = l
+        .switch
+        .as_ref()
+        .and_then(|w| regime::check(ck, &lp.key("switch"), w, &before, sim));
+    t.regimes = before
+        .into_iter()
+        .map(|before| Regime { before, switch })
+        .collect();
     if let Some(list) = &l.covered_harms {
         t.covered_harms = ck.harms(&lp.key("covered_harms"), list);
     }

@@ -7,6 +7,7 @@ pub mod fines;
 pub mod insurance;
 pub mod liability;
 pub mod recall;
+pub mod regime;
 
 pub use contracts::{Contract, RawContract};
 pub use fines::{FineRule, FineTarget, RawFine};
@@ -15,6 +16,7 @@ pub use insurance::{
 };
 pub use liability::{ComparativeFault, LiabilityTerms, RawLiability, RawRegimes, RegimeKind};
 pub use recall::{RawRecall, RecallRule};
+pub use regime::{RawSwitch, Regime, Switch};
 
 use super::check::{Checker, Resolver};
 use super::class::DeviceClass;
@@ -44,7 +46,7 @@ pub fn check(
         .liability
         .as_ref()
         .map_or_else(LiabilityTerms::default, |l| {
-            liability::check(ck, &root.key("liability"), l)
+            liability::check(ck, &root.key("liability"), l, &raw.simulation)
         });
     let contracts = raw
         .contract

@@ -1,0 +1,263 @@
+//! A regime block: the regime one allocation runs under, which may change on a date for the
+//! devices placed on the market from then on (`[liability.switch]`, e.g. the new EU Product
+//! Liability Directive for products placed on the market from 9 December 2026), and the check
+//! of that switch.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use toml::value::Datetime;
+
+use super::liability::RegimeKind;
+use crate::scenario::check::Checker;
+use crate::scenario::kinds::DAYS_PER_YEAR;
+use crate::scenario::path::FieldPath;
+use crate::scenario::simulation::RawSimulation;
+
+/// A change of regime for the devices placed on the market on or after a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Switch {
+    /// The first day (from the start of the horizon) whose placings fall under `regime`. A
+    /// whole day, kept as an integer so that regimes can be compared and hashed exactly.
+    pub day: i32,
+    /// The calendar date of `day`, as written: (year, month, day of the month).
+    pub date: (i32, u32, u32),
+    /// The regime for devices placed on or after `day`.
+    pub regime: RegimeKind,
+}
+
+impl Switch {
+    /// The date as ISO 8601, `YYYY-MM-DD`.
+    pub fn date_label(&self) -> String {
+        let (y, m, d) = self.date;
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// The regime of one allocation (a block of the outputs' series): one regime for every claim,
+/// or one for devices placed before a switch date and another for those placed from it on.
+/// The rules of `liability::regime` take the [`RegimeKind`] that [`Regime::for_placed`] picks
+/// claim by claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Regime {
+    /// The regime of devices placed before the switch, or of every device without one.
+    pub before: RegimeKind,
+    pub switch: Option<Switch>,
+}
+
+impl From<RegimeKind> for Regime {
+    fn from(before: RegimeKind) -> Self {
+        Self {
+            before,
+            switch: None,
+        }
+    }
+}
+
+/// The outputs' labels of the switched regimes, `[before][after]` in the order of
+/// [`RegimeKind::ALL`]: the two names joined by `_then_`, so that a label is plain ASCII, safe
+/// in CSV, and cannot be mistaken for a single regime. The diagonal is never used (a switch to
+/// the same regime is refused); it holds the single names so that the table is total.
+const SWITCHED: [[&str; 4]; 4] = [
+    [
+        "root_cause",
+        "root_cause_then_negligence",
+        "root_cause_then_strict",
+        "root_cause_then_joint_and_several",
+    ],
+    [
+        "negligence_then_root_cause",
+        "negligence",
+        "negligence_then_strict",
+        "negligence_then_joint_and_several",
+    ],
+    [
+        "strict_then_root_cause",
+        "strict_then_negligence",
+        "strict",
+        "strict_then_joint_and_several",
+    ],
+    [
+        "joint_and_several_then_root_cause",
+        "joint_and_several_then_negligence",
+        "joint_and_several_then_strict",
+        "joint_and_several",
+    ],
+];
+
+impl Regime {
+    /// The regime that governs a claim on a device placed on the market on day `placed`.
+    pub fn for_placed(self, placed: f64) -> RegimeKind {
+        match self.switch {
+            Some(s) if placed >= f64::from(s.day) => s.regime,
+            _ => self.before,
+        }
+    }
+
+    /// The label in every output: the single regime's name without a switch (as before
+    /// switches existed, so that such outputs do not change), else `<before>_then_<after>`.
+    /// Static, so that a violation can carry it without allocating.
+    pub fn name(self) -> &'static str {
+        match self.switch {
+            None => self.before.name(),
+            Some(s) => SWITCHED[self.before as usize][s.regime as usize],
+        }
+    }
+
+    /// The regimes a claim of this block may fall under: the one before, then the switch's.
+    pub fn kinds(self) -> impl Iterator<Item = RegimeKind> {
+        std::iter::once(self.before).chain(self.switch.map(|s| s.regime))
+    }
+}
+
+/// `[liability.switch]`: the regime for devices placed on the market from a date on.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawSwitch {
+    /// The first placing date under the new regime, a TOML local date such as 2026-12-09
+    /// (needs [simulation] start_year); devices placed earlier keep the regime of `regime`.
+    #[schemars(with = "String")]
+    pub placed_from: Datetime,
+    /// The regime for devices placed on or after `placed_from`.
+    #[schemars(with = "RegimeKind")]
+    pub regime: String,
+}
+
+/// Days before the first of each month in a 365-day year.
+const MONTH_START: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/// Checks `[liability.switch]` against the regimes it changes (`before`) and the simulation's
+/// calendar; `None` when it does not read (every problem is reported).
+pub fn check(
+    ck: &mut Checker,
+    path: &FieldPath,
+    raw: &RawSwitch,
+    before: &[RegimeKind],
+    sim: &RawSimulation,
+) -> Option<Switch> {
+    let rp = path.key("regime");
+    let regime = ck.parse(&rp, &raw.regime, RegimeKind::parse, RegimeKind::expected);
+    if let Some(r) = regime
+        && before.contains(&r)
+    {
+        let message = if before.len() == 1 {
+            format!(
+                "found \"{}\", the regime before the switch too: the switch would change nothing; expected another regime",
+                r.name()
+            )
+        } else {
+            format!(
+                "found \"{}\", which `regime` lists too: for that allocation the switch would change nothing; expected a regime not in the list",
+                r.name()
+            )
+        };
+        ck.report(&rp, message);
+    }
+    let dp = path.key("placed_from");
+    let date = placed_from(ck, &dp, &raw.placed_from, sim);
+    let (regime, (day, date)) = (regime?, date?);
+    before
+        .iter()
+        .all(|&b| b != regime)
+        .then_some(Switch { day, date, regime })
+}
+
+/// The day (from the start of the horizon) and the date of `placed_from`, which must be a
+/// local date within the horizon's calendar years.
+fn placed_from(
+    ck: &mut Checker,
+    path: &FieldPath,
+    at: &Datetime,
+    sim: &RawSimulation,
+) -> Option<(i32, (i32, u32, u32))> {
+    let date = match (at.date, at.time, at.offset) {
+        (Some(d), None, None) => d,
+        _ => {
+            ck.report(
+                path,
+                format!(
+                    "found {at}, expected a local date such as 2026-12-09 (no time of day, no offset)"
+                ),
+            );
+            return None;
+        }
+    };
+    let Some(start) = sim.start_year else {
+        ck.report(
+            path,
+            format!(
+                "found {at} but no [simulation] start_year, expected a start_year to place the date in the simulation's calendar"
+            ),
+        );
+        return None;
+    };
+    // A bad start year or horizon is reported where it is written; a range built on it would
+    // only mislead.
+    if !(1900..=2200).contains(&start) || !(1..=1000).contains(&sim.horizon_years) {
+        return None;
+    }
+    let last = start + sim.horizon_years - 1;
+    let year = i64::from(date.year);
+    if !(start..=last).contains(&year) {
+        ck.report(
+            path,
+            format!(
+                "found {at}, expected a date from {start:04}-01-01 to {last:04}-12-31 (1 January of [simulation] start_year to the last day of the horizon's last year)"
+            ),
+        );
+        return None;
+    }
+    // The simulation's years have 365 days: 29 February counts as 28 February.
+    let (month, mday) = (u32::from(date.month), u32::from(date.day));
+    let within = (mday.min(if month == 2 { 28 } else { 31 })).max(1) - 1;
+    let day_of_year = MONTH_START[(month.clamp(1, 12) - 1) as usize] + within;
+    let day = (year - start) as f64 * DAYS_PER_YEAR + f64::from(day_of_year);
+    Some((day as i32, (year as i32, month, mday)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_switched_label_joins_the_two_names() {
+        for before in RegimeKind::ALL {
+            for after in RegimeKind::ALL {
+                let r = Regime {
+                    before,
+                    switch: Some(Switch {
+                        day: 0,
+                        date: (2026, 1, 1),
+                        regime: after,
+                    }),
+                };
+                let want = if before == after {
+                    before.name().to_owned()
+                } else {
+                    format!("{}_then_{}", before.name(), after.name())
+                };
+                assert_eq!(r.name(), want);
+            }
+            assert_eq!(Regime::from(before).name(), before.name());
+        }
+    }
+
+    #[test]
+    fn the_switch_day_itself_falls_under_the_new_regime() {
+        let r = Regime {
+            before: RegimeKind::Negligence,
+            switch: Some(Switch {
+                day: 342,
+                date: (2026, 12, 9),
+                regime: RegimeKind::JointAndSeveral,
+            }),
+        };
+        assert_eq!(r.for_placed(341.0), RegimeKind::Negligence);
+        assert_eq!(r.for_placed(341.999), RegimeKind::Negligence);
+        assert_eq!(r.for_placed(342.0), RegimeKind::JointAndSeveral);
+        assert_eq!(r.for_placed(-400.0), RegimeKind::Negligence);
+        assert_eq!(
+            r.switch.map(|s| s.date_label()).as_deref(),
+            Some("2026-12-09")
+        );
+    }
+}
