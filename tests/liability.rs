@@ -10,16 +10,18 @@ mod common;
 use std::sync::{Arc, OnceLock};
 
 use common::{class, header, scenario};
-use fleetsim::liability::claims::Claim;
+use fleetsim::liability::claims::{Claim, Claimant};
 use fleetsim::liability::engine::Split;
 use fleetsim::liability::{self, Allocator, Books};
 use fleetsim::money::Money;
 use fleetsim::outcome::NO_DEVICE;
-use fleetsim::outcome::{Facts, HarmRecord, Layout, Perspective, VulnerabilityRecord};
+use fleetsim::outcome::{EltRow, Facts, HarmRecord, Layout, Perspective, VulnerabilityRecord};
+use fleetsim::rng::{Streams, streams};
 use fleetsim::scenario::{
     ComparativeFault, Contract, FaultKind, FaultSet, FineRule, FineTarget, HarmKind, HarmSet,
-    Layer, Line, PartyId, Policy, RecallRule, RegimeKind, Role, Scenario,
+    Layer, Line, PartyId, Policy, RecallRule, Regime, RegimeKind, Role, Scenario, Switch,
 };
+use rand_distr::{Distribution, Exp};
 
 // ---------------------------------------------------------------------------------------------
 // The test world
@@ -103,7 +105,7 @@ component = [{{ name = "part", supplier = "Parts" }}]
 /// The base world under one regime, with recourse to the root cause at 70 %.
 fn world(regime: RegimeKind) -> Scenario {
     let mut s = base();
-    s.terms.liability.regimes = vec![regime];
+    s.terms.liability.regimes = vec![regime.into()];
     s.terms.liability.cause_contribution = 0.7;
     s
 }
@@ -186,7 +188,7 @@ impl Amount for Money {
 struct Settled {
     layout: Layout,
     books: Books,
-    regimes: Vec<RegimeKind>,
+    regimes: Vec<Regime>,
 }
 
 fn settle(s: &Scenario, harms: &[HarmRecord]) -> Settled {
@@ -573,7 +575,7 @@ fn strict_and_joint_need_no_proof_for_defects_but_fall_back_on_negligence_otherw
 #[test]
 fn uncovered_faults_and_harms_stay_with_the_victim_under_every_regime() {
     let mut s = base();
-    s.terms.liability.regimes = RegimeKind::ALL.to_vec();
+    s.terms.liability.regimes = RegimeKind::ALL.map(Regime::from).to_vec();
     s.terms.liability.covered_faults = FaultSet::of(&[FaultKind::InstallationError]);
     s.terms.liability.covered_harms = HarmSet::of(&[HarmKind::Injury]);
     let mut data_loss = harm(
@@ -1061,7 +1063,7 @@ fn strict_leaves_an_insolvent_defendants_share_with_the_victim() {
 fn insolvent_years_count_the_years_with_a_shortfall() {
     let mut s = base();
     // Under root cause Parts pays its wear-outs; under negligence nobody does.
-    s.terms.liability.regimes = vec![RegimeKind::RootCause, RegimeKind::Negligence];
+    s.terms.liability.regimes = vec![RegimeKind::RootCause.into(), RegimeKind::Negligence.into()];
     s.parties[usize::from(PARTS)].capacity = Some(500.0);
     let b = settle(
         &s,
@@ -1130,7 +1132,7 @@ fn recalls_and_fines_are_paid_in_full_whatever_the_capacity() {
 /// at once) at 50 a device.
 fn recall_world(regimes: Vec<RegimeKind>) -> Scenario {
     let mut s = base();
-    s.terms.liability.regimes = regimes;
+    s.terms.liability.regimes = regimes.into_iter().map(Regime::from).collect();
     s.terms.liability.cause_contribution = 0.7;
     // Damages compensate nothing here, so party series hold the recall alone.
     s.terms.liability.covered_faults = FaultSet::default();
@@ -1397,6 +1399,254 @@ fn longstop_bars_claims_after_it() {
     money(b.party(0, 0, MAKER, Perspective::Net), 300.0);
 }
 
+/// Whether the damages claim of `h` is time-barred, as the claimant decides it.
+fn barred(s: &Scenario, h: HarmRecord) -> bool {
+    let streams = Streams::new(s.seed, 0);
+    let mut claimant = Claimant::new(s, &streams, &[]);
+    let mut out = Vec::new();
+    claimant.claims(&h, &mut out);
+    out[0].barred
+}
+
+/// `h` on a device placed on the market on day `placed`.
+fn placed(mut h: HarmRecord, placed: f64) -> HarmRecord {
+    h.placed = placed;
+    h
+}
+
+/// The longstop runs from each device's placing (PLD Art. 17): with 10 years and no delays, a
+/// device placed in year 3 keeps its victims' claims until year 13, one placed in year 0 only
+/// until year 10.
+#[test]
+fn longstop_runs_from_each_devices_placing() {
+    let mut s = world(RegimeKind::Strict);
+    s.terms.liability.longstop_days = Some(10.0 * 365.0);
+    let year = 365.0;
+    assert!(!barred(
+        &s,
+        placed(defect(1, 13.0 * year - 1.0, 100.0), 3.0 * year)
+    ));
+    assert!(barred(
+        &s,
+        placed(defect(2, 13.0 * year + 1.0, 100.0), 3.0 * year)
+    ));
+    assert!(!barred(
+        &s,
+        placed(defect(3, 10.0 * year - 1.0, 100.0), 0.0)
+    ));
+    assert!(barred(&s, placed(defect(4, 10.0 * year + 1.0, 100.0), 0.0)));
+    // Exactly the longstop after placing is still in time ("more than" bars).
+    assert!(!barred(
+        &s,
+        placed(defect(5, 13.0 * year, 100.0), 3.0 * year)
+    ));
+    // A device of an installed base, placed 4 years before the horizon: barred after year 6.
+    assert!(!barred(
+        &s,
+        placed(defect(6, 6.0 * year - 1.0, 100.0), -4.0 * year)
+    ));
+    assert!(barred(
+        &s,
+        placed(defect(7, 6.0 * year + 1.0, 100.0), -4.0 * year)
+    ));
+    // In the books: the same harm on day 3,651 is paid for the device placed in year 3 and left
+    // with the victim for the one placed on day 0.
+    let b = settle(
+        &s,
+        &[
+            placed(defect(8, 3651.0, 300.0), 3.0 * year),
+            placed(defect(9, 3651.0, 700.0), 0.0),
+        ],
+    );
+    money(b.total_all(0, Perspective::Paid), 300.0);
+    money(b.total_all(0, Perspective::Uncompensated), 700.0);
+}
+
+/// With delays, the longstop counts the incident, the awareness and the filing delays from the
+/// placing, and the limitation counts the filing delay alone, from awareness (PLD Art. 16). The
+/// delays are drawn here as the claimant draws them, from the claim stream keyed by the
+/// device and incident, so the cases sit a day either side of each bar.
+#[test]
+fn delays_count_towards_the_longstop_from_placing_and_the_limitation_from_awareness() {
+    let mut s = world(RegimeKind::Strict);
+    s.terms.liability.awareness_delay_days = 400.0;
+    s.terms.liability.claim_delay_days = 200.0;
+    let h = placed(defect(11, 0.0, 100.0), 500.0);
+    let mut rng = Streams::new(s.seed, 0).rng(streams::CLAIM, h.device, h.key);
+    let aware = Exp::new(1.0 / 400.0).expect("rate").sample(&mut rng);
+    let filed = Exp::new(1.0 / 200.0).expect("rate").sample(&mut rng);
+    assert!(aware > 0.0 && filed > 0.0, "{aware} {filed}");
+    let longstop = 3650.0;
+    s.terms.liability.longstop_days = Some(longstop);
+    // Filed on day + aware + filed; the bar is placed + longstop = 4,150.
+    let day_at_bar = 500.0 + longstop - aware - filed;
+    let at = |day: f64| HarmRecord { day, ..h };
+    assert!(!barred(&s, at(day_at_bar - 1.0)));
+    assert!(barred(&s, at(day_at_bar + 1.0)));
+    // The same harm on a device placed on day 0 is barred 500 days earlier.
+    assert!(barred(&s, placed(at(day_at_bar - 1.0), 0.0)));
+    // The limitation ignores the awareness delay, however long: it bars a filing delay longer
+    // than it, and nothing else.
+    s.terms.liability.longstop_days = None;
+    s.terms.liability.limitation_days = Some(filed + 1.0);
+    assert!(!barred(&s, at(day_at_bar + 1.0)));
+    s.terms.liability.limitation_days = Some(filed - 1e-9 * filed);
+    assert!(barred(&s, at(day_at_bar + 1.0)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regime switch by placing date
+// ---------------------------------------------------------------------------------------------
+
+/// A regime block that switches from `before` to `after` for devices placed from `day` on.
+fn switched(before: RegimeKind, day: i32, after: RegimeKind) -> Regime {
+    Regime {
+        before,
+        switch: Some(Switch {
+            day,
+            date: (2026, 12, 9),
+            regime: after,
+        }),
+    }
+}
+
+/// Allocates one claim under a regime block with fresh yearly state.
+fn allocate_block(s: &Scenario, regime: Regime, claim: &Claim) -> Split {
+    let mut a = Allocator::new(s, regime);
+    a.allocate(claim).unwrap_or_else(|v| panic!("{v:?}"));
+    a.split.clone()
+}
+
+/// The same harm on two devices, one placed the day before the switch and one on the switch
+/// day: each claim goes to the regime of its device's placing date.
+#[test]
+fn each_claim_follows_the_regime_of_its_devices_placing_date() {
+    // Negligence, then joint and several (the new PLD from day 342, 9 December 2026): a
+    // wear-out is no breach of duty, so before the switch the victim keeps it; from the switch
+    // on the maker answers and recovers 70 % from the part's supplier.
+    let mut s = world(RegimeKind::Negligence);
+    let pld = switched(RegimeKind::Negligence, 342, RegimeKind::JointAndSeveral);
+    s.terms.liability.regimes = vec![pld];
+    let wear = |key, placed_on| {
+        placed(
+            harm(key, 500.0, 1, FaultKind::WearOut, Some(PARTS), 1000.0),
+            placed_on,
+        )
+    };
+    let got = allocate_block(&s, pld, &damages(wear(1, 341.0)));
+    money(got.paid, 0.0);
+    money(got.uncompensated, 1000.0);
+    let got = allocate_block(&s, pld, &damages(wear(2, 342.0)));
+    money(got.paid, 1000.0);
+    money(got.gross[usize::from(MAKER)], 1000.0);
+    money(got.net[usize::from(MAKER)], 300.0);
+    money(got.net[usize::from(PARTS)], 700.0);
+    // In the books, both in one year, under one label.
+    let b = settle(&s, &[wear(1, 341.0), wear(2, 342.0)]);
+    money(b.total_all(0, Perspective::Paid), 1000.0);
+    money(b.total_all(0, Perspective::Uncompensated), 1000.0);
+    assert!(
+        b.books
+            .elt
+            .iter()
+            .all(|e| e.regime.name() == "negligence_then_joint_and_several")
+    );
+
+    // Root cause, then strict, with a fix the victim had not installed (victim's share 0.3):
+    // the root-cause rule pays the supplier's victim in full; strict liability pays 700, the
+    // maker first, who recovers 70 % of it (490) from the supplier.
+    s.terms.liability.victim_fault_share = 0.3;
+    let rc = switched(RegimeKind::RootCause, 342, RegimeKind::Strict);
+    let unfixed = |key, placed_on| {
+        let mut h = wear(key, placed_on);
+        h.facts.fix_available = true;
+        h
+    };
+    let got = allocate_block(&s, rc, &damages(unfixed(3, 341.0)));
+    money(got.paid, 1000.0);
+    money(got.gross[usize::from(PARTS)], 1000.0);
+    money(got.net[usize::from(PARTS)], 1000.0);
+    money(got.net[usize::from(MAKER)], 0.0);
+    let got = allocate_block(&s, rc, &damages(unfixed(4, 342.0)));
+    money(got.paid, 700.0);
+    money(got.uncompensated, 300.0);
+    money(got.gross[usize::from(MAKER)], 700.0);
+    money(got.net[usize::from(MAKER)], 210.0);
+    money(got.net[usize::from(PARTS)], 490.0);
+}
+
+/// `busy_harms` on devices placed from day −1,000 to day 961, a different day for each.
+fn busy_placed_harms() -> Vec<HarmRecord> {
+    let mut harms = busy_harms();
+    for (k, h) in harms.iter_mut().enumerate() {
+        h.placed = (k as f64 * 37.0) % 1990.0 - 1000.0;
+    }
+    harms
+}
+
+/// The same books, whatever the labels: every amount, year and row of the event table.
+fn assert_same_books(a: &Settled, b: &Settled, what: &str) {
+    assert_eq!(a.books.year_loss, b.books.year_loss, "{what}");
+    assert_eq!(a.books.year_max, b.books.year_max, "{what}");
+    assert_eq!(a.books.insolvent_years, b.books.insolvent_years, "{what}");
+    assert_eq!(a.books.recalls, b.books.recalls, "{what}");
+    let unlabelled = |s: &Settled| -> Vec<EltRow> {
+        s.books
+            .elt
+            .iter()
+            .map(|&e| EltRow {
+                regime: RegimeKind::RootCause.into(),
+                ..e
+            })
+            .collect()
+    };
+    assert_eq!(unlabelled(a), unlabelled(b), "{what}");
+}
+
+/// A switch on or before every placing is the new regime alone, and a switch after every
+/// placing the old regime alone, to the cent, for every pair of regimes, with every money term
+/// in play (contracts, insurance, capacity, a recall and fines).
+#[test]
+fn a_switch_outside_every_placing_is_one_regime_alone() {
+    let harms = busy_placed_harms();
+    let first = harms.iter().map(|h| h.placed).fold(f64::INFINITY, f64::min);
+    let last = harms
+        .iter()
+        .map(|h| h.placed)
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!((first, last), (-1000.0, 961.0));
+    let mut s = busy_world();
+    let under = |s: &mut Scenario, regime: Regime| {
+        s.terms.liability.regimes = vec![regime];
+        settle(s, &harms)
+    };
+    for before in RegimeKind::ALL {
+        for after in RegimeKind::ALL.into_iter().filter(|&a| a != before) {
+            let alone_after = under(&mut s, after.into());
+            let alone_before = under(&mut s, before.into());
+            let what = format!("{} then {}", before.name(), after.name());
+            // On the first placing day itself: that device is already under the new law.
+            let early = under(&mut s, switched(before, first as i32, after));
+            assert_same_books(&early, &alone_after, &what);
+            let late = under(&mut s, switched(before, last as i32 + 1, after));
+            assert_same_books(&late, &alone_before, &what);
+        }
+    }
+    // And a switch in between differs from both (here, negligence then joint and several).
+    let (neg, js) = (RegimeKind::Negligence, RegimeKind::JointAndSeveral);
+    let mid = under(&mut s, switched(neg, 0, js));
+    let paid = |b: &Settled| b.total_all(0, Perspective::Paid);
+    let (p_neg, p_js) = (
+        paid(&under(&mut s, neg.into())),
+        paid(&under(&mut s, js.into())),
+    );
+    assert!(
+        p_neg < paid(&mid) && paid(&mid) < p_js,
+        "{p_neg} {mid:?} {p_js}",
+        mid = paid(&mid)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Determinism
 // ---------------------------------------------------------------------------------------------
@@ -1406,7 +1656,7 @@ fn longstop_bars_claims_after_it() {
 fn busy_world() -> Scenario {
     let mut s = base();
     let lt = &mut s.terms.liability;
-    lt.regimes = RegimeKind::ALL.to_vec();
+    lt.regimes = RegimeKind::ALL.map(Regime::from).to_vec();
     lt.cause_contribution = 0.6;
     lt.proof_probability = 0.5;
     lt.awareness_delay_days = 30.0;
@@ -1580,14 +1830,24 @@ mod properties {
     fn liability_terms() -> impl Strategy<Value = fleetsim::scenario::LiabilityTerms> {
         (
             (
-                (1u8..16).prop_map(|bits| {
-                    RegimeKind::ALL
-                        .into_iter()
-                        .enumerate()
-                        .filter(|(i, _)| bits & 1 << i != 0)
-                        .map(|(_, r)| r)
-                        .collect::<Vec<_>>()
-                }),
+                (
+                    1u8..16,
+                    // Half the cases switch regime on a day within the harms' span of placings.
+                    proptest::option::of((-1000i32..2000, select(RegimeKind::ALL.to_vec()))),
+                )
+                    .prop_map(|(bits, switch)| {
+                        let switch = switch.map(|(day, regime)| Switch {
+                            day,
+                            date: (2026, 1, 1),
+                            regime,
+                        });
+                        RegimeKind::ALL
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(i, _)| bits & 1 << i != 0)
+                            .map(|(_, before)| Regime { before, switch })
+                            .collect::<Vec<_>>()
+                    }),
                 harm_set(),
                 fault_set(),
                 fault_set(),
@@ -1779,28 +2039,31 @@ mod properties {
             select(ROLES[..usize::from(OPERATORS)].to_vec()),
             money_amount(1e7),
             (any::<bool>(), any::<bool>(), any::<bool>()),
+            prop_oneof![2 => Just(0.0), 1 => -1500.0..1500.0f64],
         )
             .prop_map(
-                |(day, device, hub, fault, harm, cause, role, loss, (fix, dp, up))| HarmRecord {
-                    day,
-                    device: device.unwrap_or(NO_DEVICE),
-                    placed: 0.0,
-                    class: match device {
-                        Some(d) => u16::from(d >= CAM_DEVICES),
-                        None => u16::from(hub),
-                    },
-                    fault,
-                    harm,
-                    cause_role: cause.map_or(role, |p| ROLES[usize::from(p)]),
-                    cause_party: cause,
-                    loss,
-                    vulnerability: None,
-                    key: 0,
-                    facts: Facts {
-                        fix_available: fix,
-                        default_password: dp,
-                        unpatched_in_support: up,
-                    },
+                |(day, device, hub, fault, harm, cause, role, loss, (fix, dp, up), placed)| {
+                    HarmRecord {
+                        day,
+                        device: device.unwrap_or(NO_DEVICE),
+                        placed,
+                        class: match device {
+                            Some(d) => u16::from(d >= CAM_DEVICES),
+                            None => u16::from(hub),
+                        },
+                        fault,
+                        harm,
+                        cause_role: cause.map_or(role, |p| ROLES[usize::from(p)]),
+                        cause_party: cause,
+                        loss,
+                        vulnerability: None,
+                        key: 0,
+                        facts: Facts {
+                            fix_available: fix,
+                            default_password: dp,
+                            unpatched_in_support: up,
+                        },
+                    }
                 },
             )
     }
