@@ -45,6 +45,8 @@ const EXPECTED: &[(&str, usize)] = &[
     ("unknown_keys", 4),
     ("unknown_keys_optional", 3),
     ("unknown_keys_terms", 4),
+    // A switch date before the horizon's first year, and a switch regime already listed.
+    ("regime_switch", 2),
     ("wrong_role", 4),
     // malformed/: TOML syntax or type errors.
     ("duplicate_key", 3),
@@ -703,6 +705,154 @@ fn a_single_regime_may_be_a_string() {
     assert_eq!(d.items.len(), 1, "{d}");
     assert_eq!(d.items[0].field, "liability.regime");
     assert!(d.items[0].message.contains("\"joint_and_several\""), "{d}");
+}
+
+/// `[liability.switch]` reads its date into the simulation's calendar of 365-day years: the
+/// day from 1 January of `start_year`, 29 February counting as 28 February.
+#[test]
+fn a_regime_switch_parses_to_its_day() {
+    let minimal = fs::read_to_string("tests/fixtures/valid/minimal.toml").expect("readable");
+    let with = |start: i32, years: u32, date: &str| -> Scenario {
+        let sim = minimal.replace(
+            "horizon_years = 1",
+            &format!("horizon_years = {years}\nstart_year = {start}"),
+        );
+        let text = format!(
+            "{sim}\n[liability]\nregime = [\"negligence\", \"strict\"]\n[liability.switch]\nplaced_from = {date}\nregime = \"joint_and_several\"\n"
+        );
+        scenario::parse(&text, Path::new("inline.toml")).unwrap_or_else(|d| panic!("{date}:\n{d}"))
+    };
+    let s = with(2026, 1, "2026-12-09");
+    let switch = Switch {
+        day: 342,
+        date: (2026, 12, 9),
+        regime: RegimeKind::JointAndSeveral,
+    };
+    assert_eq!(
+        s.terms.liability.regimes,
+        vec![
+            Regime {
+                before: RegimeKind::Negligence,
+                switch: Some(switch)
+            },
+            Regime {
+                before: RegimeKind::Strict,
+                switch: Some(switch)
+            },
+        ]
+    );
+    let names: Vec<&str> = s.terms.liability.regimes.iter().map(|r| r.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "negligence_then_joint_and_several",
+            "strict_then_joint_and_several"
+        ]
+    );
+    let day = |s: &Scenario| s.terms.liability.regimes[0].switch.map(|w| w.day);
+    assert_eq!(day(&with(2025, 2, "2026-12-09")), Some(365 + 342));
+    assert_eq!(day(&with(2025, 2, "2025-01-01")), Some(0));
+    assert_eq!(day(&with(2025, 2, "2026-12-31")), Some(729));
+    assert_eq!(day(&with(2026, 3, "2028-02-29")), Some(730 + 58));
+    assert_eq!(day(&with(2026, 3, "2028-03-01")), Some(730 + 59));
+    // The day agrees with the scenario's own calendar.
+    let s = with(2025, 2, "2026-12-09");
+    assert_eq!(s.day_of(2026, 342), Some(707.0));
+}
+
+/// Every problem of a `[liability.switch]` is reported at once, on its line: a date outside the
+/// horizon's years, a date with a time, no start year, an unknown regime, and a regime that
+/// changes nothing.
+#[test]
+fn regime_switch_errors_are_located() {
+    let minimal = fs::read_to_string("tests/fixtures/valid/minimal.toml").expect("readable");
+    let two_years = minimal.replace("horizon_years = 1", "horizon_years = 2\nstart_year = 2026");
+    // (simulation, regime, placed_from, switch regime) → [(key of the line, field, message)]
+    let cases: &[(&str, &str, &str, &str, &[(&str, &str, &str)])] = &[
+        (
+            &two_years,
+            "\"negligence\"",
+            "2025-12-31",
+            "joint_and_several",
+            &[(
+                "placed_from",
+                "liability.switch.placed_from",
+                "found 2025-12-31, expected a date from 2026-01-01 to 2027-12-31 (1 January of [simulation] start_year to the last day of the horizon's last year)",
+            )],
+        ),
+        (
+            &two_years,
+            "\"negligence\"",
+            "2028-01-01",
+            "negligence",
+            &[
+                (
+                    "placed_from",
+                    "liability.switch.placed_from",
+                    "found 2028-01-01, expected a date from 2026-01-01 to 2027-12-31",
+                ),
+                (
+                    "regime = \"negligence\"",
+                    "liability.switch.regime",
+                    "found \"negligence\", the regime before the switch too: the switch would change nothing; expected another regime",
+                ),
+            ],
+        ),
+        (
+            &two_years,
+            "[\"negligence\", \"strict\"]",
+            "2026-12-09T08:00:00",
+            "strict",
+            &[
+                (
+                    "placed_from",
+                    "liability.switch.placed_from",
+                    "found 2026-12-09T08:00:00, expected a local date such as 2026-12-09 (no time of day, no offset)",
+                ),
+                (
+                    "regime = \"strict\"",
+                    "liability.switch.regime",
+                    "found \"strict\", which `regime` lists too: for that allocation the switch would change nothing",
+                ),
+            ],
+        ),
+        (
+            &minimal,
+            "\"negligence\"",
+            "2026-12-09",
+            "joint_and_severl",
+            &[
+                (
+                    "placed_from",
+                    "liability.switch.placed_from",
+                    "found 2026-12-09 but no [simulation] start_year, expected a start_year to place the date in the simulation's calendar",
+                ),
+                (
+                    "regime = \"joint_and_severl\"",
+                    "liability.switch.regime",
+                    "found \"joint_and_severl\", expected one of \"root_cause\", \"negligence\", \"strict\", \"joint_and_several\"",
+                ),
+            ],
+        ),
+    ];
+    for (sim, before, date, after, want) in cases {
+        let text = format!(
+            "{sim}\n[liability]\nregime = {before}\n\n[liability.switch]\nplaced_from = {date}\nregime = \"{after}\"\n"
+        );
+        let d = scenario::parse(&text, Path::new("switch.toml")).expect_err("refused");
+        assert_eq!(d.items.len(), want.len(), "{d}");
+        for (item, (line_start, field, message)) in d.items.iter().zip(*want) {
+            // The last such line: the switch's `regime` comes after `[liability]`'s.
+            let lines: Vec<&str> = text.lines().collect();
+            let line = lines
+                .iter()
+                .rposition(|l| l.starts_with(line_start))
+                .expect("the line is in the text")
+                + 1;
+            assert_eq!((item.line, item.field.as_str()), (line, *field), "{d}");
+            assert!(item.message.starts_with(message), "{d}");
+        }
+    }
 }
 
 /// `fleetsim schema` describes the money terms too, with the names the validator accepts.
