@@ -767,8 +767,9 @@ fn a_regime_switch_parses_to_its_day() {
 fn regime_switch_errors_are_located() {
     let minimal = fs::read_to_string("tests/fixtures/valid/minimal.toml").expect("readable");
     let two_years = minimal.replace("horizon_years = 1", "horizon_years = 2\nstart_year = 2026");
-    // (simulation, regime, placed_from, switch regime) → [(key of the line, field, message)]
-    let cases: &[(&str, &str, &str, &str, &[(&str, &str, &str)])] = &[
+    // (simulation, regime, placed_from, switch regime) → [(start of the line, field, message)]
+    type Want<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let cases: &[(&str, &str, &str, &str, Want<'_>)] = &[
         (
             &two_years,
             "\"negligence\"",
