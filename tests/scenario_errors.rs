@@ -762,7 +762,7 @@ fn a_regime_switch_parses_to_its_day() {
 
 /// Every problem of a `[liability.switch]` is reported at once, on its line: a date outside the
 /// horizon's years, a date with a time, no start year, an unknown regime, and a regime that
-/// changes nothing.
+/// changes nothing; and nothing follows from a `[liability] regime` that does not read.
 #[test]
 fn regime_switch_errors_are_located() {
     let minimal = fs::read_to_string("tests/fixtures/valid/minimal.toml").expect("readable");
@@ -834,6 +834,18 @@ fn regime_switch_errors_are_located() {
                     "found \"joint_and_severl\", expected one of \"root_cause\", \"negligence\", \"strict\", \"joint_and_several\"",
                 ),
             ],
+        ),
+        // No follow-on: an unread `regime` is not taken for the default root_cause.
+        (
+            &two_years,
+            "\"bogus\"",
+            "2026-12-09",
+            "root_cause",
+            &[(
+                "regime = \"bogus\"",
+                "liability.regime",
+                "found \"bogus\", expected one of",
+            )],
         ),
     ];
     for (sim, before, date, after, want) in cases {

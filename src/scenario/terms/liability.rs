@@ -10,45 +10,7 @@ use crate::scenario::kinds::{DAYS_PER_YEAR, FaultKind, FaultSet, HarmKind, HarmS
 use crate::scenario::path::FieldPath;
 use crate::scenario::simulation::RawSimulation;
 
-use super::regime::{self, RawSwitch, Regime};
-
-/// How the law decides who answers to the victim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegimeKind {
-    /// The root-cause party pays everything (the first version's rule, kept as a baseline).
-    RootCause,
-    /// A party pays only when its conduct breached a duty and the victim proves it.
-    Negligence,
-    /// The manufacturer (or importer, or distributor) pays for defects regardless of fault.
-    Strict,
-    /// Every liable economic operator answers for the whole (EU PLD 2024/2853 style).
-    JointAndSeveral,
-}
-
-impl RegimeKind {
-    pub const ALL: [RegimeKind; 4] = [
-        RegimeKind::RootCause,
-        RegimeKind::Negligence,
-        RegimeKind::Strict,
-        RegimeKind::JointAndSeveral,
-    ];
-    /// The name used in scenario files and outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            RegimeKind::RootCause => "root_cause",
-            RegimeKind::Negligence => "negligence",
-            RegimeKind::Strict => "strict",
-            RegimeKind::JointAndSeveral => "joint_and_several",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.name() == s)
-    }
-    /// The allowed names, for error messages.
-    pub fn expected() -> String {
-        "one of \"root_cause\", \"negligence\", \"strict\", \"joint_and_several\"".to_owned()
-    }
-}
+use super::regime::{self, RawSwitch, Regime, RegimeKind};
 
 /// How the victim's own fault changes the award.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +60,6 @@ impl ComparativeFault {
     }
 }
 
-names_schema!(RegimeKind, "How the law decides who answers to the victim.");
 names_schema!(
     ComparativeFault,
     "How the victim's own fault changes the award: pure (shrinks by its share), modified_50 \
@@ -286,13 +247,16 @@ pub fn check(
     sim: &RawSimulation,
 ) -> LiabilityTerms {
     let mut t = LiabilityTerms::default();
-    let before = regimes(ck, &lp.key("regime"), l.regime.as_ref())
-        .unwrap_or_else(|| t.regimes.iter().map(|r| r.before).collect());
+    let read = regimes(ck, &lp.key("regime"), l.regime.as_ref());
+    // A `regime` that does not read is reported already; the switch is then not compared
+    // with the default in its place, which the user never wrote.
+    let unread = l.regime.is_some() && read.is_none();
+    let before = read.unwrap_or_else(|| t.regimes.iter().map(|r| r.before).collect());
     // The switch applies to every listed regime: each is the "before" of one allocation.
-    let switch = l
-        .switch
-        .as_ref()
-        .and_then(|w| regime::check(ck, &lp.key("switch"), w, &before, sim));
+    let switch = l.switch.as_ref().and_then(|w| {
+        let compared = if unread { &[][..] } else { &before[..] };
+        regime::check(ck, &lp.key("switch"), w, compared, sim)
+    });
     t.regimes = before
         .into_iter()
         .map(|before| Regime { before, switch })

@@ -14,9 +14,9 @@ pub use fines::{FineRule, FineTarget, RawFine};
 pub use insurance::{
     INSURANCE_KINDS, Layer, Line, Policy, RawInsurance, RawLayer, default_lines, usual_lines,
 };
-pub use liability::{ComparativeFault, LiabilityTerms, RawLiability, RawRegimes, RegimeKind};
+pub use liability::{ComparativeFault, LiabilityTerms, RawLiability, RawRegimes};
 pub use recall::{RawRecall, RecallRule};
-pub use regime::{RawSwitch, Regime, Switch};
+pub use regime::{RawSwitch, Regime, RegimeKind, Switch};
 
 use super::check::{Checker, Resolver};
 use super::class::DeviceClass;

@@ -1,4 +1,5 @@
-//! A regime block: the regime one allocation runs under, which may change on a date for the
+//! The regimes: how the law decides who answers to the victim ([`RegimeKind`]), and a regime
+//! block, the regime one allocation runs under, which may change on a date for the
 //! devices placed on the market from then on (`[liability.switch]`, e.g. the new EU Product
 //! Liability Directive for products placed on the market from 9 December 2026), and the check
 //! of that switch.
@@ -7,11 +8,50 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::value::Datetime;
 
-use super::liability::RegimeKind;
 use crate::scenario::check::Checker;
-use crate::scenario::kinds::DAYS_PER_YEAR;
+use crate::scenario::kinds::{DAYS_PER_YEAR, names_schema};
 use crate::scenario::path::FieldPath;
 use crate::scenario::simulation::RawSimulation;
+
+/// How the law decides who answers to the victim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegimeKind {
+    /// The root-cause party pays everything (the first version's rule, kept as a baseline).
+    RootCause,
+    /// A party pays only when its conduct breached a duty and the victim proves it.
+    Negligence,
+    /// The manufacturer (or importer, or distributor) pays for defects regardless of fault.
+    Strict,
+    /// Every liable economic operator answers for the whole (EU PLD 2024/2853 style).
+    JointAndSeveral,
+}
+
+impl RegimeKind {
+    pub const ALL: [RegimeKind; 4] = [
+        RegimeKind::RootCause,
+        RegimeKind::Negligence,
+        RegimeKind::Strict,
+        RegimeKind::JointAndSeveral,
+    ];
+    /// The name used in scenario files and outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            RegimeKind::RootCause => "root_cause",
+            RegimeKind::Negligence => "negligence",
+            RegimeKind::Strict => "strict",
+            RegimeKind::JointAndSeveral => "joint_and_several",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == s)
+    }
+    /// The allowed names, for error messages.
+    pub fn expected() -> String {
+        "one of \"root_cause\", \"negligence\", \"strict\", \"joint_and_several\"".to_owned()
+    }
+}
+
+names_schema!(RegimeKind, "How the law decides who answers to the victim.");
 
 /// A change of regime for the devices placed on the market on or after a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,8 +154,9 @@ impl Regime {
 #[schemars(deny_unknown_fields)]
 pub struct RawSwitch {
     /// The first placing date under the new regime, a TOML local date such as 2026-12-09
-    /// (needs [simulation] start_year); devices placed earlier keep the regime of `regime`.
-    #[schemars(with = "String")]
+    /// (needs [simulation] start_year); devices placed earlier keep the regimes of
+    /// [liability] regime.
+    #[schemars(with = "String", extend("format" = "date"))]
     pub placed_from: Datetime,
     /// The regime for devices placed on or after `placed_from`.
     #[schemars(with = "RegimeKind")]
