@@ -1500,14 +1500,7 @@ fn delays_count_towards_the_longstop_from_placing_and_the_limitation_from_awaren
 
 /// A regime block that switches from `before` to `after` for devices placed from `day` on.
 fn switched(before: RegimeKind, day: i32, after: RegimeKind) -> Regime {
-    Regime {
-        before,
-        switch: Some(Switch {
-            day,
-            date: (2026, 12, 9),
-            regime: after,
-        }),
-    }
+    Regime::new(before, Some(Switch { day, regime: after }))
 }
 
 /// Allocates one claim under a regime block with fresh yearly state.
@@ -1836,16 +1829,12 @@ mod properties {
                     proptest::option::of((-1000i32..2000, select(RegimeKind::ALL.to_vec()))),
                 )
                     .prop_map(|(bits, switch)| {
-                        let switch = switch.map(|(day, regime)| Switch {
-                            day,
-                            date: (2026, 1, 1),
-                            regime,
-                        });
+                        let switch = switch.map(|(day, regime)| Switch { day, regime });
                         RegimeKind::ALL
                             .into_iter()
                             .enumerate()
                             .filter(|(i, _)| bits & 1 << i != 0)
-                            .map(|(_, before)| Regime { before, switch })
+                            .map(|(_, before)| Regime::new(before, switch))
                             .collect::<Vec<_>>()
                     }),
                 harm_set(),

@@ -723,22 +723,15 @@ fn a_regime_switch_parses_to_its_day() {
         scenario::parse(&text, Path::new("inline.toml")).unwrap_or_else(|d| panic!("{date}:\n{d}"))
     };
     let s = with(2026, 1, "2026-12-09");
-    let switch = Switch {
+    let switch = Some(Switch {
         day: 342,
-        date: (2026, 12, 9),
         regime: RegimeKind::JointAndSeveral,
-    };
+    });
     assert_eq!(
         s.terms.liability.regimes,
         vec![
-            Regime {
-                before: RegimeKind::Negligence,
-                switch: Some(switch)
-            },
-            Regime {
-                before: RegimeKind::Strict,
-                switch: Some(switch)
-            },
+            Regime::new(RegimeKind::Negligence, switch),
+            Regime::new(RegimeKind::Strict, switch),
         ]
     );
     let names: Vec<&str> = s.terms.liability.regimes.iter().map(|r| r.name()).collect();
@@ -749,7 +742,7 @@ fn a_regime_switch_parses_to_its_day() {
             "strict_then_joint_and_several"
         ]
     );
-    let day = |s: &Scenario| s.terms.liability.regimes[0].switch.map(|w| w.day);
+    let day = |s: &Scenario| s.terms.liability.regimes[0].switch().map(|w| w.day);
     assert_eq!(day(&with(2025, 2, "2026-12-09")), Some(365 + 342));
     assert_eq!(day(&with(2025, 2, "2025-01-01")), Some(0));
     assert_eq!(day(&with(2025, 2, "2026-12-31")), Some(729));

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::Scenario;
+use crate::scenario::terms::regime::date_label;
 
 /// Facts about a run, for the manifest; the report reads its key parameters from here.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -109,10 +110,10 @@ impl Manifest {
                 .collect(),
             warnings,
             regime_switch: sc.terms.liability.regimes.first().and_then(|r| {
-                r.switch.map(|s| {
+                r.switch().map(|s| {
                     format!(
                         "devices placed on the market from {} (day {}) fall under {}; those placed before, under the regime before the switch",
-                        s.date_label(),
+                        date_label(sc.start_year.unwrap_or(0), s.day),
                         s.day,
                         s.regime.name()
                     )

@@ -259,7 +259,7 @@ pub fn check(
     });
     t.regimes = before
         .into_iter()
-        .map(|before| Regime { before, switch })
+        .map(|before| Regime::new(before, switch))
         .collect();
     if let Some(list) = &l.covered_harms {
         t.covered_harms = ck.harms(&lp.key("covered_harms"), list);

@@ -53,43 +53,37 @@ impl RegimeKind {
 
 names_schema!(RegimeKind, "How the law decides who answers to the victim.");
 
-/// A change of regime for the devices placed on the market on or after a date.
+/// A change of regime for the devices placed on the market on or after a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Switch {
     /// The first day (from the start of the horizon) whose placings fall under `regime`. A
     /// whole day, kept as an integer so that regimes can be compared and hashed exactly.
     pub day: i32,
-    /// The calendar date of `day`, as written: (year, month, day of the month).
-    pub date: (i32, u32, u32),
     /// The regime for devices placed on or after `day`.
     pub regime: RegimeKind,
 }
 
-impl Switch {
-    /// The date as ISO 8601, `YYYY-MM-DD`.
-    pub fn date_label(&self) -> String {
-        let (y, m, d) = self.date;
-        format!("{y:04}-{m:02}-{d:02}")
-    }
-}
-
 /// The regime of one allocation (a block of the outputs' series): one regime for every claim,
-/// or one for devices placed before a switch date and another for those placed from it on.
+/// or one for devices placed before a switch day and another for those placed from it on.
 /// The rules of `liability::regime` take the [`RegimeKind`] that [`Regime::for_placed`] picks
 /// claim by claim.
+///
+/// Every row of the event loss table carries one, so it is kept to 8 bytes: the switch's
+/// fields side by side rather than an `Option<Switch>` (12 bytes), which would make each row
+/// 16 bytes longer. Without a switch, `day` is 0, so that equal regimes compare equal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Regime {
     /// The regime of devices placed before the switch, or of every device without one.
     pub before: RegimeKind,
-    pub switch: Option<Switch>,
+    /// The regime from the switch day on; `None`: no switch.
+    after: Option<RegimeKind>,
+    /// The switch day (0 without a switch).
+    day: i32,
 }
 
 impl From<RegimeKind> for Regime {
     fn from(before: RegimeKind) -> Self {
-        Self {
-            before,
-            switch: None,
-        }
+        Self::new(before, None)
     }
 }
 
@@ -125,10 +119,27 @@ const SWITCHED: [[&str; 4]; 4] = [
 ];
 
 impl Regime {
+    /// `before` for every device, or until `switch`'s day.
+    pub fn new(before: RegimeKind, switch: Option<Switch>) -> Self {
+        Self {
+            before,
+            after: switch.map(|s| s.regime),
+            day: switch.map_or(0, |s| s.day),
+        }
+    }
+
+    /// The switch, if any.
+    pub fn switch(self) -> Option<Switch> {
+        self.after.map(|regime| Switch {
+            day: self.day,
+            regime,
+        })
+    }
+
     /// The regime that governs a claim on a device placed on the market on day `placed`.
     pub fn for_placed(self, placed: f64) -> RegimeKind {
-        match self.switch {
-            Some(s) if placed >= f64::from(s.day) => s.regime,
+        match self.after {
+            Some(after) if placed >= f64::from(self.day) => after,
             _ => self.before,
         }
     }
@@ -137,16 +148,25 @@ impl Regime {
     /// switches existed, so that such outputs do not change), else `<before>_then_<after>`.
     /// Static, so that a violation can carry it without allocating.
     pub fn name(self) -> &'static str {
-        match self.switch {
+        match self.after {
             None => self.before.name(),
-            Some(s) => SWITCHED[self.before as usize][s.regime as usize],
+            Some(after) => SWITCHED[self.before as usize][after as usize],
         }
     }
 
     /// The regimes a claim of this block may fall under: the one before, then the switch's.
     pub fn kinds(self) -> impl Iterator<Item = RegimeKind> {
-        std::iter::once(self.before).chain(self.switch.map(|s| s.regime))
+        std::iter::once(self.before).chain(self.after)
     }
+}
+
+/// The calendar date, as ISO 8601 `YYYY-MM-DD`, of `day` (from 1 January of `start_year`) in
+/// the simulation's calendar of 365-day years.
+pub fn date_label(start_year: i32, day: i32) -> String {
+    let (years, within) = (day.div_euclid(365), day.rem_euclid(365) as u32);
+    let month = MONTH_START.iter().rposition(|&m| m <= within).unwrap_or(0);
+    let mday = within - MONTH_START[month] + 1;
+    format!("{:04}-{:02}-{mday:02}", start_year + years, month + 1)
 }
 
 /// `[liability.switch]`: the regime for devices placed on the market from a date on.
@@ -194,22 +214,22 @@ pub fn check(
         ck.report(&rp, message);
     }
     let dp = path.key("placed_from");
-    let date = placed_from(ck, &dp, &raw.placed_from, sim);
-    let (regime, (day, date)) = (regime?, date?);
+    let day = placed_from(ck, &dp, &raw.placed_from, sim);
+    let (regime, day) = (regime?, day?);
     before
         .iter()
         .all(|&b| b != regime)
-        .then_some(Switch { day, date, regime })
+        .then_some(Switch { day, regime })
 }
 
-/// The day (from the start of the horizon) and the date of `placed_from`, which must be a
-/// local date within the horizon's calendar years.
+/// The day (from the start of the horizon) of `placed_from`, which must be a local date within
+/// the horizon's calendar years.
 fn placed_from(
     ck: &mut Checker,
     path: &FieldPath,
     at: &Datetime,
     sim: &RawSimulation,
-) -> Option<(i32, (i32, u32, u32))> {
+) -> Option<i32> {
     let date = match (at.date, at.time, at.offset) {
         (Some(d), None, None) => d,
         _ => {
@@ -252,7 +272,7 @@ fn placed_from(
     let within = (mday.min(if month == 2 { 28 } else { 31 })).max(1) - 1;
     let day_of_year = MONTH_START[(month.clamp(1, 12) - 1) as usize] + within;
     let day = (year - start) as f64 * DAYS_PER_YEAR + f64::from(day_of_year);
-    Some((day as i32, (year as i32, month, mday)))
+    Some(day as i32)
 }
 
 #[cfg(test)]
@@ -263,14 +283,13 @@ mod tests {
     fn every_switched_label_joins_the_two_names() {
         for before in RegimeKind::ALL {
             for after in RegimeKind::ALL {
-                let r = Regime {
+                let r = Regime::new(
                     before,
-                    switch: Some(Switch {
+                    Some(Switch {
                         day: 0,
-                        date: (2026, 1, 1),
                         regime: after,
                     }),
-                };
+                );
                 let want = if before == after {
                     before.name().to_owned()
                 } else {
@@ -284,21 +303,27 @@ mod tests {
 
     #[test]
     fn the_switch_day_itself_falls_under_the_new_regime() {
-        let r = Regime {
-            before: RegimeKind::Negligence,
-            switch: Some(Switch {
-                day: 342,
-                date: (2026, 12, 9),
-                regime: RegimeKind::JointAndSeveral,
-            }),
+        let switch = Switch {
+            day: 342,
+            regime: RegimeKind::JointAndSeveral,
         };
+        let r = Regime::new(RegimeKind::Negligence, Some(switch));
         assert_eq!(r.for_placed(341.0), RegimeKind::Negligence);
         assert_eq!(r.for_placed(341.999), RegimeKind::Negligence);
         assert_eq!(r.for_placed(342.0), RegimeKind::JointAndSeveral);
         assert_eq!(r.for_placed(-400.0), RegimeKind::Negligence);
-        assert_eq!(
-            r.switch.map(|s| s.date_label()).as_deref(),
-            Some("2026-12-09")
-        );
+        assert_eq!(r.switch(), Some(switch));
+        assert_eq!(Regime::from(RegimeKind::Strict).switch(), None);
+        assert_eq!(std::mem::size_of::<Regime>(), 8);
+    }
+
+    #[test]
+    fn a_day_reads_back_as_its_date() {
+        assert_eq!(date_label(2026, 342), "2026-12-09");
+        assert_eq!(date_label(2026, 0), "2026-01-01");
+        assert_eq!(date_label(2025, 729), "2026-12-31");
+        assert_eq!(date_label(2026, 730 + 58), "2028-02-28");
+        assert_eq!(date_label(2026, 730 + 59), "2028-03-01");
+        assert_eq!(date_label(2026, -1), "2025-12-31");
     }
 }
