@@ -22,6 +22,7 @@ pub const MAX_THREADS: usize = 1024;
 /// and that the keys lie far apart.
 pub fn all_streams() -> Vec<(&'static str, Stream)> {
     sim::streams()
+        .chain(crate::fleet::STREAMS.iter().copied())
         .chain(rng::ALL_STREAMS.iter().copied())
         .collect()
 }
@@ -143,6 +144,7 @@ impl<'a> Ledger<'a> {
             year_max: books.year_max,
             insolvent_years: books.insolvent_years,
             tally: output.tally,
+            exposure: output.exposure,
             elt: books.elt,
             recalls: books.recalls,
             at_ceiling: books.at_ceiling,

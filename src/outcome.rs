@@ -59,6 +59,9 @@ pub struct Tally {
     pub harmful: Vec<u64>,
     /// `[month × fault kind]`: every incident, by the month it happened in, for the timeline.
     pub monthly: Vec<u32>,
+    /// `[year × party]` (the last party slot: unidentified): every incident, by the year it
+    /// happened in and its root-cause party, for the rates per 1,000 device-years.
+    pub yearly: Vec<u32>,
 }
 
 /// Days in a month of the timeline: a twelfth of a simulated year.
@@ -73,7 +76,17 @@ impl Tally {
             incidents: vec![0; n],
             harmful: vec![0; n],
             monthly: vec![0; FaultKind::ALL.len() * months],
+            yearly: vec![0; (parties + 1) * months.div_ceil(12)],
         }
+    }
+
+    /// Incidents in year `year` caused by `party` (`None`: unidentified).
+    pub fn in_year(&self, year: usize, party: Option<PartyId>) -> u32 {
+        let p = party.map_or(self.parties, usize::from);
+        self.yearly
+            .get(year * (self.parties + 1) + p)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Months of the timeline.
@@ -101,6 +114,10 @@ impl Tally {
         {
             *m += 1;
         }
+        let p = party.map_or(self.parties, usize::from);
+        if let Some(y) = self.yearly.get_mut(month / 12 * (self.parties + 1) + p) {
+            *y += 1;
+        }
     }
 
     /// Sets every count to zero.
@@ -108,6 +125,7 @@ impl Tally {
         self.incidents.fill(0);
         self.harmful.fill(0);
         self.monthly.fill(0);
+        self.yearly.fill(0);
     }
 }
 
@@ -284,6 +302,7 @@ pub struct ReplicationResult {
     /// `[regime × party]`: years in which the party could not pay what it owed.
     pub insolvent_years: Vec<u32>,
     pub tally: Tally,
+    pub exposure: Exposure,
     /// The event loss table rows, when asked for.
     pub elt: Vec<EltRow>,
     pub recalls: Vec<RecallRecord>,
@@ -311,10 +330,20 @@ pub struct VulnerabilityRecord {
     pub within_support: bool,
 }
 
+/// A replication's exposure, by year of the horizon.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Exposure {
+    /// Device-years in service in each year.
+    pub device_years: Vec<f64>,
+    /// Devices in service at the end of each year.
+    pub in_service: Vec<u64>,
+}
+
 /// What a replicator hands back after a replication, besides the harms it streamed.
 #[derive(Debug, Clone, Default)]
 pub struct RunOutput {
     pub tally: Tally,
+    pub exposure: Exposure,
     pub botnet: Vec<BotnetSample>,
     pub vulnerabilities: Vec<VulnerabilityRecord>,
 }

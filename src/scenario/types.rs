@@ -52,6 +52,14 @@ impl Scenario {
             .map(|s| f64::from(year - s) * DAYS_PER_YEAR + f64::from(day_of_year.min(364)))
     }
 
+    /// The number of the first device of class `class` (devices are numbered class by class).
+    pub fn first_device(&self, class: u16) -> u32 {
+        self.classes[..usize::from(class)]
+            .iter()
+            .map(|c| c.count)
+            .sum()
+    }
+
     /// Devices in one replication.
     pub fn device_count(&self) -> u64 {
         self.classes.iter().map(|c| u64::from(c.count)).sum()
