@@ -113,7 +113,7 @@ mod tests {
         s.add(-100.0, 1.5 * y);
         s.add(0.25 * y, f64::INFINITY);
         s.add(2.1 * y, 2.6 * y);
-        s.add(-5.0 * y, -1.0 * y);
+        s.add(-5.0 * y, -y);
         let e = s.finish();
         let want = [1.0 + 0.75, 0.5 + 1.0, 0.5 + 1.0];
         for (got, want) in e.device_years.iter().zip(want) {
