@@ -19,8 +19,7 @@ use super::parties::{self, RawComponent, RawLineage};
 use super::path::FieldPath;
 use super::severity::Consequence;
 
-/// Largest fleet a class may declare; the memory check refuses what this machine cannot hold.
-pub const MAX_COUNT: i64 = 100_000_000;
+pub use super::kinds::MAX_COUNT;
 
 /// `[[device_class]]`: one model line.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::check::Checker;
-use super::kinds::DAYS_PER_YEAR;
+use super::kinds::{DAYS_PER_YEAR, MAX_COUNT};
 use super::path::FieldPath;
 
 /// Oldest installed-base age accepted, in years.
@@ -187,12 +187,12 @@ pub fn check(ck: &mut Checker, fp: &FieldPath, raw: &RawFleet, cal: Calendar) ->
     }
     cohorts.retain(|c| c.count > 0);
     let total: u64 = cohorts.iter().map(|c| u64::from(c.count)).sum();
-    if ck.problems.len() == before && !(1..=super::class::MAX_COUNT as u64).contains(&total) {
+    if ck.problems.len() == before && !(1..=MAX_COUNT as u64).contains(&total) {
         ck.report(
             fp,
             format!(
                 "found {total} devices in the installed base and sales together, expected from 1 to {}",
-                super::class::MAX_COUNT
+                MAX_COUNT
             ),
         );
     }
@@ -204,16 +204,16 @@ pub fn check(ck: &mut Checker, fp: &FieldPath, raw: &RawFleet, cal: Calendar) ->
 
 /// A count of devices: a whole number from 0 up.
 fn count(ck: &mut Checker, path: &FieldPath, n: i64, what: &str) -> u32 {
-    if !(0..=super::class::MAX_COUNT).contains(&n) {
+    if !(0..=MAX_COUNT).contains(&n) {
         ck.report(
             path,
             format!(
                 "found {n}, expected a number of {what} from 0 to {}",
-                super::class::MAX_COUNT
+                MAX_COUNT
             ),
         );
     }
-    n.clamp(0, super::class::MAX_COUNT) as u32
+    n.clamp(0, MAX_COUNT) as u32
 }
 
 /// One installed-base row as a cohort.
@@ -337,7 +337,7 @@ fn sales(ck: &mut Checker, fp: &FieldPath, raw: &RawFleet, cal: Calendar) -> Vec
             (0..horizon)
                 .map(|y| {
                     let n = f64::from(first) * (1.0 + g.annual_growth).powi(y as i32);
-                    n.round().min(super::class::MAX_COUNT as f64) as u32
+                    n.round().min(MAX_COUNT as f64) as u32
                 })
                 .collect()
         }
