@@ -214,7 +214,7 @@ impl Layout {
         for (i, party) in scenario.parties.iter().enumerate() {
             party_offset.push(block.len());
             let id = Some(i as PartyId);
-            if party.role == Role::Insurer {
+            if party.has(Role::Insurer) {
                 block.push((id, Perspective::Insurer));
             } else {
                 block.extend(Perspective::PARTY.iter().map(|&p| (id, p)));

@@ -85,7 +85,7 @@ impl Manifest {
                 .iter()
                 .map(|p| PartyInfo {
                     name: p.name.clone(),
-                    role: p.role.name().to_owned(),
+                    role: p.roles_label(),
                     capacity: p.capacity,
                 })
                 .collect(),
@@ -111,6 +111,7 @@ impl Manifest {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PartyInfo {
     pub name: String,
+    /// Its roles joined with "+" (`manufacturer+installer`); one role reads as its name alone.
     pub role: String,
     /// Own funds a year; `None`: unlimited.
     pub capacity: Option<f64>,

@@ -260,7 +260,7 @@ fn parameters(f: &RunFolder, persp: &str, out: &mut String) {
             out,
             "<tr><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
             html(&p.name),
-            html(&p.role.replace('_', " ")),
+            html(&p.role.replace('_', " ").replace('+', " + ")),
             p.capacity.map_or("unlimited".to_owned(), format::money)
         );
     }
