@@ -49,19 +49,17 @@ pub struct HarmRecord {
     pub facts: Facts,
 }
 
-/// Incident counts of one replication, by fault kind and root-cause party.
+/// Incident counts of one replication, by year, fault kind and root-cause party.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Tally {
     parties: usize,
-    /// `[fault kind × party]`: every incident.
-    pub incidents: Vec<u64>,
-    /// `[fault kind × party]`: incidents that caused harm.
-    pub harmful: Vec<u64>,
+    /// `[year × fault kind × party]`: every incident. By year, so that the statistics can pool
+    /// the years after a warm-up and report rates per year.
+    pub incidents: Vec<u32>,
+    /// `[year × fault kind × party]`: incidents that caused harm.
+    pub harmful: Vec<u32>,
     /// `[month × fault kind]`: every incident, by the month it happened in, for the timeline.
     pub monthly: Vec<u32>,
-    /// `[year × party]` (the last party slot: unidentified): every incident, by the year it
-    /// happened in and its root-cause party, for the rates per 1,000 device-years.
-    pub yearly: Vec<u32>,
 }
 
 /// Days in a month of the timeline: a twelfth of a simulated year.
@@ -70,23 +68,55 @@ pub const DAYS_PER_MONTH: f64 = crate::scenario::DAYS_PER_YEAR / 12.0;
 impl Tally {
     /// An empty tally for `parties` parties over `months` months.
     pub fn new(parties: usize, months: usize) -> Self {
-        let n = FaultKind::ALL.len() * (parties + 1);
+        let n = FaultKind::ALL.len() * (parties + 1) * months.div_ceil(12).max(1);
         Self {
             parties,
             incidents: vec![0; n],
             harmful: vec![0; n],
             monthly: vec![0; FaultKind::ALL.len() * months],
-            yearly: vec![0; (parties + 1) * months.div_ceil(12)],
         }
     }
 
-    /// Incidents in year `year` caused by `party` (`None`: unidentified).
-    pub fn in_year(&self, year: usize, party: Option<PartyId>) -> u32 {
-        let p = party.map_or(self.parties, usize::from);
-        self.yearly
-            .get(year * (self.parties + 1) + p)
-            .copied()
-            .unwrap_or(0)
+    /// Slots in a year's block.
+    fn slots(&self) -> usize {
+        FaultKind::ALL.len() * (self.parties + 1)
+    }
+
+    /// Years counted.
+    pub fn years(&self) -> usize {
+        self.incidents.len() / self.slots()
+    }
+
+    /// Incidents (or, with `harmful`, harmful ones) in `slot` over `years`.
+    pub fn over(&self, slot: usize, years: std::ops::Range<usize>, harmful: bool) -> u64 {
+        let table = if harmful {
+            &self.harmful
+        } else {
+            &self.incidents
+        };
+        let n = self.slots();
+        years
+            .filter_map(|y| table.get(y * n + slot))
+            .map(|&c| u64::from(c))
+            .sum()
+    }
+
+    /// Parties counted (the slot after the last is "unidentified").
+    pub fn parties(&self) -> usize {
+        self.parties
+    }
+
+    /// Incidents in year `year` caused by `party` (`None`: unidentified), every kind.
+    pub fn in_year(&self, year: usize, party: Option<PartyId>) -> u64 {
+        self.in_year_slot(year, party.map_or(self.parties, usize::from))
+    }
+
+    /// Incidents in year `year` in party slot `p` (`parties()`: unidentified), every kind.
+    pub fn in_year_slot(&self, year: usize, p: usize) -> u64 {
+        FaultKind::ALL
+            .iter()
+            .map(|&f| self.over(f as usize * (self.parties + 1) + p, year..year + 1, false))
+            .sum()
     }
 
     /// Months of the timeline.
@@ -101,22 +131,18 @@ impl Tally {
 
     /// Counts one incident on `day`.
     pub fn count(&mut self, fault: FaultKind, party: Option<PartyId>, harmful: bool, day: f64) {
-        let s = self.slot(fault, party);
+        // The last instant of the horizon belongs to its last month.
+        let month = ((day / DAYS_PER_MONTH) as usize).min(self.months().saturating_sub(1));
+        let s = (month / 12).min(self.years() - 1) * self.slots() + self.slot(fault, party);
         self.incidents[s] += 1;
         if harmful {
             self.harmful[s] += 1;
         }
-        // The last instant of the horizon belongs to its last month.
-        let month = ((day / DAYS_PER_MONTH) as usize).min(self.months().saturating_sub(1));
         if let Some(m) = self
             .monthly
             .get_mut(month * FaultKind::ALL.len() + fault as usize)
         {
             *m += 1;
-        }
-        let p = party.map_or(self.parties, usize::from);
-        if let Some(y) = self.yearly.get_mut(month / 12 * (self.parties + 1) + p) {
-            *y += 1;
         }
     }
 
@@ -125,7 +151,6 @@ impl Tally {
         self.incidents.fill(0);
         self.harmful.fill(0);
         self.monthly.fill(0);
-        self.yearly.fill(0);
     }
 }
 

@@ -257,7 +257,10 @@ fn ddos_and_data_theft_reach_the_loss_tables() {
     );
     // Every theft is booked after its breach, inside the horizon, and the tally counts it.
     assert!(thefts.iter().all(|h| h.day > 5.0 && h.day < 365.0));
-    assert_eq!(tally.harmful.iter().sum::<u64>(), harms.len() as u64);
+    assert_eq!(
+        tally.harmful.iter().map(|&n| u64::from(n)).sum::<u64>(),
+        harms.len() as u64
+    );
 }
 
 /// The data-theft and DDoS harms of an outbreak on a fleet with `security`, with every breach

@@ -177,8 +177,13 @@ fn books(s: &Scenario, harms: &[HarmRecord], rep: u32) -> Vec<Money> {
 fn counts_merge(one: &Tally, two: &Tally, rep: u32) {
     assert_eq!(one.monthly, two.monthly, "replication {rep}: the timeline");
     for f in FaultKind::ALL.iter().copied() {
-        let at =
-            |t: &Tally, p: Option<PartyId>| (t.incidents[t.slot(f, p)], t.harmful[t.slot(f, p)]);
+        let at = |t: &Tally, p: Option<PartyId>| {
+            let years = 0..t.years();
+            (
+                t.over(t.slot(f, p), years.clone(), false),
+                t.over(t.slot(f, p), years, true),
+            )
+        };
         let add = |a: (u64, u64), b: (u64, u64)| (a.0 + b.0, a.1 + b.1);
         let maker = add(at(two, Some(MAKER)), at(two, Some(FITTER)));
         assert_eq!(

@@ -40,6 +40,16 @@ pub struct Manifest {
     /// What the scenario says that cannot happen, as `check` and `run` print it.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The calendar year the horizon starts in; the tables' years are calendar years then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
+    /// Years at the start left out of every figure but the yearly ones in `years.csv`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub warm_up_years: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Manifest {
@@ -68,6 +78,7 @@ impl Manifest {
             wall_time_seconds,
             devices: sc.device_count(),
             devices_simulated,
+            // Replaced by the device-years in service once the run has measured them.
             device_years: devices_simulated * u64::from(sc.horizon_years),
             event_loss_table,
             liability_regimes: sc
@@ -103,6 +114,8 @@ impl Manifest {
                 })
                 .collect(),
             warnings,
+            start_year: sc.start_year,
+            warm_up_years: sc.warm_up_years,
         }
     }
 }
