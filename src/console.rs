@@ -150,7 +150,7 @@ fn write_regime(out: &mut impl Write, run: &RunOutcome, r: usize) -> io::Result<
     )?;
     for (p, party) in s.parties.iter().enumerate() {
         let p = p as u16;
-        if party.role == Role::Insurer {
+        if party.has(Role::Insurer) {
             let col = layout.party(r, p, Perspective::Insurer);
             if aal(col) > 0.0 {
                 writeln!(

@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod experiment;
+pub mod fleet;
 pub mod liability;
 pub mod memory;
 pub mod money;

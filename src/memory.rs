@@ -304,8 +304,9 @@ fn result_bytes(
         + regimes * parties * elem(|r: &ReplicationResult| &r.insolvent_years)
         + size_of::<ReplicationResult>() as f64
         + BLOCKS_PER_RESULT * BLOCK_OVERHEAD;
-    let tally = kinds * (parties + 1.0) * 2.0 * elem(|t: &crate::outcome::Tally| &t.incidents)
-        + kinds * years * 12.0 * elem(|t: &crate::outcome::Tally| &t.monthly);
+    let tally =
+        years * kinds * (parties + 1.0) * 2.0 * elem(|t: &crate::outcome::Tally| &t.incidents)
+            + kinds * years * 12.0 * elem(|t: &crate::outcome::Tally| &t.monthly);
     let records = l.outbreak_samples * size_of::<BotnetSample>() as f64
         + l.vulnerabilities * size_of::<VulnerabilityRecord>() as f64
         + scenario.terms.recalls.len() as f64 * size_of::<RecallRecord>() as f64;

@@ -49,14 +49,15 @@ pub struct HarmRecord {
     pub facts: Facts,
 }
 
-/// Incident counts of one replication, by fault kind and root-cause party.
+/// Incident counts of one replication, by year, fault kind and root-cause party.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Tally {
     parties: usize,
-    /// `[fault kind × party]`: every incident.
-    pub incidents: Vec<u64>,
-    /// `[fault kind × party]`: incidents that caused harm.
-    pub harmful: Vec<u64>,
+    /// `[year × fault kind × party]`: every incident. By year, so that the statistics can pool
+    /// the years after a warm-up and report rates per year.
+    pub incidents: Vec<u32>,
+    /// `[year × fault kind × party]`: incidents that caused harm.
+    pub harmful: Vec<u32>,
     /// `[month × fault kind]`: every incident, by the month it happened in, for the timeline.
     pub monthly: Vec<u32>,
 }
@@ -67,13 +68,55 @@ pub const DAYS_PER_MONTH: f64 = crate::scenario::DAYS_PER_YEAR / 12.0;
 impl Tally {
     /// An empty tally for `parties` parties over `months` months.
     pub fn new(parties: usize, months: usize) -> Self {
-        let n = FaultKind::ALL.len() * (parties + 1);
+        let n = FaultKind::ALL.len() * (parties + 1) * months.div_ceil(12).max(1);
         Self {
             parties,
             incidents: vec![0; n],
             harmful: vec![0; n],
             monthly: vec![0; FaultKind::ALL.len() * months],
         }
+    }
+
+    /// Slots in a year's block.
+    fn slots(&self) -> usize {
+        FaultKind::ALL.len() * (self.parties + 1)
+    }
+
+    /// Years counted.
+    pub fn years(&self) -> usize {
+        self.incidents.len() / self.slots()
+    }
+
+    /// Incidents (or, with `harmful`, harmful ones) in `slot` over `years`.
+    pub fn over(&self, slot: usize, years: std::ops::Range<usize>, harmful: bool) -> u64 {
+        let table = if harmful {
+            &self.harmful
+        } else {
+            &self.incidents
+        };
+        let n = self.slots();
+        years
+            .filter_map(|y| table.get(y * n + slot))
+            .map(|&c| u64::from(c))
+            .sum()
+    }
+
+    /// Parties counted (the slot after the last is "unidentified").
+    pub fn parties(&self) -> usize {
+        self.parties
+    }
+
+    /// Incidents in year `year` caused by `party` (`None`: unidentified), every kind.
+    pub fn in_year(&self, year: usize, party: Option<PartyId>) -> u64 {
+        self.in_year_slot(year, party.map_or(self.parties, usize::from))
+    }
+
+    /// Incidents in year `year` in party slot `p` (`parties()`: unidentified), every kind.
+    pub fn in_year_slot(&self, year: usize, p: usize) -> u64 {
+        FaultKind::ALL
+            .iter()
+            .map(|&f| self.over(f as usize * (self.parties + 1) + p, year..year + 1, false))
+            .sum()
     }
 
     /// Months of the timeline.
@@ -88,13 +131,13 @@ impl Tally {
 
     /// Counts one incident on `day`.
     pub fn count(&mut self, fault: FaultKind, party: Option<PartyId>, harmful: bool, day: f64) {
-        let s = self.slot(fault, party);
+        // The last instant of the horizon belongs to its last month.
+        let month = ((day / DAYS_PER_MONTH) as usize).min(self.months().saturating_sub(1));
+        let s = (month / 12).min(self.years() - 1) * self.slots() + self.slot(fault, party);
         self.incidents[s] += 1;
         if harmful {
             self.harmful[s] += 1;
         }
-        // The last instant of the horizon belongs to its last month.
-        let month = ((day / DAYS_PER_MONTH) as usize).min(self.months().saturating_sub(1));
         if let Some(m) = self
             .monthly
             .get_mut(month * FaultKind::ALL.len() + fault as usize)
@@ -197,7 +240,7 @@ impl Layout {
         for (i, party) in scenario.parties.iter().enumerate() {
             party_offset.push(block.len());
             let id = Some(i as PartyId);
-            if party.role == Role::Insurer {
+            if party.has(Role::Insurer) {
                 block.push((id, Perspective::Insurer));
             } else {
                 block.extend(Perspective::PARTY.iter().map(|&p| (id, p)));
@@ -287,6 +330,7 @@ pub struct ReplicationResult {
     /// `[regime × party]`: years in which the party could not pay what it owed.
     pub insolvent_years: Vec<u32>,
     pub tally: Tally,
+    pub exposure: Exposure,
     /// The event loss table rows, when asked for.
     pub elt: Vec<EltRow>,
     pub recalls: Vec<RecallRecord>,
@@ -314,10 +358,20 @@ pub struct VulnerabilityRecord {
     pub within_support: bool,
 }
 
+/// A replication's exposure, by year of the horizon.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Exposure {
+    /// Device-years in service in each year.
+    pub device_years: Vec<f64>,
+    /// Devices in service at the end of each year.
+    pub in_service: Vec<u64>,
+}
+
 /// What a replicator hands back after a replication, besides the harms it streamed.
 #[derive(Debug, Clone, Default)]
 pub struct RunOutput {
     pub tally: Tally,
+    pub exposure: Exposure,
     pub botnet: Vec<BotnetSample>,
     pub vulnerabilities: Vec<VulnerabilityRecord>,
 }

@@ -188,7 +188,7 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
         sha256,
         warnings,
     };
-    let manifest = output::Manifest::new(
+    let mut manifest = output::Manifest::new(
         &sc,
         &source.path,
         source.sha256,
@@ -197,6 +197,11 @@ pub fn run_file(path: &Path, options: &RunOptions, progress: &dyn Progress) -> R
         started.elapsed().as_secs_f64(),
         source.warnings,
     );
+    manifest.device_years = results
+        .iter()
+        .map(|r| r.exposure.device_years.iter().sum::<f64>())
+        .sum::<f64>()
+        .round() as u64;
     let data = output::RunData {
         scenario: &sc,
         results: &results,

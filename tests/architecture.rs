@@ -22,6 +22,7 @@ const BELOW_SIM: &[&str] = &[
     "scenario/",
     "money.rs",
     "outcome.rs",
+    "fleet.rs",
     "rng.rs",
     "error.rs",
 ];

@@ -164,7 +164,7 @@ fn patch_adoption_follows_its_curve_and_no_device_is_attacked_once_patched() {
     let n = 20_000u32;
     for t in [10.0, 50.0, 150.0] {
         let patched = (0..n)
-            .filter(|&d| patch_day(&streams, d, 0, &vulns[0], v) <= vulns[0].patch_release + t)
+            .filter(|&d| patch_day(&streams, d, 0.0, 0, &vulns[0], v) <= vulns[0].patch_release + t)
             .count() as f64
             / f64::from(n);
         let expected = 1.0 - (-kappa * t).exp();
@@ -184,14 +184,14 @@ fn patch_adoption_follows_its_curve_and_no_device_is_attacked_once_patched() {
             .vulnerability
             .unwrap_or_else(|| panic!("an exploit without its vulnerability"))
             as usize;
-        let window = vulns[k].exploit_day..patch_day(&streams, h.device, k, &vulns[k], v);
+        let window = vulns[k].exploit_day..patch_day(&streams, h.device, 0.0, k, &vulns[k], v);
         assert!(
             window.contains(&h.day),
             "device {} attacked through {k} on day {} outside {window:?}",
             h.device,
             h.day
         );
-        assert!(exploitable(&streams, h.device, &vulns, v, h.day));
+        assert!(exploitable(&streams, h.device, 0.0, &vulns, v, h.day));
     }
 }
 
@@ -257,7 +257,10 @@ fn ddos_and_data_theft_reach_the_loss_tables() {
     );
     // Every theft is booked after its breach, inside the horizon, and the tally counts it.
     assert!(thefts.iter().all(|h| h.day > 5.0 && h.day < 365.0));
-    assert_eq!(tally.harmful.iter().sum::<u64>(), harms.len() as u64);
+    assert_eq!(
+        tally.harmful.iter().map(|&n| u64::from(n)).sum::<u64>(),
+        harms.len() as u64
+    );
 }
 
 /// The data-theft and DDoS harms of an outbreak on a fleet with `security`, with every breach

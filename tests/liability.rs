@@ -97,7 +97,7 @@ component = [{{ name = "part", supplier = "Parts" }}]
     });
     let s = (**s).clone();
     for (p, party) in s.parties.iter().enumerate() {
-        assert_eq!(party.role, ROLES[p], "party {p} of the test world");
+        assert_eq!(party.roles, [ROLES[p]], "party {p} of the test world");
     }
     s
 }

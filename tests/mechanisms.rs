@@ -26,7 +26,10 @@ fn weibull_share_failed_matches_the_cdf() {
         class("c", n)
     ));
     let (harms, tally) = run(&mut Replicator::new(Arc::clone(&s)), 0);
-    assert_eq!(harms.len() as u64, tally.incidents.iter().sum::<u64>());
+    assert_eq!(
+        harms.len() as u64,
+        tally.incidents.iter().map(|&n| u64::from(n)).sum::<u64>()
+    );
     for t in [365.0, 1000.0, 2000.0, 3650.0] {
         let failed = harms.iter().filter(|h| h.day < t).count() as f64 / f64::from(n);
         let expected = 1.0 - (-(t / lambda).powf(k)).exp();
@@ -352,7 +355,10 @@ fn engine_matches_the_hand_written_loop() {
         for rep in 0..2 {
             let (harms, tally) = run(&mut world, rep);
             let expected = reference::run(&sc, rep);
-            assert_eq!(tally.incidents.iter().sum::<u64>(), expected.incidents);
+            assert_eq!(
+                tally.incidents.iter().map(|&n| u64::from(n)).sum::<u64>(),
+                expected.incidents
+            );
             assert_eq!(harms.len() as u64, expected.harmful);
             let mut years = [0.0; 3];
             for h in &harms {
@@ -442,12 +448,14 @@ share = 0.5
             summary.layout.len(),
             col(code, Perspective::Net),
             false,
+            &s.pooled_years(),
         ),
         stats::column(
             &results,
             summary.layout.len(),
             col(code, Perspective::Retained),
             false,
+            &s.pooled_years(),
         ),
     );
     let paid = stats::column(
@@ -455,6 +463,7 @@ share = 0.5
         summary.layout.len(),
         col(id("Insurer"), Perspective::Insurer),
         false,
+        &s.pooled_years(),
     );
     for ((n, k), i) in net.iter().zip(&kept).zip(&paid) {
         assert!(

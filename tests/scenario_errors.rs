@@ -32,6 +32,10 @@ const EXPECTED: &[(&str, usize)] = &[
     // [[insurance]] with its layers, [[recall]] and [[fine]].
     ("money_terms_errors", 36),
     ("out_of_range", 9),
+    // A party's roles: an empty list, a repeat, a misspelling and an insurer with another
+    // role, each once (not again where a lineage names the party); and a party with two roles
+    // in a slot that needs a third, the message naming both.
+    ("party_roles", 5),
     ("root_cause_role", 4),
     ("severity_pairs", 4),
     ("too_many_wear_out", 1),
@@ -57,6 +61,7 @@ const EXPECTED: &[(&str, usize)] = &[
     ("wrong_type", 1),
     ("wrong_type_inline", 1),
     ("wrong_type_regime", 1),
+    ("wrong_type_role", 1),
 ];
 
 /// The `*.toml` files of a fixture folder, by relative path in name order. Relative paths keep
@@ -340,6 +345,17 @@ fn every_problem_in_a_file_is_reported() {
         assert!(got.iter().any(|f| f == want), "{want} not in {got:?}");
     }
 
+    let got = fields("party_roles");
+    for want in [
+        "party[1].role",
+        "party[2].role[2]",
+        "party[3].role[1]",
+        "party[4].role[1]",
+        "device_class[0].lineage.software_vendor",
+    ] {
+        assert!(got.iter().any(|f| f == want), "{want} not in {got:?}");
+    }
+
     let got = fields("unknown_enums");
     for want in [
         "party[0].role",
@@ -516,8 +532,8 @@ fn money_terms_parse_to_their_values() {
     assert!(party(sensor).outside_jurisdiction);
     assert_eq!(party(code).turnover, None);
     assert!(!party(code).outside_jurisdiction, "default false");
-    assert_eq!(party(allianz).role, Role::Insurer);
-    assert_eq!(party(munich).role, Role::Insurer);
+    assert_eq!(party(allianz).roles, [Role::Insurer]);
+    assert_eq!(party(munich).roles, [Role::Insurer]);
     assert_eq!(party(munich).capacity, Some(1_000_000_000.0));
 
     use FaultKind::*;

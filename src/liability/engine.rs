@@ -367,7 +367,7 @@ impl<'a> Allocator<'a> {
                     party.name, s.net[p], s.retained[p]
                 ));
             }
-            if party.role != Role::Insurer && !s.insurer[p].is_zero() {
+            if !party.has(Role::Insurer) && !s.insurer[p].is_zero() {
                 return fail(format!("{} is paid as an insurer", party.name));
             }
         }
@@ -433,7 +433,7 @@ impl<'a> Allocator<'a> {
         }
         for (p, party) in self.scenario.parties.iter().enumerate() {
             let id = Some(p as PartyId);
-            if party.role == Role::Insurer {
+            if party.has(Role::Insurer) {
                 put(id, Perspective::Insurer, s.insurer[p]);
             } else {
                 put(id, Perspective::Gross, s.gross[p]);

@@ -70,8 +70,13 @@ pub fn settle(
         .iter()
         .map(|&regime| Allocator::new(scenario, regime))
         .collect();
-    // Counts the parties that fell short in the year just closed, under every regime.
-    let close_year = |allocators: &[Allocator<'_>], books: &mut Books| {
+    // Counts the parties that fell short in the year just closed, under every regime, in the
+    // years the statistics pool (after the warm-up).
+    let warm_up = scenario.warm_up_years as usize;
+    let close_year = |allocators: &[Allocator<'_>], books: &mut Books, year: usize| {
+        if year < warm_up {
+            return;
+        }
         for (r, alloc) in allocators.iter().enumerate() {
             for (p, &short) in alloc.insolvent.iter().enumerate() {
                 books.insolvent_years[r * parties + p] += u32::from(short);
@@ -83,7 +88,7 @@ pub fn settle(
     for harm in harms.iter() {
         let y = ((harm.day / DAYS_PER_YEAR) as usize).min(years - 1);
         while year < y {
-            close_year(&allocators, &mut books);
+            close_year(&allocators, &mut books, year);
             allocators.iter_mut().for_each(Allocator::new_year);
             year += 1;
         }
@@ -119,7 +124,7 @@ pub fn settle(
             }
         }
     }
-    close_year(&allocators, &mut books);
+    close_year(&allocators, &mut books, year);
     books.recalls = claimant.recalls;
     books.at_ceiling = claimant.at_ceiling;
     if keep_elt {

@@ -41,11 +41,21 @@ pub struct Manifest {
     /// What the scenario says that cannot happen, as `check` and `run` print it.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The calendar year the horizon starts in; the tables' years are calendar years then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
+    /// Years at the start left out of every figure but the yearly ones in `years.csv`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub warm_up_years: u32,
     /// The regime switch, when the scenario has one: the date from which devices placed on the
     /// market fall under the new regime, which the labels `<before>_then_<after>` do not say.
     /// Absent otherwise, so that manifests without a switch are as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regime_switch: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Manifest {
@@ -74,6 +84,7 @@ impl Manifest {
             wall_time_seconds,
             devices: sc.device_count(),
             devices_simulated,
+            // Replaced by the device-years in service once the run has measured them.
             device_years: devices_simulated * u64::from(sc.horizon_years),
             event_loss_table,
             liability_regimes: sc
@@ -91,7 +102,7 @@ impl Manifest {
                 .iter()
                 .map(|p| PartyInfo {
                     name: p.name.clone(),
-                    role: p.role.name().to_owned(),
+                    role: p.roles_label(),
                     capacity: p.capacity,
                 })
                 .collect(),
@@ -109,6 +120,8 @@ impl Manifest {
                 })
                 .collect(),
             warnings,
+            start_year: sc.start_year,
+            warm_up_years: sc.warm_up_years,
             regime_switch: sc.terms.liability.regimes.first().and_then(|r| {
                 r.switch().map(|s| {
                     format!(
@@ -127,6 +140,7 @@ impl Manifest {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PartyInfo {
     pub name: String,
+    /// Its roles joined with "+" (`manufacturer+installer`); one role reads as its name alone.
     pub role: String,
     /// Own funds a year; `None`: unlimited.
     pub capacity: Option<f64>,

@@ -33,7 +33,9 @@ pub use index::{report_folders, write_index};
 pub use manifest::{ClassInfo, Manifest, PartyInfo};
 use report::ReportOptions;
 use staging::{io, write_file};
-use tables::{BotnetCsv, EltCsv, EpCsv, IncidentsCsv, SummaryCsv, VulnerabilitiesCsv, YltCsv};
+use tables::{
+    BotnetCsv, EltCsv, EpCsv, IncidentsCsv, SummaryCsv, VulnerabilitiesCsv, YearsCsv, YltCsv,
+};
 
 /// The artefacts of a run, in writing order.
 pub fn artefacts(
@@ -46,6 +48,7 @@ pub fn artefacts(
         Box::new(YltCsv),
         Box::new(EpCsv),
         Box::new(IncidentsCsv),
+        Box::new(YearsCsv),
     ];
     if with_elt {
         v.push(Box::new(EltCsv));

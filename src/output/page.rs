@@ -213,6 +213,22 @@ fn parameters(f: &RunFolder, persp: &str, out: &mut String) {
     );
     kv(out, "devices", format::count(m.devices));
     kv(out, "horizon", format!("{} years", m.horizon_years));
+    if let Some(y) = m.start_year {
+        let last = i64::from(y) + i64::from(m.horizon_years) - 1;
+        kv(out, "calendar years", format!("{y}–{last}"));
+    }
+    if m.warm_up_years > 0 {
+        let first = i64::from(m.start_year.unwrap_or(0)) + i64::from(m.warm_up_years);
+        let last = i64::from(m.start_year.unwrap_or(0)) + i64::from(m.horizon_years) - 1;
+        kv(
+            out,
+            "years pooled",
+            format!(
+                "{first}–{last} (the first {} left out as warm-up; years.csv has every year)",
+                m.warm_up_years
+            ),
+        );
+    }
     kv(
         out,
         "replications",
@@ -263,7 +279,7 @@ fn parameters(f: &RunFolder, persp: &str, out: &mut String) {
             out,
             "<tr><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
             html(&p.name),
-            html(&p.role.replace('_', " ")),
+            html(&p.role.replace('_', " ").replace('+', " + ")),
             p.capacity.map_or("unlimited".to_owned(), format::money)
         );
     }

@@ -266,7 +266,8 @@ impl TableRow for SummaryRow {
 #[derive(Deserialize)]
 struct YltRow {
     replication: u32,
-    year: u32,
+    /// A calendar year when the manifest has a start year, else the year from 0.
+    year: i64,
     regime: String,
     party: String,
     perspective: String,
@@ -553,6 +554,7 @@ fn read_years(f: &mut RunFolder) -> Result<()> {
     let ylt_path = f.dir.join("ylt.csv");
     let replications = f.manifest.replications;
     let years = f.manifest.horizon_years;
+    let first = i64::from(f.manifest.start_year.unwrap_or(0));
     let index: BTreeMap<(String, String, String), usize> = f
         .series
         .iter()
@@ -575,10 +577,10 @@ fn read_years(f: &mut RunFolder) -> Result<()> {
             let what = format!("the manifest has {replications} replications, from 0");
             return p.cell(line, "replication", what);
         }
-        if row.year >= years {
-            let what = format!("the manifest has {years} years per replication, from 0");
+        let Some(year) = u32::try_from(row.year - first).ok().filter(|&y| y < years) else {
+            let what = format!("the manifest has {years} years per replication, from {first}");
             return p.cell(line, "year", what);
-        }
+        };
         let key = (row.regime, row.party, row.perspective);
         let Some(&i) = index.get(&key) else {
             let what = format!("series {}/{}/{} is not in summary.csv", key.0, key.1, key.2);
@@ -588,12 +590,12 @@ fn read_years(f: &mut RunFolder) -> Result<()> {
         // Rows come replication by replication, year by year; anything else is not this
         // version's table. Once a series is out of step (a row missing or refused above),
         // every later row of it would be too: that is said once.
-        let expect = row.replication as usize * years as usize + row.year as usize;
+        let expect = row.replication as usize * years as usize + year as usize;
         if s.annual.len() != expect {
             if out_of_step.insert(i) {
                 let what = format!(
                     "replication {} year {} of {}/{}/{} is out of order (or a row of it before is missing or refused); its later rows are not checked for order",
-                    row.replication, row.year, key.0, key.1, key.2
+                    row.replication, year, key.0, key.1, key.2
                 );
                 p.add(&format!("line {line}"), what);
             }
@@ -614,6 +616,19 @@ fn read_years(f: &mut RunFolder) -> Result<()> {
                 s.annual.len()
             ),
         ));
+    }
+    // The figures pool the years after the warm-up; so do the report's.
+    let warm_up = (f.manifest.warm_up_years as usize).min(years as usize);
+    if warm_up > 0 {
+        for s in series.iter_mut() {
+            let pooled = |v: &[f64]| -> Vec<f64> {
+                v.chunks(years as usize)
+                    .flat_map(|c| c[warm_up..].iter().copied())
+                    .collect()
+            };
+            s.annual = pooled(&s.annual);
+            s.largest = pooled(&s.largest);
+        }
     }
 
     Ok(())

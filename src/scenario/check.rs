@@ -235,9 +235,9 @@ pub struct Parties<'a> {
     pub index: HashMap<&'a str, PartyId>,
     /// Every party's name as written, in file order (an index of a [`PartyId`]).
     pub names: Vec<&'a str>,
-    /// Every party's role; `None` where it was misspelt (reported once, where it stands, and
-    /// not again at its uses).
-    pub roles: Vec<Option<Role>>,
+    /// Every party's roles (one or several); `None` where they were wrong (reported once,
+    /// where they stand, and not again at their uses).
+    pub roles: Vec<Option<Vec<Role>>>,
 }
 
 /// Resolves the names a scenario writes: parties with the roles they must have, and, inside a
@@ -283,8 +283,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The party named `name`, which must have one of `roles`; an unknown name or a wrong role
-    /// is reported.
+    /// The party named `name`, which must have one of `roles` (a party with several roles
+    /// needs only one of them to fill the slot); an unknown name or a wrong role is reported,
+    /// with the roles the party has.
     pub fn party(
         &self,
         ck: &mut Checker,
@@ -310,13 +311,16 @@ impl<'a> Resolver<'a> {
                 None
             }
             Some(&id) => {
-                if let Some(role) = self.parties.roles[usize::from(id)]
-                    && !roles.contains(&role)
+                if let Some(has) = &self.parties.roles[usize::from(id)]
+                    && !has.iter().any(|r| roles.contains(r))
                 {
+                    let names: Vec<&str> = has.iter().map(|r| r.name()).collect();
+                    let plural = if has.len() > 1 { "s" } else { "" };
                     ck.report(
                         path,
                         format!(
-                            "found party \"{name}\" with role {role}, expected a party with {wanted}"
+                            "found party \"{name}\" with role{plural} {}, expected a party with {wanted}",
+                            names.join(" and ")
                         ),
                     );
                 }

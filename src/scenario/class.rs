@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::check::{Checker, Resolver};
+use super::fleet::{self, Calendar, Fleet, RawFleet};
 use super::kinds::{Component, Culprit, FaultKind, Lineage, OnFailure, Role};
 use super::mechanisms::{
     DataTheft, FirmwareBug, InstallationError, RawDataTheft, RawFirmwareBug, RawInstallationError,
@@ -18,8 +19,7 @@ use super::parties::{self, RawComponent, RawLineage};
 use super::path::FieldPath;
 use super::severity::Consequence;
 
-/// Largest fleet a class may declare; the memory check refuses what this machine cannot hold.
-const MAX_COUNT: i64 = 100_000_000;
+pub use super::kinds::MAX_COUNT;
 
 /// `[[device_class]]`: one model line.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -27,8 +27,9 @@ const MAX_COUNT: i64 = 100_000_000;
 pub struct RawDeviceClass {
     /// Unique name of the model line.
     pub name: String,
-    /// Number of devices in the field from day 0.
-    pub count: i64,
+    /// Number of devices in the field from day 0, all new (a class without `fleet`).
+    #[serde(default)]
+    pub count: Option<i64>,
     /// Which party fills each role for this class.
     pub lineage: RawLineage,
     /// Components with their suppliers.
@@ -55,13 +56,20 @@ pub struct RawDeviceClass {
     /// Data exposed when a device (or its back end) is breached.
     #[serde(default)]
     pub data_theft: Option<RawDataTheft>,
+    /// The fleet in calendar time: installed base, sales and service life (instead of `count`).
+    #[serde(default)]
+    pub fleet: Option<RawFleet>,
 }
 
 /// A model line with its lineage and fault models.
 #[derive(Debug, Clone)]
 pub struct DeviceClass {
     pub name: String,
+    /// Devices ever in service: `count`, or the fleet's installed base and sales together.
     pub count: u32,
+    /// When each device is placed on the market and how long it serves; `None`: every device
+    /// from day 0, for good.
+    pub fleet: Option<Fleet>,
     pub lineage: Lineage,
     pub components: Vec<Component>,
     pub wear_out: Vec<WearOut>,
@@ -76,11 +84,14 @@ pub struct DeviceClass {
 }
 
 impl DeviceClass {
-    /// Whether a device of this class can leave the fleet (a wear-out that retires it).
+    /// Whether a device of this class can be out of service while the horizon runs: a wear-out
+    /// that retires it, or a fleet (devices placed later, or decommissioned).
     pub fn retires(&self) -> bool {
-        self.wear_out
-            .iter()
-            .any(|w| w.on_failure == OnFailure::Retire)
+        self.fleet.is_some()
+            || self
+                .wear_out
+                .iter()
+                .any(|w| w.on_failure == OnFailure::Retire)
     }
 
     /// The fault kinds this class can have (DDoS needs the scenario's botnet as well).
@@ -131,6 +142,7 @@ pub fn check_all(
     path: &FieldPath,
     list: &[RawDeviceClass],
     ddos_role: Option<Role>,
+    cal: Calendar,
 ) -> Vec<DeviceClass> {
     let mut classes = Vec::new();
     let mut class_names: BTreeMap<&str, usize> = BTreeMap::new();
@@ -153,7 +165,7 @@ pub fn check_all(
                 ),
             );
         }
-        classes.push(check(ck, resolver, &cp, c, ddos_role));
+        classes.push(check(ck, resolver, &cp, c, ddos_role, cal));
     }
     if list.len() > usize::from(u16::MAX) {
         ck.report(path, "found too many classes, expected at most 65535");
@@ -169,16 +181,9 @@ pub fn check(
     cp: &FieldPath,
     c: &RawDeviceClass,
     ddos_role: Option<Role>,
+    cal: Calendar,
 ) -> DeviceClass {
-    if !(1..=MAX_COUNT).contains(&c.count) {
-        ck.report(
-            &cp.key("count"),
-            format!(
-                "found {}, expected a device count from 1 to {MAX_COUNT}",
-                c.count
-            ),
-        );
-    }
+    let (count, fleet) = devices(ck, cp, c, cal);
     let (lineage, named) = parties::lineage(ck, resolver, &cp.key("lineage"), &c.lineage);
     let components = parties::components(ck, resolver, &cp.key("component"), &c.component);
     let class = resolver.in_class(&lineage, &components, &named);
@@ -220,12 +225,51 @@ pub fn check(
         data_theft,
         ddos_culprit,
         name: c.name.clone(),
-        count: c.count.clamp(1, MAX_COUNT) as u32,
+        count,
+        fleet,
         lineage,
         components,
         wear_out,
         firmware_bug,
         sensor_drift,
         installation_error,
+    }
+}
+
+/// The class's devices: `count` new devices on day 0, or its fleet (exactly one of the two).
+fn devices(
+    ck: &mut Checker,
+    cp: &FieldPath,
+    c: &RawDeviceClass,
+    cal: Calendar,
+) -> (u32, Option<Fleet>) {
+    match (c.count, &c.fleet) {
+        (Some(n), None) => {
+            if !(1..=MAX_COUNT).contains(&n) {
+                ck.report(
+                    &cp.key("count"),
+                    format!("found {n}, expected a device count from 1 to {MAX_COUNT}"),
+                );
+            }
+            (n.clamp(1, MAX_COUNT) as u32, None)
+        }
+        (None, Some(raw)) => match fleet::check(ck, &cp.key("fleet"), raw, cal) {
+            Some(f) => (f.count() as u32, Some(f)),
+            None => (1, None),
+        },
+        (Some(_), Some(_)) => {
+            ck.report(
+                &cp.key("count"),
+                "found both count and [device_class.fleet], expected one of them (the fleet's installed_base replaces count)",
+            );
+            (1, None)
+        }
+        (None, None) => {
+            ck.report(
+                cp,
+                "found neither count nor [device_class.fleet], expected one of them",
+            );
+            (1, None)
+        }
     }
 }

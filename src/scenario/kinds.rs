@@ -11,6 +11,10 @@ use serde_json::Value as Json;
 /// Days in a simulated year. Rates "per device-year" are per 365 days.
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
+/// Largest fleet a class may declare (devices ever in service); the memory check refuses what
+/// this machine cannot hold.
+pub const MAX_COUNT: i64 = 100_000_000;
+
 /// Index of a party in [`Scenario::parties`](super::Scenario::parties).
 pub type PartyId = u16;
 

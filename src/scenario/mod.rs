@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod class;
+pub mod fleet;
 pub mod kinds;
 pub mod mechanisms;
 pub mod overlay;
@@ -27,6 +28,7 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 pub use class::DeviceClass;
+pub use fleet::{Cohort, Fleet, ServiceLife};
 pub use kinds::*;
 pub use mechanisms::{
     Botnet, DataTheft, Ddos, DriftModel, FirmwareBug, Fix, InstallationError, RecordSize, Security,

@@ -15,9 +15,9 @@ use super::path::FieldPath;
 pub struct RawParty {
     /// Unique name, used by lineages.
     pub name: String,
-    /// Role in the supply chain.
-    #[schemars(with = "Role")]
-    pub role: String,
+    /// Role in the supply chain, or a list of distinct roles for a party that fills several
+    /// (a manufacturer that installs its own devices). An insurer has no other role.
+    pub role: RawRoles,
     /// Capacity to pay per year, in the scenario currency (used by the liability issue).
     #[serde(default)]
     pub capacity: Option<f64>,
@@ -28,6 +28,46 @@ pub struct RawParty {
     /// false).
     #[serde(default)]
     pub outside_jurisdiction: Option<bool>,
+}
+
+/// A role name or a list of them, as written.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+pub enum RawRoles {
+    /// One role.
+    One(#[schemars(with = "Role")] String),
+    /// Several distinct roles, each of which the party may fill in a lineage.
+    // The schema describes a set (at least one, each once); it is read as a list, so that the
+    // file's order is kept and a repeat is reported where it stands.
+    Many(#[schemars(with = "std::collections::BTreeSet<Role>", length(min = 1))] Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for RawRoles {
+    /// By hand rather than `untagged`, so that a wrong type is answered with what is expected
+    /// instead of "data did not match any variant".
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawRoles;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a role name or a list of role names")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawRoles, E> {
+                Ok(RawRoles::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawRoles, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(RawRoles::Many(names))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `[device_class.lineage]`: party names by role. Roles left out are simply absent.
@@ -78,13 +118,35 @@ pub struct RawComponent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Party {
     pub name: String,
-    pub role: Role,
+    /// Its roles in file order: at least one, each once; an insurer has no other. A lineage
+    /// slot may name the party for any of them.
+    pub roles: Vec<Role>,
     /// Money the party can pay from its own funds in a year; `None`: unlimited.
     pub capacity: Option<f64>,
     /// Annual worldwide turnover, the base of turnover-linked fines.
     pub turnover: Option<f64>,
     /// Established outside the jurisdiction: victims cannot collect from it directly.
     pub outside_jurisdiction: bool,
+}
+
+impl Party {
+    /// Whether the party holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The first role it was declared with; operator for a party built without any (never one
+    /// that validation let through).
+    pub fn primary(&self) -> Role {
+        self.roles.first().copied().unwrap_or(Role::Operator)
+    }
+
+    /// Its roles as the outputs write them: joined with "+" (`manufacturer+installer`), so a
+    /// party with one role reads as it always has.
+    pub fn roles_label(&self) -> String {
+        let names: Vec<&str> = self.roles.iter().map(|r| r.name()).collect();
+        names.join("+")
+    }
 }
 
 /// Checks `[[party]]`: the typed parties, and the names and roles that later names resolve
@@ -116,8 +178,8 @@ pub fn check<'a>(
         } else {
             known.index.insert(&p.name, parties.len() as PartyId);
         }
-        let role = ck.parse(&pp.key("role"), &p.role, Role::parse, Role::expected);
-        known.roles.push(role);
+        let roles = roles(ck, &pp.key("role"), &p.role);
+        known.roles.push(roles.clone());
         if let Some(c) = p.capacity {
             ck.positive(&pp.key("capacity"), c, "money per year");
         }
@@ -126,7 +188,7 @@ pub fn check<'a>(
         }
         parties.push(Party {
             name: p.name.clone(),
-            role: role.unwrap_or(Role::Operator),
+            roles: roles.unwrap_or_else(|| vec![Role::Operator]),
             capacity: p.capacity,
             turnover: p.turnover,
             outside_jurisdiction: p.outside_jurisdiction.unwrap_or(false),
@@ -143,6 +205,52 @@ pub fn check<'a>(
         );
     }
     (parties, known)
+}
+
+/// A party's `role`: one name, or a list of distinct names, where an insurer stands alone.
+/// `None` when any of them is wrong (reported here), so that the party's uses report nothing
+/// more about its roles.
+fn roles(ck: &mut Checker, path: &FieldPath, raw: &RawRoles) -> Option<Vec<Role>> {
+    let roles = match raw {
+        RawRoles::One(s) => vec![ck.parse(path, s, Role::parse, Role::expected)?],
+        RawRoles::Many(list) => {
+            if list.is_empty() {
+                ck.report(
+                    path,
+                    format!(
+                        "found an empty list, expected at least one role: {}",
+                        Role::expected()
+                    ),
+                );
+                return None;
+            }
+            let before = ck.problems.len();
+            let roles = ck.names(path, list, Role::parse, Role::expected);
+            if ck.problems.len() > before {
+                return None;
+            }
+            roles
+        }
+    };
+    if roles.len() > 1
+        && let Some(i) = roles.iter().position(|&r| r == Role::Insurer)
+    {
+        let others: Vec<&str> = roles
+            .iter()
+            .filter(|&&r| r != Role::Insurer)
+            .map(|r| r.name())
+            .collect();
+        // The position in `roles` is the position in the list: nothing was left out of it.
+        ck.report(
+            &path.index(i),
+            format!(
+                "found \"insurer\" together with {}, expected an insurer to have no other role (an insurer has a line of its own in the outputs, what it pays on its layers; declare the other roles as a separate [[party]])",
+                others.join(" and ")
+            ),
+        );
+        return None;
+    }
+    Some(roles)
 }
 
 /// Checks a class's lineage: the party of each role it names, and its installers. Returns the

@@ -52,6 +52,19 @@ impl Scenario {
             .map(|s| f64::from(year - s) * DAYS_PER_YEAR + f64::from(day_of_year.min(364)))
     }
 
+    /// The years of the horizon (from 0) the statistics pool: those after the warm-up.
+    pub fn pooled_years(&self) -> std::ops::Range<usize> {
+        self.warm_up_years as usize..self.horizon_years as usize
+    }
+
+    /// The number of the first device of class `class` (devices are numbered class by class).
+    pub fn first_device(&self, class: u16) -> u32 {
+        self.classes[..usize::from(class)]
+            .iter()
+            .map(|c| c.count)
+            .sum()
+    }
+
     /// Devices in one replication.
     pub fn device_count(&self) -> u64 {
         self.classes.iter().map(|c| u64::from(c.count)).sum()

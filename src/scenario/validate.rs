@@ -83,6 +83,10 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         &root.key("device_class"),
         &raw.device_class,
         ddos_role,
+        super::fleet::Calendar {
+            start_year: sim.start_year,
+            horizon_years: sim.horizon_years,
+        },
     );
     let terms = terms::check(&mut ck, raw, &resolver, &classes);
     if !ck.problems.is_empty() {

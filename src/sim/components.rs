@@ -17,19 +17,52 @@ pub struct Device {
 /// Where the device is in its life.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
 pub enum Lifecycle {
+    /// In service from day 0 (a class without a fleet), for good so far.
     #[default]
     InService,
-    /// Left the fleet on this day; events from then on are void.
+    /// In service from day 0, left the fleet on this day; events from then on are void.
     Retired { day: f64 },
+    /// A device of a fleet: in service from its placing on the market (negative: before the
+    /// horizon) until it is decommissioned or retired by a failure, whichever comes first.
+    Placed { placed: f64, until: f64 },
 }
 
 impl Lifecycle {
-    /// Whether the device is still in service on `day`.
+    /// Whether the device is in service on `day`.
     pub fn in_service_on(self, day: f64) -> bool {
         match self {
             Lifecycle::InService => true,
             Lifecycle::Retired { day: gone } => day < gone,
+            Lifecycle::Placed { placed, until } => placed <= day && day < until,
         }
+    }
+
+    /// The day the device was placed on the market; its clocks run from it.
+    pub fn placed(self) -> f64 {
+        match self {
+            Lifecycle::Placed { placed, .. } => placed,
+            _ => 0.0,
+        }
+    }
+
+    /// The day the device leaves service (infinity: not within its clocks so far).
+    pub fn end(self) -> f64 {
+        match self {
+            Lifecycle::InService => f64::INFINITY,
+            Lifecycle::Retired { day } => day,
+            Lifecycle::Placed { until, .. } => until,
+        }
+    }
+
+    /// Takes the device out of service on `day` (a failure that retires it).
+    pub fn retire(&mut self, day: f64) {
+        *self = match *self {
+            Lifecycle::Placed { placed, until } => Lifecycle::Placed {
+                placed,
+                until: until.min(day),
+            },
+            _ => Lifecycle::Retired { day },
+        };
     }
 }
 

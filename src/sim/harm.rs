@@ -61,12 +61,19 @@ pub fn assess_harm(
     }
 }
 
-/// Appends each harm to the step's log, as plain data.
-pub fn record_harm(mut harmed: MessageReader<Harmed>, mut log: ResMut<HarmLog>) {
+/// Appends each harm to the step's log, as plain data, with the day its device was placed on
+/// the market (redrawn from its keyed stream: harms are few, devices many).
+pub fn record_harm(
+    run: Res<Replication>,
+    scenario: Res<ScenarioRes>,
+    mut harmed: MessageReader<Harmed>,
+    mut log: ResMut<HarmLog>,
+) {
+    let s = &scenario.0;
     log.0.extend(harmed.read().map(|h| HarmRecord {
         day: h.incident.day,
         device: h.incident.device,
-        placed: 0.0,
+        placed: crate::fleet::placed(s, &run.streams, h.incident.class, h.incident.device),
         class: h.incident.class,
         fault: h.incident.fault,
         harm: h.harm,

@@ -4,6 +4,7 @@
 //! [`RunOutput`](crate::outcome::RunOutput) at the end of a replication).
 
 pub mod components;
+pub mod exposure;
 pub mod harm;
 pub mod lifecycle;
 pub mod mechanisms;

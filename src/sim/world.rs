@@ -209,6 +209,7 @@ impl Replicator {
         }
         let mut output = RunOutput {
             tally: w.resource::<Counts>().0.clone(),
+            exposure: super::exposure::measure(w, &self.scenario),
             ..RunOutput::default()
         };
         for collect in &s.collect {

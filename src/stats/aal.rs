@@ -7,10 +7,16 @@ use crate::outcome::{Layout, Perspective, ReplicationResult};
 
 use super::columns::column_sum;
 
-/// Each series' exact sum over all years, with its place in the layout.
-pub(super) fn layout_sums(layout: &Layout, results: &[ReplicationResult]) -> (Layout, Vec<Money>) {
+/// Each series' exact sum over the pooled `years`, with its place in the layout.
+pub(super) fn layout_sums(
+    layout: &Layout,
+    results: &[ReplicationResult],
+    years: &std::ops::Range<usize>,
+) -> (Layout, Vec<Money>) {
     let cols = layout.len();
-    let sums = (0..cols).map(|c| column_sum(results, cols, c)).collect();
+    let sums = (0..cols)
+        .map(|c| column_sum(results, cols, c, years))
+        .collect();
     (layout.clone(), sums)
 }
 

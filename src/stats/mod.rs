@@ -6,6 +6,7 @@
 //! ([`paired`]). Nothing here imports the simulation, the ECS or the writers.
 
 mod aal;
+pub mod calendar;
 mod columns;
 pub mod convergence;
 mod ep;
@@ -169,6 +170,10 @@ pub struct Summary {
     pub aal_cents: Vec<Money>,
     /// Claims booked at the ceiling of a single amount, over all replications.
     pub at_ceiling: u64,
+    /// The years of the horizon (from 0) pooled in the figures above: those after the warm-up.
+    pub pooled: std::ops::Range<usize>,
+    /// Every series by year and over the pooled years, with exposure and rates.
+    pub by_year: Vec<calendar::YearRow>,
 }
 
 /// Incidents of one kind in one month of the horizon, across replications.
@@ -235,24 +240,30 @@ fn timeline(results: &[ReplicationResult]) -> Vec<MonthRow> {
 pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary {
     let layout = Layout::new(scenario);
     let cols = layout.len();
+    let pooled = scenario.pooled_years();
     let columns = (0..cols)
         .map(|c| {
             metrics(
-                &column(results, cols, c, false),
-                &column(results, cols, c, true),
+                &column(results, cols, c, false, &pooled),
+                &column(results, cols, c, true, &pooled),
                 &scenario.return_periods,
             )
         })
         .collect();
-    let years = results.len() * scenario.horizon_years as usize;
+    let years = results.len() * pooled.len();
     let mut counts = Vec::new();
     if let Some(first) = results.first() {
         for fault in FaultKind::ALL {
             let parties = (0..scenario.parties.len() as u16).map(Some).chain([None]);
             for party in parties {
                 let slot = first.tally.slot(*fault, party);
-                let inc: u64 = results.iter().map(|r| r.tally.incidents[slot]).sum();
-                let harm: u64 = results.iter().map(|r| r.tally.harmful[slot]).sum();
+                let sum = |harmful| -> u64 {
+                    results
+                        .iter()
+                        .map(|r| r.tally.over(slot, pooled.clone(), harmful))
+                        .sum()
+                };
+                let (inc, harm) = (sum(false), sum(true));
                 if inc > 0 {
                     counts.push(CountRow {
                         fault: *fault,
@@ -306,8 +317,10 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
         years,
         botnet: botnet_summary(results),
         timeline: timeline(results),
-        aal_cents: reconciled_aal(&aal::layout_sums(&layout, results), years),
+        aal_cents: reconciled_aal(&aal::layout_sums(&layout, results, &pooled), years),
         at_ceiling: results.iter().map(|r| r.at_ceiling).sum(),
+        by_year: calendar::by_year(&layout, results, &pooled),
+        pooled,
         layout,
     }
 }
@@ -332,6 +345,7 @@ mod tests {
             at_ceiling: 0,
             insolvent_years: vec![],
             tally: Tally::new(1, 0),
+            exposure: Default::default(),
             elt: vec![],
             recalls: vec![],
             botnet,
@@ -405,6 +419,7 @@ mod tests {
                 at_ceiling: 0,
                 insolvent_years: vec![],
                 tally,
+                exposure: Default::default(),
                 elt: vec![],
                 recalls: vec![],
                 botnet: vec![],

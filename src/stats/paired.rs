@@ -51,7 +51,7 @@ pub fn series_years(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<S
                 |p| scenario.parties[usize::from(p)].name.clone(),
             ),
             perspective: s.perspective.name().to_owned(),
-            annual: column(results, cols, c, false),
+            annual: column(results, cols, c, false, &scenario.pooled_years()),
         })
         .collect()
 }

@@ -36,7 +36,7 @@ impl CsvTable for EltCsv {
                 });
                 w.write_record([
                     &e.replication.to_string(),
-                    &e.year.to_string(),
+                    &d.scenario.year_label(e.year as usize).to_string(),
                     &format!("{:.3}", i.day - f64::from(e.year) * DAYS_PER_YEAR),
                     // Class-level incidents (DDoS, back-end breaches) have no device.
                     &if i.device == NO_DEVICE {

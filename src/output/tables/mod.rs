@@ -1,5 +1,5 @@
 //! The CSV tables of a run, one file each behind [`Artefact`](super::Artefact): `summary.csv`,
-//! `ylt.csv`, `ep.csv`, `incidents.csv`, and when the run has them `elt.csv`, `botnet.csv` and
+//! `ylt.csv`, `ep.csv`, `incidents.csv`, `years.csv`, and when the run has them `elt.csv`, `botnet.csv` and
 //! `vulnerabilities.csv`. A table says its file name, its header and its rows; opening the
 //! writer, writing the header and flushing are done once, for all of them, in `table.rs`.
 
@@ -10,6 +10,7 @@ mod incidents;
 mod summary;
 mod table;
 mod vulnerabilities;
+mod years;
 mod ylt;
 
 pub use botnet::BotnetCsv;
@@ -19,4 +20,5 @@ pub use incidents::IncidentsCsv;
 pub use summary::SummaryCsv;
 pub use table::{CsvTable, Table};
 pub use vulnerabilities::VulnerabilitiesCsv;
+pub use years::YearsCsv;
 pub use ylt::YltCsv;

@@ -27,7 +27,7 @@ impl CsvTable for YltCsv {
                     let [regime, party, perspective] = d.series_names(col);
                     w.write_record([
                         &r.replication.to_string(),
-                        &year.to_string(),
+                        &d.scenario.year_label(year).to_string(),
                         regime,
                         party,
                         perspective,

@@ -265,7 +265,7 @@ pub fn regroup_exploitable(
             && !matches!(infection, Infection::Infected { .. });
         if let Some(v) = &s.classes[c].vulnerabilities
             && free
-            && exploitable(&run.streams, device.id, &vulns.0[c], v, day)
+            && exploitable(&run.streams, device.id, life.placed(), &vulns.0[c], v, day)
         {
             join(&mut o.groups, g, entity, &mut slot);
         }
@@ -332,9 +332,8 @@ fn recruitment_facts(
     scenario: &Scenario,
     vulns: &Vulns,
     g: usize,
-    device: &Device,
-    day: f64,
-    built: f64,
+    (device, placed): (&Device, f64),
+    (day, built): (f64, f64),
 ) -> Facts {
     match g % GROUPS_PER_CLASS {
         0 => Facts {
@@ -347,8 +346,8 @@ fn recruitment_facts(
                 return Facts::default();
             };
             let list = &vulns.0[c];
-            exploitable_through(streams, device.id, list, v, day)
-                .or_else(|| exploitable_through(streams, device.id, list, v, built))
+            exploitable_through(streams, device.id, placed, list, v, day)
+                .or_else(|| exploitable_through(streams, device.id, placed, list, v, built))
                 .map_or_else(Facts::default, |k| vulnerabilities::facts(&list[k], v, day))
         }
         _ => Facts::default(),
@@ -363,6 +362,7 @@ pub fn recruit_bots(
     mut outbreak: ResMut<Outbreak>,
     mut devices: Query<(
         &Device,
+        &Lifecycle,
         &mut Infection,
         &mut Recruitments,
         &mut Susceptibility,
@@ -388,11 +388,12 @@ pub fn recruit_bots(
             let i = rng.random_range(0..members.len());
             let entity = members.swap_remove(i);
             if let Some(&moved) = members.get(i)
-                && let Ok((_, _, _, mut slot)) = devices.get_mut(moved)
+                && let Ok((_, _, _, _, mut slot)) = devices.get_mut(moved)
             {
                 slot.slot = i as u32;
             }
-            let Ok((device, mut infection, mut recruited, mut slot)) = devices.get_mut(entity)
+            let Ok((device, life, mut infection, mut recruited, mut slot)) =
+                devices.get_mut(entity)
             else {
                 continue;
             };
@@ -411,7 +412,14 @@ pub fn recruit_bots(
                 installer: device.installer,
                 key: u64::from(recruited.0),
                 vulnerability: None,
-                facts: recruitment_facts(&run.streams, s, &vulns, g, device, day, o.exploit_built),
+                facts: recruitment_facts(
+                    &run.streams,
+                    s,
+                    &vulns,
+                    g,
+                    (device, life.placed()),
+                    (day, o.exploit_built),
+                ),
             });
             // When and how this infection ends: the sooner of a reboot and a clean-up.
             let security = s.classes[usize::from(device.class)].security.as_ref();

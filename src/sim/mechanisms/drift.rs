@@ -149,13 +149,15 @@ fn next_excursion(
     Some((f64::from(interval) * c + within, interval))
 }
 
-/// Draws each device's drift rate and its first excursion.
+/// Draws each device's drift rate and its first excursion. Calibrations run from the device's
+/// placing on the market, so a fleet's phases spread as its placings do; a device placed before
+/// day 0 starts its search in the interval that holds day 0 and skips an excursion before it.
 pub fn start_drift(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &mut DriftDue, &mut DriftRate)>,
+    mut devices: Query<(&Device, &Lifecycle, &mut DriftDue, &mut DriftRate)>,
 ) {
-    for (device, mut due, mut rate) in &mut devices {
+    for (device, life, mut due, mut rate) in &mut devices {
         *due = DriftDue::default();
         let Some(drift) = &scenario.0.classes[usize::from(device.class)].sensor_drift else {
             continue;
@@ -170,10 +172,19 @@ pub fn start_drift(
                 .map_or(rate_per_day, |n| n.sample(&mut rng))
                 .abs();
         }
-        if let Some((day, interval)) = next_excursion(&run.streams, device.id, 0, 0, rate.0, drift)
+        let placed = life.placed();
+        let c = drift.calibration_interval_days;
+        let mut from = ((-placed).max(0.0) / c).floor() as u32;
+        while let Some((day, interval)) =
+            next_excursion(&run.streams, device.id, due.excursions, from, rate.0, drift)
         {
-            due.day = day;
-            due.interval = interval;
+            if placed + day >= 0.0 {
+                due.day = placed + day;
+                due.interval = interval;
+                break;
+            }
+            due.excursions += 1;
+            from = interval + 1;
         }
     }
 }
@@ -217,7 +228,9 @@ pub fn detect_drift_excursions(
                 rate.0,
                 drift,
             );
-            (due.day, due.interval) = next.unwrap_or((f64::INFINITY, due.interval));
+            (due.day, due.interval) = next.map_or((f64::INFINITY, due.interval), |(day, i)| {
+                (life.placed() + day, i)
+            });
         }
     }
 }

@@ -75,22 +75,29 @@ pub fn facts(bug: &FirmwareBug, day: f64) -> Facts {
     }
 }
 
-/// Draws each device's first firing before its fix.
+/// Draws each device's first firing before its fix, from its placing on the market. A device
+/// placed after the fix's release ships with it and never fires; one placed before day 0 has
+/// its firings before the horizon skipped (counted, so that later firings keep their keys).
 pub fn start_firmware(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &mut FirmwareDue)>,
+    mut devices: Query<(&Device, &Lifecycle, &mut FirmwareDue)>,
 ) {
-    for (device, mut due) in &mut devices {
+    for (device, life, mut due) in &mut devices {
         *due = FirmwareDue::default();
-        if let Some(bug) = &scenario.0.classes[usize::from(device.class)].firmware_bug {
-            due.day = before_fix(
-                &run.streams,
-                device.id,
-                gap(&run.streams, device.id, 0, bug),
-                bug,
-            );
+        let Some(bug) = &scenario.0.classes[usize::from(device.class)].firmware_bug else {
+            continue;
+        };
+        let placed = life.placed();
+        if bug.fix.is_some_and(|f| placed > f.release_day) {
+            continue;
         }
+        let mut day = placed + gap(&run.streams, device.id, 0, bug);
+        while day < 0.0 {
+            due.firings += 1;
+            day += gap(&run.streams, device.id, due.firings, bug);
+        }
+        due.day = before_fix(&run.streams, device.id, day, bug);
     }
 }
 

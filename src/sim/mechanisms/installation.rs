@@ -41,16 +41,20 @@ impl Default for InstallationDue {
 pub fn decide_installations(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &mut InstallationDue)>,
+    mut devices: Query<(&Device, &Lifecycle, &mut InstallationDue)>,
 ) {
-    for (device, mut clock) in &mut devices {
+    for (device, life, mut clock) in &mut devices {
         *clock = InstallationDue::default();
         let Some(err) = &scenario.0.classes[usize::from(device.class)].installation_error else {
             continue;
         };
         let mut rng = run.streams.rng(INSTALLATION_ERROR, device.id, 0);
         if rng.random::<f64>() < err.probability_by_installer[usize::from(device.installer)] {
-            clock.0 = err.manifest_delay.sample(&mut rng);
+            let day = life.placed() + err.manifest_delay.sample(&mut rng);
+            // An error that showed before the horizon belongs to the past.
+            if day >= 0.0 {
+                clock.0 = day;
+            }
         }
     }
 }

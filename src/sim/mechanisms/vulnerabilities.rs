@@ -114,10 +114,12 @@ pub fn disclose(
     out
 }
 
-/// The day `device` installs the patch of vulnerability `k` (infinity: never).
+/// The day `device`, placed on the market on day `placed`, installs the patch of vulnerability
+/// `k` (infinity: never). A device placed after the patch's release ships with it.
 pub fn patch_day(
     streams: &Streams,
     device: u32,
+    placed: f64,
     k: usize,
     vuln: &Vulnerability,
     v: &Vulnerabilities,
@@ -125,34 +127,39 @@ pub fn patch_day(
     if vuln.patch_release.is_infinite() {
         return f64::INFINITY;
     }
+    if placed > vuln.patch_release {
+        return placed;
+    }
     vuln.patch_release
         + v.adoption_delay
             .map_or(0.0, |d| d.sample(&mut streams.rng(PATCH, device, k as u64)))
 }
 
-/// Whether `device` is exploitable through any vulnerability on `day`.
+/// Whether `device` (placed on day `placed`) is exploitable through any vulnerability on `day`.
 pub fn exploitable(
     streams: &Streams,
     device: u32,
+    placed: f64,
     vulns: &[Vulnerability],
     v: &Vulnerabilities,
     day: f64,
 ) -> bool {
-    exploitable_through(streams, device, vulns, v, day).is_some()
+    exploitable_through(streams, device, placed, vulns, v, day).is_some()
 }
 
-/// The first vulnerability (by index) through which `device` is exploitable on `day`.
+/// The first vulnerability (by index) through which `device` (placed on day `placed`) is
+/// exploitable on `day`.
 pub fn exploitable_through(
     streams: &Streams,
     device: u32,
+    placed: f64,
     vulns: &[Vulnerability],
     v: &Vulnerabilities,
     day: f64,
 ) -> Option<usize> {
-    vulns
-        .iter()
-        .enumerate()
-        .position(|(k, x)| x.exploit_day <= day && day < patch_day(streams, device, k, x, v))
+    vulns.iter().enumerate().position(|(k, x)| {
+        x.exploit_day <= day && day < patch_day(streams, device, placed, k, x, v)
+    })
 }
 
 /// What an exploit of `vuln` on `day` tells about its cause, on a device that had not installed
@@ -168,11 +175,12 @@ pub fn facts(vuln: &Vulnerability, v: &Vulnerabilities, day: f64) -> Facts {
     }
 }
 
-/// The first targeted attack on `device` through vulnerability `k`, if it comes before the
-/// device's patch (infinity otherwise).
+/// The first targeted attack on `device` through vulnerability `k`, once both the exploit and
+/// the device are out, if it comes before the device's patch (infinity otherwise).
 fn attack_day(
     streams: &Streams,
     device: u32,
+    placed: f64,
     k: usize,
     vuln: &Vulnerability,
     v: &Vulnerabilities,
@@ -183,8 +191,9 @@ fn attack_day(
     let Ok(wait) = rand_distr::Exp::new(v.attack_rate_per_day) else {
         return f64::INFINITY;
     };
-    let day = vuln.exploit_day + wait.sample(&mut streams.rng(ATTACK, device, k as u64));
-    if day < patch_day(streams, device, k, vuln, v) {
+    let day =
+        vuln.exploit_day.max(placed) + wait.sample(&mut streams.rng(ATTACK, device, k as u64));
+    if day < patch_day(streams, device, placed, k, vuln, v) {
         day
     } else {
         f64::INFINITY
@@ -195,13 +204,14 @@ fn attack_day(
 fn next_attack(
     streams: &Streams,
     device: u32,
+    placed: f64,
     vulns: &[Vulnerability],
     v: &Vulnerabilities,
     after: f64,
 ) -> ExploitDue {
     let mut due = ExploitDue::default();
     for (k, x) in vulns.iter().enumerate() {
-        let day = attack_day(streams, device, k, x, v);
+        let day = attack_day(streams, device, placed, k, x, v);
         if day > after && day < due.day {
             due = ExploitDue {
                 day,
@@ -238,14 +248,15 @@ pub fn schedule_targeted_attacks(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
     vulns: Res<Vulns>,
-    mut devices: Query<(&Device, &mut ExploitDue)>,
+    mut devices: Query<(&Device, &Lifecycle, &mut ExploitDue)>,
 ) {
-    for (device, mut due) in &mut devices {
+    for (device, life, mut due) in &mut devices {
         let class = usize::from(device.class);
         *due = match &scenario.0.classes[class].vulnerabilities {
             Some(v) => next_attack(
                 &run.streams,
                 device.id,
+                life.placed(),
                 &vulns.0[class],
                 v,
                 f64::NEG_INFINITY,
@@ -301,7 +312,14 @@ pub fn attack_exploitable_devices(
                 vulnerability: Some(due.vulnerability),
                 facts: cause,
             });
-            *due = next_attack(&run.streams, device.id, &vulns.0[class], v, due.day);
+            *due = next_attack(
+                &run.streams,
+                device.id,
+                life.placed(),
+                &vulns.0[class],
+                v,
+                due.day,
+            );
         }
     }
 }

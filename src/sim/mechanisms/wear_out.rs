@@ -87,26 +87,47 @@ pub fn life(streams: &Streams, device: u32, model: usize, renewal: u32, w: &Wear
         .sample(&mut streams.rng(WEAR_OUT, device, counter))
 }
 
-/// Draws the first failure day of every wearing component.
+/// The first failure day of wear-out model `model` on a device placed on day `placed`. A
+/// device already `-placed` days old on day 0 is a survivor: its part's life is drawn given
+/// that age (Weibull survival S(t)/S(age), inverted on the same uniform draw).
+pub fn first_failure(
+    streams: &Streams,
+    device: u32,
+    model: usize,
+    placed: f64,
+    w: &WearOut,
+) -> f64 {
+    if placed >= 0.0 {
+        return placed + life(streams, device, model, 0, w);
+    }
+    let counter = (model as u64) << 32;
+    let u: f64 = rand::RngExt::random(&mut streams.rng(WEAR_OUT, device, counter));
+    let age = -placed / w.scale_days;
+    let t = w.scale_days * (age.powf(w.shape) - (1.0 - u).ln()).powf(1.0 / w.shape);
+    placed + t
+}
+
+/// Draws the first failure day of every wearing component, from the device's placing.
 pub fn start_wear_out(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(&Device, &mut WearDue, Option<&mut WearParts>)>,
+    mut devices: Query<(&Device, &Lifecycle, &mut WearDue, Option<&mut WearParts>)>,
 ) {
-    for (device, mut due, parts) in &mut devices {
+    for (device, state, mut due, parts) in &mut devices {
         let models = &scenario.0.classes[usize::from(device.class)].wear_out;
+        let placed = state.placed();
         match parts {
             Some(mut parts) => {
                 *parts = WearParts::default();
                 for (m, w) in models.iter().enumerate() {
-                    parts.next[m] = life(&run.streams, device.id, m, 0, w);
+                    parts.next[m] = first_failure(&run.streams, device.id, m, placed, w);
                 }
                 *due = parts.soonest();
             }
             None => {
                 *due = WearDue::default();
                 if let Some(w) = models.first() {
-                    due.day = life(&run.streams, device.id, 0, 0, w);
+                    due.day = first_failure(&run.streams, device.id, 0, placed, w);
                 }
             }
         }
@@ -137,6 +158,11 @@ pub fn fail_components(
         // Nothing reads change ticks; skipping them saves a write to another column per event.
         let due = due.bypass_change_detection();
         while due.day < step.end {
+            // A device decommissioned before the failure never has it.
+            if !life_state.in_service_on(due.day) {
+                due.day = f64::INFINITY;
+                break;
+            }
             let (m, day, renewal) = (usize::from(due.model), due.day, due.renewal);
             let w = &c.wear_out[m];
             incidents.write(incident(
@@ -151,7 +177,7 @@ pub fn fail_components(
                 &w.consequence,
             ));
             if w.on_failure == OnFailure::Retire {
-                *life_state = Lifecycle::Retired { day };
+                life_state.retire(day);
                 due.day = f64::INFINITY;
                 break;
             }
