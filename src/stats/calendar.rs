@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::outcome::{Layout, ReplicationResult};
 
-use super::mean_sd_se;
+use super::moments::mean_sd_se;
 
 /// One series in one year (or over the pooled years).
 #[derive(Debug, Clone, PartialEq)]

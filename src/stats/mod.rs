@@ -10,6 +10,7 @@ pub mod calendar;
 mod columns;
 pub mod convergence;
 mod ep;
+mod moments;
 pub mod paired;
 
 pub use aal::reconciled_aal;
@@ -17,6 +18,7 @@ pub use columns::{column, column_sum};
 pub use ep::{
     Curve, at_return_period, curve_at, descending, loss_at, loss_at_unsorted, tvar_at, tvar_curve,
 };
+pub use moments::mean_sd_se;
 
 use crate::money::Money;
 use crate::outcome::{Layout, ReplicationResult};
@@ -27,20 +29,6 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// VaR levels reported.
 pub const VAR_LEVELS: [f64; 3] = [0.95, 0.99, 0.995];
-
-/// Mean, sample standard deviation (N − 1) and standard error of the mean.
-pub fn mean_sd_se(values: &[f64]) -> (f64, f64, f64) {
-    let n = values.len() as f64;
-    if values.is_empty() {
-        return (0.0, 0.0, 0.0);
-    }
-    let mean = values.iter().sum::<f64>() / n;
-    if values.len() < 2 {
-        return (mean, 0.0, 0.0);
-    }
-    let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, var.sqrt(), var.sqrt() / n.sqrt())
-}
 
 /// Everything reported for one party (or the total).
 #[derive(Debug, Clone, PartialEq)]
