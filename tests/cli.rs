@@ -96,6 +96,7 @@ fn run_writes_complete_consistent_results() {
             "elt.csv",
             "ep.csv",
             "incidents.csv",
+            "years.csv",
             "manifest.json",
             "charts",
             "report.html"
@@ -364,6 +365,7 @@ fn no_elt_writes_no_event_loss_table() {
             "ylt.csv",
             "ep.csv",
             "incidents.csv",
+            "years.csv",
             "manifest.json",
             "charts",
             "report.html"
@@ -473,6 +475,7 @@ fn run_on_a_folder_with_an_invalid_scenario() {
             "elt.csv",
             "ep.csv",
             "incidents.csv",
+            "years.csv",
             "manifest.json",
             "charts",
             "report.html"

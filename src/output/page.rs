@@ -184,7 +184,7 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
     let mut out = intro("fleetsim risk report", &m.scenario, &m.description);
     let _ = writeln!(
         out,
-        "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>"
+        "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#calendar\">By year</a><a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>"
     );
     parameters(f, persp, &mut out);
     warnings_section(f, o, &mut out);
@@ -193,6 +193,7 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
     for r in rendered {
         let _ = writeln!(out, "{}", figure(r.chart, r.svg));
     }
+    calendar(f, &mut out);
     incidents(f, &mut out);
     run_facts(m, &mut out);
     document(&title("fleetsim report", &m.scenario), &out)
@@ -317,6 +318,48 @@ fn headline(f: &RunFolder, persp: &str, out: &mut String) {
 }
 
 /// Mean incidents a year by kind and root-cause party, then the outbreak and recall figures.
+/// Exposure and the ground-up loss by calendar year, under the first regime, with the rates
+/// per 1,000 device-years that compare across fleets; then the pooled years.
+fn calendar(f: &RunFolder, out: &mut String) {
+    let Some(regime) = f.manifest.liability_regimes.first() else {
+        return;
+    };
+    let rows: Vec<_> = f
+        .calendar
+        .iter()
+        .filter(|r| &r.regime == regime && r.party == "total" && r.perspective == "ground_up")
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<h2 id=\"calendar\">By year</h2><p>Devices in service at each year's end, device-years in service, the ground-up loss (mean per replication ± its standard error) and the loss and incidents per 1,000 device-years, by year; the last row pools the years the figures above pool. Regime: {}.</p><table><thead><tr><th>year</th><th class=n>in service</th><th class=n>device-years</th><th class=n>ground-up loss</th><th class=n>± SE</th><th class=n>per 1,000 device-years</th><th class=n>± SE</th><th class=n>incidents per 1,000 device-years</th></tr></thead><tbody>",
+        html(regime)
+    );
+    let warm_up = f.manifest.warm_up_years as usize;
+    for (i, r) in rows.into_iter().enumerate() {
+        let year = if i < warm_up {
+            format!("{} (warm-up)", r.year)
+        } else {
+            r.year.clone()
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            html(&year),
+            format::significant(r.in_service, 4),
+            format::significant(r.device_years, 4),
+            format::significant(r.loss, 4),
+            format::significant(r.loss_se, 2),
+            format::significant(r.loss_per_1000_device_years, 4),
+            format::significant(r.loss_per_1000_device_years_se, 2),
+            format::significant(r.incidents_per_1000_device_years, 4)
+        );
+    }
+    let _ = write!(out, "</tbody></table>");
+}
+
 fn incidents(f: &RunFolder, out: &mut String) {
     let _ = write!(
         out,

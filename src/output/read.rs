@@ -62,6 +62,22 @@ pub struct MonthRow {
     pub p95: f64,
 }
 
+/// A row of `years.csv`: one series in one calendar year (or `pooled`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CalendarRow {
+    pub year: String,
+    pub regime: String,
+    pub party: String,
+    pub perspective: String,
+    pub in_service: f64,
+    pub device_years: f64,
+    pub loss: f64,
+    pub loss_se: f64,
+    pub loss_per_1000_device_years: f64,
+    pub loss_per_1000_device_years_se: f64,
+    pub incidents_per_1000_device_years: f64,
+}
+
 /// The columns of `botnet.csv` that the report draws.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 pub struct BotnetRow {
@@ -80,6 +96,8 @@ pub struct RunFolder {
     pub series: Vec<SeriesData>,
     pub other: Vec<OtherRow>,
     pub timeline: Vec<MonthRow>,
+    /// `years.csv`'s rows (empty for a folder written before it existed).
+    pub calendar: Vec<CalendarRow>,
     /// `None` when the scenario has no botnet.
     pub botnet: Option<Vec<BotnetRow>>,
 }
@@ -292,6 +310,14 @@ impl TableRow for MonthRow {
     }
 }
 
+impl TableRow for CalendarRow {
+    const COLUMNS: &'static [&'static str] = crate::output::tables::YearsCsv::HEADER;
+    fn check(&self, line: u64, p: &mut Problems) {
+        non_negative(p, line, "in_service", "a device count", self.in_service);
+        non_negative(p, line, "device_years", "device-years", self.device_years);
+    }
+}
+
 impl TableRow for BotnetRow {
     const COLUMNS: &'static [&'static str] =
         &["replication", "day", "fleet_infected", "external_infected"];
@@ -429,6 +455,10 @@ pub fn read_folder(dir: &Path) -> Result<RunFolder> {
     let mut f = read_summary(dir)?;
     read_years(&mut f)?;
     f.timeline = rows::<MonthRow>(&dir.join("incidents.csv"), TABLE_BOUND)?;
+    let years_path = dir.join("years.csv");
+    if years_path.exists() {
+        f.calendar = rows::<CalendarRow>(&years_path, TABLE_BOUND)?;
+    }
     let botnet_path = dir.join("botnet.csv");
     if botnet_path.exists() {
         f.botnet = Some(rows::<BotnetRow>(&botnet_path, TABLE_BOUND)?);
@@ -517,6 +547,7 @@ pub fn read_summary(dir: &Path) -> Result<RunFolder> {
         series,
         other,
         timeline: Vec::new(),
+        calendar: Vec::new(),
         botnet: None,
     })
 }
