@@ -266,3 +266,50 @@ harm = { probability = 1.0, kind = "property_damage", severity = { median = 1, p
         "a fleet calibrated together: χ² = {together}"
     );
 }
+
+/// A recall reaches the devices on the market on its trigger day: in a fleet, those placed by
+/// then and not yet decommissioned. With full reach and one harm as the trigger, its device
+/// count is exactly the windows' count on that day, which grows with the sales before it.
+#[test]
+fn a_recall_reaches_the_devices_in_service_on_its_day() {
+    let fleet = "installed_base = [{ age_years = 2, count = 1000 }]\nsales = [2000, 2000]\nservice_life = { mean_years = 3 }";
+    let bug = r#"
+[device_class.firmware_bug]
+rate_per_device_year = 0.002
+harm = { probability = 1.0, kind = "property_damage", severity = { median = 10, p99 = 20 } }
+
+[[recall]]
+class = "c"
+fault = "firmware_bug"
+threshold = 1
+window_days = 365
+cost_per_device = 1
+reach = 1.0
+mean_days_to_fix = 10
+"#;
+    let sc = scenario(&format!(
+        "{}{}",
+        header("recalled", 2, 8, 17),
+        fleet_class(fleet, bug)
+    ));
+    let res = results(&sc);
+    let class = &sc.classes[0];
+    let mut checked = 0;
+    for r in &res {
+        let Some(recall) = r.recalls.first() else {
+            continue;
+        };
+        let streams = fleetsim::rng::Streams::new(sc.seed, r.replication);
+        let want = (0..class.count)
+            .map(|d| fleetsim::fleet::window(class, &streams, d, d))
+            .filter(|w| w.placed <= recall.day && recall.day < w.until)
+            .count() as u64;
+        assert_eq!(recall.devices, want, "replication {}", r.replication);
+        assert!(
+            want < u64::from(class.count),
+            "some devices are not on the market"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no replication had a recall");
+}

@@ -273,9 +273,19 @@ impl<'a> Claimant<'a> {
                 continue;
             };
             let from = self.first[usize::from(h.class)];
+            // A campaign reaches the devices on the market on its day: in a fleet, those placed
+            // by then and not yet decommissioned (the same windows the simulation drew).
+            let in_service = |d: u32| {
+                class.fleet.is_none() || {
+                    let w = crate::fleet::window(class, streams, d, d - from);
+                    w.placed <= h.day && h.day < w.until
+                }
+            };
             let devices = (from..from + class.count)
                 .filter(|&d| {
-                    fix_day(streams, r, rule.reach, rule.mean_days_to_fix, h.day, d).is_some()
+                    in_service(d)
+                        && fix_day(streams, r, rule.reach, rule.mean_days_to_fix, h.day, d)
+                            .is_some()
                 })
                 .count() as u64;
             // Whole cents per device, so the campaign's cost is exact.
