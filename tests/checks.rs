@@ -294,7 +294,7 @@ set = { "liability.regime" = "strict" }
 
 [[policy]]
 name = "unused_and_broken"
-set = { "device_class.bp_monitor_v2.count" = -5 }
+set = { "device_class.bp_monitor_v2.fleet.sales_growth.first_year" = -5 }
 "#,
     )
     .expect("write");
@@ -316,7 +316,7 @@ set = { "device_class.bp_monitor_v2.count" = -5 }
     let text = stderr(&a);
     assert!(
         text.contains(&format!(
-            "error: {}:7:9: policy unused_and_broken: device_class.bp_monitor_v2.count: device_class[0].count: found -5",
+            "error: {}:7:9: policy unused_and_broken: device_class.bp_monitor_v2.fleet.sales_growth.first_year: device_class[0].fleet.sales_growth.first_year: found -5",
             file.display()
         )),
         "{text}"

@@ -15,6 +15,8 @@ const BP: &str = "scenarios/bp_monitors.toml";
 /// bp_monitors runs 5 years under the joint-and-several regime.
 const BP_REGIME: &str = "joint_and_several";
 const BP_YEARS: usize = 5;
+/// bp_monitors' first calendar year (`start_year`): ylt.csv and elt.csv write calendar years.
+const BP_START: usize = 2027;
 
 /// The binary, run from the crate root so that relative scenario paths resolve.
 fn fleetsim() -> Command {
@@ -93,6 +95,7 @@ fn run_writes_complete_consistent_results() {
         names(&[
             "summary.csv",
             "ylt.csv",
+            "years.csv",
             "elt.csv",
             "ep.csv",
             "incidents.csv",
@@ -131,7 +134,11 @@ fn run_writes_complete_consistent_results() {
         // The year's largest single amount is part of its total.
         assert!((0.0..=loss + 0.01).contains(&largest), "{r:?}");
         let (rep, year) = (num(&ylt, &r[0]), num(&ylt, &r[1]));
-        assert!((0.0..20.0).contains(&rep) && (0.0..BP_YEARS as f64).contains(&year));
+        let calendar = BP_START as f64..(BP_START + BP_YEARS) as f64;
+        assert!(
+            (0.0..20.0).contains(&rep) && calendar.contains(&year),
+            "{r:?}"
+        );
         let key = (r[2].clone(), r[3].clone(), r[4].clone());
         series.insert(key.clone());
         *ylt_sum.entry(key).or_default() += loss;
@@ -195,7 +202,7 @@ fn run_writes_complete_consistent_results() {
     );
     assert!(
         !rows.is_empty(),
-        "20 runs of 20,000 monitors have incidents"
+        "20 runs of the monitors' fleet have incidents"
     );
     let mut elt_sum: BTreeMap<(String, String, String), f64> = BTreeMap::new();
     for r in &rows {
@@ -363,6 +370,7 @@ fn no_elt_writes_no_event_loss_table() {
         names(&[
             "summary.csv",
             "ylt.csv",
+            "years.csv",
             "ep.csv",
             "incidents.csv",
             "years.csv",
@@ -472,6 +480,7 @@ fn run_on_a_folder_with_an_invalid_scenario() {
         names(&[
             "summary.csv",
             "ylt.csv",
+            "years.csv",
             "elt.csv",
             "ep.csv",
             "incidents.csv",

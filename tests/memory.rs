@@ -199,15 +199,15 @@ fn outbreak_steps_are_counted_and_refused() {
     // Steps of 0.6 ms are below the 0.1 minutes that validation allows.
     invalid(&path, "botnet.step_minutes");
     // At the shortest step allowed: 30 days in steps of 6 s, 432,000 steps of a 24-byte agenda
-    // slot each in each of two worlds (with their groups), counted and refused under a small
-    // limit.
+    // slot each in each of two worlds (with their groups and the members of the fleet's 121,238
+    // devices), counted and refused under a small limit.
     let path = file(
         tmp.path(),
         "s.toml",
         &edited("smart_cameras.toml", "step_minutes", "step_minutes = 0.1"),
     );
     let text = refused_at(&path, &tmp.path().join("out"), 8 << 20);
-    assert!(text.contains("outbreak of 432000 steps 29.8 MiB"), "{text}");
+    assert!(text.contains("outbreak of 432000 steps 32.0 MiB"), "{text}");
 }
 
 #[test]
@@ -283,7 +283,7 @@ fn worlds_are_counted_per_thread() {
     o.threads = 1024;
     o.replications = Some(1024);
     let text = refused(&bundled("smart_cameras.toml"), &o);
-    assert!(text.contains("1024 world(s) of 100000 devices"), "{text}");
+    assert!(text.contains("1024 world(s) of 121238 devices"), "{text}");
     o.threads = 2;
     let e = fleetsim::prepare(&bundled("smart_cameras.toml"), &o)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -570,7 +570,7 @@ fn a_run_shows_its_estimate_part_by_part_without_running() {
     );
     for name in [
         "event loss table",
-        "2 world(s) of 100000 devices",
+        "2 world(s) of 121238 devices",
         "outbreak of 8640 steps",
         "report tables read back",
     ] {

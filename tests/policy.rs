@@ -97,7 +97,7 @@ fn a_policy_that_changes_nothing_differs_by_exactly_zero() {
         tmp.path(),
         r#"[[policy]]
 name = "no_change"
-set = { "liability.regime" = "joint_and_several", "device_class.bp_monitor_v2.count" = 20000 }
+set = { "liability.regime" = "joint_and_several", "device_class.bp_monitor_v2.fleet.sales_growth.first_year" = 3150 }
 scale = { "device_class.*.firmware_bug.rate_per_device_year" = 1.0 }
 "#,
     );
@@ -204,7 +204,7 @@ fn bundled_mitigations_cut_exposure_significantly() {
     let bp = compare(
         Path::new(BP),
         tmp.path(),
-        &["--policy", "risk_assessment", "--replications", "20"],
+        &["--policy", "risk_assessment", "--replications", "200"],
     );
     let r = find(&bp, "risk_assessment", "total", "ground_up", "aal");
     assert!(num(r, "ci95_high") < 0.0, "{r:?}");

@@ -189,7 +189,7 @@ fn report_is_self_contained_and_complete() {
         .expect("bundled scenario loads");
     for needle in [
         "<h1>bp_monitors</h1>",
-        "20,000 remote blood-pressure monitors",
+        "Remote blood-pressure monitors in 2027-2031",
         "1-in-100 AEP",
         "1-in-250 AEP",
         "1-in-100 TVaR",
