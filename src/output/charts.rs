@@ -109,6 +109,8 @@ pub enum Scale {
     Log10,
     /// log10 of money; ticks at powers of ten, abbreviated.
     Log10Money,
+    /// Calendar years: whole years labelled as written (2027), ticks between them unlabelled.
+    Year,
 }
 
 impl Scale {
@@ -116,6 +118,8 @@ impl Scale {
         match self {
             Scale::Plain => format::significant(v, 4),
             Scale::Money => format::money(v),
+            Scale::Year if (v - v.round()).abs() > 1e-6 => String::new(),
+            Scale::Year => format!("{}", v.round() as i64),
             Scale::Log10 | Scale::Log10Money => {
                 if (v - v.round()).abs() > 1e-6 {
                     return String::new();

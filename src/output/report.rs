@@ -372,12 +372,23 @@ fn incidents_chart(f: &RunFolder) -> Option<Chart> {
                 .iter()
                 .filter(|r| r.fault_kind == *kind)
                 .collect();
-            let x = |m: usize| (m as f64 + 0.5) / 12.0;
+            // With a start year the axis is in calendar years (the middle of each month).
+            let start = f.manifest.start_year.map(f64::from);
+            let x = |m: usize| start.unwrap_or(0.0) + (m as f64 + 0.5) / 12.0;
             Panel {
                 title: kind.replace('_', " "),
                 x: Axis {
-                    desc: "year".to_owned(),
-                    scale: Scale::Plain,
+                    desc: if start.is_some() {
+                        "calendar year"
+                    } else {
+                        "year"
+                    }
+                    .to_owned(),
+                    scale: if start.is_some() {
+                        Scale::Year
+                    } else {
+                        Scale::Plain
+                    },
                 },
                 y: Axis {
                     desc: "incidents per month".to_owned(),
