@@ -47,6 +47,9 @@ pub struct HarmRecord {
     /// Keys the liability draws of this incident (with its device): unique per incident.
     pub key: u64,
     pub facts: Facts,
+    /// The systemic event behind the harm (its number in the replication, from 1); 0 for an
+    /// independent incident, which is an occurrence of its own.
+    pub event: u32,
 }
 
 /// Incident counts of one replication, by year, fault kind and root-cause party.

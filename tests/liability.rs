@@ -133,6 +133,7 @@ fn harm(
         vulnerability: None,
         key,
         facts: Facts::default(),
+        event: 0,
     }
 }
 
@@ -2052,6 +2053,7 @@ mod properties {
                             default_password: dp,
                             unpatched_in_support: up,
                         },
+                        event: 0,
                     }
                 },
             )

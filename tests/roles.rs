@@ -276,6 +276,7 @@ fn drift_claim(cause: PartyId) -> Claim {
         vulnerability: None,
         key: 1,
         facts: Facts::default(),
+        event: 0,
     };
     Claim {
         incident,

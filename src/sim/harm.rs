@@ -84,5 +84,6 @@ pub fn record_harm(
         key: incident_key(h.incident.fault, h.incident.model, h.incident.counter)
             | u64::from(h.incident.class) << 32,
         facts: h.incident.facts,
+        event: h.incident.event,
     }));
 }

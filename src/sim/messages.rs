@@ -29,6 +29,9 @@ pub struct Incident {
     pub vulnerability: Option<u32>,
     /// What the negligence and victim-fault rules need to know about the incident's cause.
     pub facts: Facts,
+    /// The systemic event behind the incident (its number in the replication, from 1); 0 for
+    /// an independent incident.
+    pub event: u32,
 }
 
 /// An incident that did harm, with its ground-up loss.
@@ -52,6 +55,8 @@ pub struct Breached {
     pub vulnerability: Option<u32>,
     /// How the device was broken into, passed on to the data theft it may lead to.
     pub facts: Facts,
+    /// The systemic event behind the breach (from 1), 0 for none.
+    pub event: u32,
 }
 
 /// The key of an incident's harm and severity draws: mechanism, model index and the event's
@@ -96,5 +101,6 @@ pub fn incident(o: Occurrence<'_>, consequence: &Consequence) -> Incident {
         settled: None,
         vulnerability: None,
         facts: Default::default(),
+        event: 0,
     }
 }

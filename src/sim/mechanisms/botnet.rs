@@ -420,6 +420,7 @@ pub fn recruit_bots(
                     (device, life.placed()),
                     (day, o.exploit_built),
                 ),
+                event: 1,
             });
             // When and how this infection ends: the sooner of a reboot and a clean-up.
             let security = s.classes[usize::from(device.class)].security.as_ref();
@@ -523,6 +524,7 @@ pub fn launch_ddos_attacks(
                     default_password,
                     ..Facts::default()
                 },
+                event: 1,
             });
         }
     }

@@ -79,6 +79,7 @@ fn theft(
         settled: Some((HarmKind::RecordsExposed, loss)),
         vulnerability: None,
         facts: Default::default(),
+        event: 0,
     })
 }
 
@@ -112,6 +113,7 @@ pub fn steal_data(
         ) {
             i.vulnerability = b.vulnerability;
             i.facts = b.facts;
+            i.event = b.event;
             incidents.write(i);
         }
     }

@@ -311,6 +311,7 @@ pub fn attack_exploitable_devices(
                 key: 1 << 32 | u64::from(due.vulnerability),
                 vulnerability: Some(due.vulnerability),
                 facts: cause,
+                event: 0,
             });
             *due = next_attack(
                 &run.streams,
