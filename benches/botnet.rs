@@ -32,7 +32,11 @@ fn outbreak(c: &mut Criterion) {
             series.iter().map(|x| x.fleet_infected).max().unwrap_or(0)
         );
     }
-    let days = s.botnet.as_ref().map_or(0.0, |b| b.duration_days);
+    let days = s
+        .events
+        .iter()
+        .find_map(|e| e.botnet())
+        .map_or(0.0, |b| b.duration_days);
     let mut g = c.benchmark_group("botnet_1M_30_days");
     g.sample_size(10);
     g.throughput(Throughput::Elements(

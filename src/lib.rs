@@ -9,6 +9,7 @@
 //! and its policies); both simulate through [`run::simulate`].
 
 pub mod error;
+pub mod events;
 pub mod experiment;
 pub mod fleet;
 pub mod liability;

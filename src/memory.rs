@@ -17,6 +17,7 @@ use crate::outcome::{
     BotnetSample, EltRow, HarmRecord, Layout, RecallRecord, ReplicationResult, VulnerabilityRecord,
 };
 use crate::output::read::{self, BotnetRow, SeriesData};
+use crate::scenario::events::Timing;
 use crate::scenario::{FaultKind, Scenario};
 use crate::sim::mechanisms::vulnerabilities::Vulnerability;
 use crate::sim::messages::Incident;
@@ -180,11 +181,26 @@ pub struct Load {
     pub recruitments: f64,
 }
 
-/// The days the outbreak runs within the horizon: its duration cut at the horizon, zero
-/// without a botnet or when it starts after the horizon.
-pub fn outbreak_days(scenario: &Scenario) -> f64 {
+/// Each source of outbreaks with the outbreaks it is expected to have in a replication (a
+/// fixed day: one, or none after the horizon; a frequency: its mean plus three standard
+/// deviations of a Poisson count, as a bound) and the days each runs within the horizon.
+pub fn outbreaks(scenario: &Scenario) -> Vec<(&crate::scenario::Botnet, f64, f64)> {
     let h = scenario.horizon_days();
-    scenario.botnet.as_ref().map_or(0.0, |b| b.days_within(h))
+    scenario
+        .events
+        .iter()
+        .filter_map(|e| {
+            let b = e.botnet()?;
+            let (n, days) = match e.timing {
+                Timing::Fixed { .. } => (e.timing.expected(h), b.days_within(h)),
+                Timing::Frequency { .. } => {
+                    let m = e.timing.expected(h);
+                    (m + 3.0 * m.sqrt(), b.duration_days.min(h))
+                }
+            };
+            (n > 0.0 && days > 0.0).then_some((b, n, days))
+        })
+        .collect()
 }
 
 /// Expected incidents of the fault mechanisms of one class over `h` days, per device;
@@ -215,12 +231,12 @@ fn fault_incidents(c: &crate::scenario::DeviceClass, h: f64, harmful: bool) -> f
 /// What one replication of `scenario` is expected to produce.
 pub fn load(scenario: &Scenario) -> Load {
     let h = scenario.horizon_days();
-    let days = outbreak_days(scenario);
-    let botnet = scenario.botnet.as_ref().filter(|_| days > 0.0);
+    let outbreaks = outbreaks(scenario);
     let mut l = Load::default();
-    if let Some(b) = botnet {
-        l.outbreak_steps = b.steps(days);
-        l.outbreak_samples = b.samples(days);
+    for &(b, n, days) in &outbreaks {
+        // One outbreak runs at a time; the series of all of them is kept.
+        l.outbreak_steps = l.outbreak_steps.max(b.steps(days));
+        l.outbreak_samples += n * b.samples(days);
     }
     for c in &scenario.classes {
         let n = f64::from(c.count);
@@ -232,14 +248,18 @@ pub fn load(scenario: &Scenario) -> Load {
             .map_or(0.0, |v| v.expected_disclosed(h));
         // The outbreak recruits each susceptible device once, and again after each reboot or
         // clean-up during its days.
-        let (susceptible, recruitments) = match (botnet, c.security.as_ref()) {
-            (Some(_), Some(x)) if x.exposed => {
+        let (susceptible, recruitments) = match c.security.as_ref() {
+            Some(x) if x.exposed && !outbreaks.is_empty() => {
                 let s = if x.recruitable(c.vulnerabilities.is_some()) {
                     n
                 } else {
                     0.0
                 };
-                (s, s * x.recruitments(days))
+                let each: f64 = outbreaks
+                    .iter()
+                    .map(|&(_, k, days)| k * x.recruitments(days))
+                    .sum();
+                (s, s * each)
             }
             _ => (0.0, 0.0),
         };
@@ -256,8 +276,11 @@ pub fn load(scenario: &Scenario) -> Load {
             l.unidentified += thefts * (1.0 - d.identified_probability);
         }
         // A DDoS attack makes one claim per class whose devices take part.
-        if let (Some(b), Some(_)) = (botnet, c.security.as_ref()) {
-            let ddos = b.expected_attacks(days);
+        if c.security.is_some() {
+            let ddos: f64 = outbreaks
+                .iter()
+                .map(|&(b, k, days)| k * b.expected_attacks(days))
+                .sum();
             l.incidents += ddos;
             l.harms += ddos;
         }

@@ -377,6 +377,24 @@ pub struct RunOutput {
     pub exposure: Exposure,
     pub botnet: Vec<BotnetSample>,
     pub vulnerabilities: Vec<VulnerabilityRecord>,
+    /// The replication's systemic events, numbered from 1 in this order (harms carry the
+    /// number).
+    pub events: Vec<EventRecord>,
+}
+
+/// One systemic event of a replication, as the simulation saw it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventRecord {
+    /// Its number in the replication, from 1 (what [`HarmRecord::event`] holds).
+    pub id: u32,
+    /// The event source (index in the scenario's sources) it came from.
+    pub source: u16,
+    pub kind: crate::scenario::EventKind,
+    /// Day it starts and day it ends (from the start of the horizon).
+    pub start: f64,
+    pub end: f64,
+    /// Devices of the fleet it reached (recruited, installed the update, exploited, cut off).
+    pub devices: u64,
 }
 
 /// One row of the botnet's time series.

@@ -473,7 +473,7 @@ fn botnet_recruitment_through_an_exploit_carries_the_exploit_facts() {
     // first (oldest) of them, so patches are installed fast (a few days) to leave room for
     // recruitments through flaws not yet patched.
     let s = scenario(&format!(
-        "{}{}[device_class.security]\ncredentials = \"strong\"\nreboot_per_day = 0.5\n[device_class.vulnerabilities]\nper_year = 12\nexploit_delay_days = 5\npatch_delay_days = 60\nadoption_per_day = 0.2\nsupport_years = 0.5\n[device_class.data_theft]\nprobability_per_breach = 1.0\nrecords = {{ median = 10, p99 = 100 }}\ncost_per_record = 100\nidentified_probability = 1.0\ndetection_days = 2\ncontainment_days = 2\n[botnet]\nstart_day = 30\nduration_days = 320\nstep_minutes = 60\nscans_per_second = 20\ninitial_bots = 100\nexternal_vulnerable = 10000\n",
+        "{}{}[device_class.security]\ncredentials = \"strong\"\nreboot_per_day = 0.5\n[device_class.vulnerabilities]\nper_year = 12\nexploit_delay_days = 5\npatch_delay_days = 60\nadoption_per_day = 0.2\nsupport_years = 0.5\n[device_class.data_theft]\nprobability_per_breach = 1.0\nrecords = {{ median = 10, p99 = 100 }}\ncost_per_record = 100\nidentified_probability = 1.0\ndetection_days = 2\ncontainment_days = 2\nreplenish_per_day = 1e12\n[botnet]\nstart_day = 30\nduration_days = 320\nstep_minutes = 60\nscans_per_second = 20\ninitial_bots = 100\nexternal_vulnerable = 10000\n",
         header("recruit", 1, 1, 8),
         class("c", 3_000)
     ));

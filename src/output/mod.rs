@@ -109,7 +109,7 @@ pub fn write_run(
         .any(|c| c.vulnerabilities.is_some());
     let artefacts = artefacts(
         data.manifest.event_loss_table,
-        data.scenario.botnet.is_some(),
+        data.scenario.events.iter().any(|e| e.botnet().is_some()),
         with_vulnerabilities,
     );
     staging::write_folder(out_root, &data.scenario.name, |dir| {

@@ -82,6 +82,20 @@ pub enum FaultKind {
     Ddos,
 }
 
+/// The kinds of systemic event: one cause that hits many devices at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A random-scanning botnet outbreak, with its DDoS attacks.
+    Botnet,
+    /// A faulty update pushed over a rollout window and pulled.
+    FaultyUpdate,
+    /// A flaw exploited across every exposed unpatched device of the classes that share it.
+    MassExploitation,
+    /// A back end or cloud service down for every device that depends on it.
+    Outage,
+}
+
 /// How a device's login is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -122,6 +136,11 @@ macro_rules! names {
         }
     };
 }
+
+names!(EventKind {
+    Botnet => "botnet", FaultyUpdate => "faulty_update",
+    MassExploitation => "mass_exploitation", Outage => "outage",
+});
 
 names!(Role {
     ComponentSupplier => "component_supplier", Assembler => "assembler",

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod class;
+pub mod events;
 pub mod fleet;
 pub mod kinds;
 pub mod mechanisms;

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 pub use super::class::RawDeviceClass;
+use super::events::RawEventSource;
 use super::mechanisms::botnet::RawBotnet;
 use super::parties::RawParty;
 use super::simulation::RawSimulation;
@@ -47,6 +48,10 @@ pub struct RawScenario {
     /// A Mirai-like botnet outbreak scanning the fleet and the rest of the internet.
     #[serde(default)]
     pub botnet: Option<RawBotnet>,
+    /// Sources of systemic events (outbreaks, faulty updates, mass exploitation, outages), each
+    /// with a frequency or a fixed day.
+    #[serde(default)]
+    pub event_source: Vec<RawEventSource>,
     /// The liability regime and the rules of the law (default: the root-cause baseline).
     #[serde(default)]
     pub liability: Option<RawLiability>,

@@ -4,8 +4,8 @@
 //! `terms/`).
 
 use super::class::DeviceClass;
+use super::events::EventSource;
 use super::kinds::DAYS_PER_YEAR;
-use super::mechanisms::Botnet;
 use super::parties::Party;
 use super::terms::Terms;
 
@@ -27,7 +27,9 @@ pub struct Scenario {
     pub currency: String,
     pub parties: Vec<Party>,
     pub classes: Vec<DeviceClass>,
-    pub botnet: Option<Botnet>,
+    /// Systemic event sources: the `[[event_source]]` tables, after a `[botnet]` as a source of
+    /// one outbreak on its fixed day.
+    pub events: Vec<EventSource>,
     /// Liability regime, contracts, insurance, recalls and fines.
     pub terms: Terms,
 }

@@ -15,7 +15,7 @@ use super::path::{FieldPath, diagnostic};
 use super::raw::{RawScenario, schema_value};
 use super::shape::read_shape;
 use super::types::Scenario;
-use super::{class, mechanisms::botnet, parties, simulation, terms, warnings};
+use super::{class, events, parties, simulation, terms, warnings};
 use crate::error::{Diagnostic, Diagnostics};
 
 /// The limit the command line's `--replications` shares with the file's.
@@ -68,15 +68,13 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let return_periods = simulation::check(&mut ck, &root.key("simulation"), sim);
     let (parties, known) = parties::check(&mut ck, &root.key("party"), &raw.party);
     let resolver = Resolver::new(&known);
-    let bp = root.key("botnet");
-    let botnet = raw.botnet.as_ref().map(|b| {
-        let horizon_days = sim.horizon_years.clamp(1, 1000) as f64 * DAYS_PER_YEAR;
-        botnet::check(&mut ck, &bp, b, horizon_days)
-    });
-    let ddos_role = raw
-        .botnet
-        .as_ref()
-        .and_then(|b| botnet::ddos_role(&mut ck, &bp, b));
+    let horizon_days = sim.horizon_years.clamp(1, 1000) as f64 * DAYS_PER_YEAR;
+    let (events, ddos_role) = events::check_sources(
+        &mut ck,
+        &root,
+        (raw.botnet.as_ref(), &raw.event_source),
+        horizon_days,
+    );
     let classes = class::check_all(
         &mut ck,
         &resolver,
@@ -104,7 +102,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         currency: sim.currency.clone().unwrap_or_else(|| "EUR".to_owned()),
         parties,
         classes,
-        botnet,
+        events,
         terms,
     })
 }

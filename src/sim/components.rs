@@ -88,6 +88,11 @@ pub enum Infection {
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Recruitments(pub u32);
 
+/// The systemic event (outbreak) the device was last recruited in, 0 for none: a device counts
+/// once among the devices an outbreak reached.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Campaign(pub u32);
+
 /// Where the device sits among the outbreak's susceptible devices (`group == NONE`: it is
 /// not susceptible now).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]

@@ -57,6 +57,8 @@ pub struct Breached {
     pub facts: Facts,
     /// The systemic event behind the breach (from 1), 0 for none.
     pub event: u32,
+    /// The device's entity, for the breach's consequences that keep state on it.
+    pub entity: Entity,
 }
 
 /// The key of an incident's harm and severity draws: mechanism, model index and the event's

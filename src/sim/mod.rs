@@ -11,6 +11,7 @@ pub mod mechanisms;
 pub mod messages;
 pub mod resources;
 pub mod schedule;
+pub mod systemic;
 pub mod world;
 
 pub use world::Replicator;

@@ -26,6 +26,7 @@ use crate::scenario::Scenario;
 use super::harm::{assess_harm, record_harm};
 use super::lifecycle::install_devices;
 use super::messages::{Breached, Harmed, Incident};
+use super::systemic::{Events, draw_events};
 
 /// Phases of the start of a replication, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,6 +73,8 @@ pub struct Mechanism {
 #[derive(Clone, Copy)]
 pub struct ShortSteps {
     pub applies: fn(&Scenario) -> bool,
+    /// Whether another run of short steps (the next outbreak) is waiting to start.
+    pub pending: fn(&World) -> bool,
     pub running: fn(&World) -> bool,
 }
 
@@ -137,6 +140,11 @@ impl Schedules {
     pub fn outbreak_running(&self, world: &World) -> bool {
         self.outbreaks.iter().any(|o| (o.running)(world))
     }
+
+    /// Whether another outbreak waits to start.
+    pub fn outbreak_pending(&self, world: &World) -> bool {
+        self.outbreaks.iter().any(|o| (o.pending)(world))
+    }
 }
 
 /// What a mechanism's `register` function adds to: the world (for its resources) and the
@@ -171,6 +179,12 @@ impl<'w> Registrar<'w> {
             .configure_sets((Start::Install, Start::Exposure, Start::Clocks).chain());
         let slot = r.slot();
         r.start.add(slot, Start::Install, install_devices);
+        // The replication's systemic events, drawn once, for the mechanisms of their kinds.
+        r.world.insert_resource(Events::default());
+        let slot = r.slot();
+        r.start.add(slot, Start::Install, draw_events);
+        r.collect
+            .push(|w, _, out| out.events = std::mem::take(&mut w.resource_mut::<Events>().records));
         r
     }
 

@@ -24,8 +24,11 @@ use bevy_ecs::prelude::*;
 use crate::outcome::{HarmRecord, RunOutput, Tally};
 use crate::scenario::{DAYS_PER_YEAR, DeviceClass, Scenario};
 
-use super::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
+use super::components::{
+    Campaign, Device, Infection, Lifecycle, Login, Recruitments, Susceptibility,
+};
 use super::mechanisms::MECHANISMS;
+use super::mechanisms::data_theft::Leak;
 use super::mechanisms::drift::{DriftDue, DriftRate};
 use super::mechanisms::firmware::FirmwareDue;
 use super::mechanisms::installation::InstallationDue;
@@ -100,7 +103,11 @@ impl Spawn<'_> {
         let posture = (
             Login(crate::scenario::Credentials::Strong),
             Infection::default(),
-            Recruitments::default(),
+            (
+                Recruitments::default(),
+                Campaign::default(),
+                Leak::default(),
+            ),
             Susceptibility::default(),
         );
         match (
@@ -198,13 +205,16 @@ impl Replicator {
             s.step.run(w);
             drain(w);
         }
-        // The outbreak runs after the fault steps: the two do not interact (a retirement is
-        // stamped with its day), so the order changes no result.
+        // The outbreaks run after the fault steps, one after another in order of their start:
+        // they do not interact with the faults (a retirement is stamped with its day), so the
+        // order changes no result.
         if s.outbreak_applies(&self.scenario) {
-            s.outbreak_start.run(w);
-            while s.outbreak_running(w) {
-                s.outbreak_step.run(w);
-                drain(w);
+            while s.outbreak_pending(w) {
+                s.outbreak_start.run(w);
+                while s.outbreak_running(w) {
+                    s.outbreak_step.run(w);
+                    drain(w);
+                }
             }
         }
         let mut output = RunOutput {

@@ -24,8 +24,9 @@ pub const MAX_ATTACKS_PER_STEP: f64 = 25.0;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RawBotnet {
-    /// Day the outbreak starts.
-    pub start_day: f64,
+    /// Day the outbreak starts (in `[botnet]`; in an `[[event_source]]`, the source's timing).
+    #[serde(default)]
+    pub start_day: Option<f64>,
     /// Days it lasts (the simulation steps finely only over these days).
     pub duration_days: f64,
     /// Length of a spread step in minutes (default 5; keep it well under the doubling time).
@@ -133,11 +134,20 @@ impl Botnet {
     }
 }
 
-/// Reads `[botnet]`; `horizon_days` cuts the outbreak, and so bounds its steps.
-pub fn check(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: f64) -> Botnet {
-    ck.non_negative(&bp.key("start_day"), b.start_day, "day");
+/// Reads an outbreak's parameters; `start_day` is its fixed day (0 for a source with a
+/// frequency), `horizon_days` cuts the outbreak, and so bounds its steps.
+pub fn check(
+    ck: &mut Checker,
+    bp: &FieldPath,
+    b: &RawBotnet,
+    start_day: f64,
+    horizon_days: f64,
+) -> Botnet {
+    if let Some(d) = b.start_day {
+        ck.non_negative(&bp.key("start_day"), d, "day");
+    }
     ck.positive(&bp.key("duration_days"), b.duration_days, "days");
-    let step = outbreak_step(ck, bp, b, horizon_days);
+    let step = outbreak_step(ck, bp, b, start_day, horizon_days);
     ck.positive(
         &bp.key("scans_per_second"),
         b.scans_per_second,
@@ -177,7 +187,7 @@ pub fn check(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: f64)
     );
     let ddos = b.ddos.as_ref().map(|d| ddos(ck, &bp.key("ddos"), d, step));
     Botnet {
-        start_day: b.start_day,
+        start_day,
         duration_days: b.duration_days,
         step_days: step / 1440.0,
         scans_per_day: b.scans_per_second * 86_400.0,
@@ -255,7 +265,13 @@ pub fn ddos_role(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet) -> Option<Role
 
 /// The outbreak's step in minutes: at least [`MIN_STEP_MINUTES`], and long enough that the
 /// outbreak, cut at the horizon, has at most [`MAX_OUTBREAK_STEPS`] steps.
-fn outbreak_step(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: f64) -> f64 {
+fn outbreak_step(
+    ck: &mut Checker,
+    bp: &FieldPath,
+    b: &RawBotnet,
+    start_day: f64,
+    horizon_days: f64,
+) -> f64 {
     let path = bp.key("step_minutes");
     let step = b.step_minutes.unwrap_or(5.0);
     if !(step.is_finite() && step >= MIN_STEP_MINUTES) {
@@ -265,7 +281,12 @@ fn outbreak_step(ck: &mut Checker, bp: &FieldPath, b: &RawBotnet, horizon_days: 
         );
         return step;
     }
-    let days = (b.start_day + b.duration_days).min(horizon_days) - b.start_day;
+    let start = if start_day.is_finite() {
+        start_day
+    } else {
+        0.0
+    };
+    let days = (start + b.duration_days).min(horizon_days) - start;
     let steps = (days * 1440.0 / step).ceil();
     if steps > MAX_OUTBREAK_STEPS {
         ck.report(

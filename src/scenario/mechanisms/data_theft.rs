@@ -37,6 +37,11 @@ pub struct RawDataTheft {
     #[serde(default)]
     #[schemars(with = "Option<Role>")]
     pub root_cause: Option<String>,
+    /// Rate per day at which a device's data is replenished after it leaked (default 0): a
+    /// reinfection in the same outbreak exposes the share 1 − e^{−rate × days since the leak},
+    /// so with the default a device's data leaks once per outbreak.
+    #[serde(default)]
+    pub replenish_per_day: Option<f64>,
 }
 
 /// A heavy-tailed count of records: lognormal (`median` and `p99`) or Pareto (`minimum` and
@@ -69,9 +74,16 @@ pub struct DataTheft {
     pub detection: Exp<f64>,
     pub containment: Exp<f64>,
     pub culprit: Culprit,
+    pub replenish_per_day: f64,
 }
 
 impl DataTheft {
+    /// The share of a device's records a breach exposes `days` after its data leaked in the
+    /// same outbreak: what was replenished since.
+    pub fn replenished(&self, days: f64) -> f64 {
+        -(-self.replenish_per_day * days.max(0.0)).exp_m1()
+    }
+
     /// Expected thefts of a class over `days` days, given its expected device `breaches`
     /// (recruitments and targeted attacks): each breach leaks with its probability, each
     /// back-end breach always does. For the memory estimate.
@@ -115,6 +127,11 @@ pub fn check(ck: &mut Checker, class: &Resolver, dp: &FieldPath, d: &RawDataThef
             d.root_cause.as_deref(),
             Role::Manufacturer,
             None,
+        ),
+        replenish_per_day: ck.non_negative(
+            &dp.key("replenish_per_day"),
+            d.replenish_per_day.unwrap_or(0.0),
+            "rate per day",
         ),
     }
 }

@@ -20,11 +20,14 @@ use rand_distr::{Binomial, Distribution, Exp, Poisson};
 
 use crate::outcome::{BotnetSample, Facts, NO_DEVICE};
 use crate::rng::Stream;
-use crate::scenario::{Credentials, FaultKind, HarmKind, Scenario};
-use crate::sim::components::{Device, Infection, Lifecycle, Login, Recruitments, Susceptibility};
+use crate::scenario::{Botnet, Credentials, FaultKind, HarmKind, Scenario};
+use crate::sim::components::{
+    Campaign, Device, Infection, Lifecycle, Login, Recruitments, Susceptibility,
+};
 use crate::sim::messages::{Breached, Incident, resolve};
 use crate::sim::resources::{Replication, ScenarioRes};
 use crate::sim::schedule::{Mechanism, Registrar, ShortSteps};
+use crate::sim::systemic::Events;
 
 use super::vulnerabilities::{self, Vulns, exploitable, exploitable_through};
 
@@ -46,7 +49,15 @@ fn register(r: &mut Registrar<'_>) {
     r.resource(Outbreak::default());
     r.outbreak(
         ShortSteps {
-            applies: starts_before_horizon,
+            applies: has_outbreaks,
+            pending: |w| {
+                next_outbreak(
+                    &w.resource::<ScenarioRes>().0,
+                    w.resource::<Events>(),
+                    w.resource::<Outbreak>().next,
+                )
+                .is_some()
+            },
             running: |w| w.resource::<Outbreak>().running(),
         },
         seed_outbreak,
@@ -60,14 +71,31 @@ fn register(r: &mut Registrar<'_>) {
         )
             .chain(),
     );
-    r.collect(|w, _, out| out.botnet = std::mem::take(&mut w.resource_mut::<Outbreak>().series));
+    // Hands the series over, and rewinds to the first outbreak for the next replication.
+    r.collect(|w, _, out| {
+        let mut o = w.resource_mut::<Outbreak>();
+        o.next = 0;
+        out.botnet = std::mem::take(&mut o.series);
+    });
 }
 
-/// Whether the scenario's outbreak starts before its horizon.
-fn starts_before_horizon(s: &Scenario) -> bool {
-    s.botnet
-        .as_ref()
-        .is_some_and(|b| b.start_day < s.horizon_days())
+/// Whether the scenario has a source of outbreaks.
+fn has_outbreaks(s: &Scenario) -> bool {
+    s.events.iter().any(|e| e.botnet().is_some())
+}
+
+/// The index (in the replication's events) of the first outbreak at or after `from`.
+fn next_outbreak(s: &Scenario, events: &Events, from: usize) -> Option<usize> {
+    (from..events.drawn.len()).find(|&i| {
+        s.events[usize::from(events.drawn[i].source)]
+            .botnet()
+            .is_some()
+    })
+}
+
+/// The parameters of the outbreak being run.
+fn params<'a>(s: &'a Scenario, o: &Outbreak) -> Option<&'a Botnet> {
+    s.events.get(usize::from(o.source))?.botnet()
 }
 
 /// Groups per class: universal default, weak password, exploit.
@@ -88,9 +116,17 @@ enum Recovery {
     Cleanup,
 }
 
-/// The state of the outbreak in this replication.
+/// The state of the outbreak being run, and where the replication's outbreaks have got to.
 #[derive(Resource, Debug, Default)]
 pub struct Outbreak {
+    /// The index, in the replication's events, after the last outbreak started.
+    next: usize,
+    /// The event being run: its number, its source and the salt of its draws.
+    pub event: u32,
+    source: u16,
+    salt: u64,
+    /// Fleet devices recruited at least once in this outbreak.
+    pub reached: u64,
     pub start: f64,
     pub end: f64,
     pub step_days: f64,
@@ -171,18 +207,37 @@ fn join(groups: &mut [Group], g: usize, entity: Entity, slot: &mut Susceptibilit
     groups[g].members.push(entity);
 }
 
-/// Starts the outbreak: external bots, and every exposed device with a guessable login joins
-/// its group.
+/// Starts the replication's next outbreak: external bots, and every exposed device with a
+/// guessable login joins its group. Each outbreak is a botnet of its own: the devices a
+/// previous one left infected are clean to it.
 pub fn seed_outbreak(
     scenario: Res<ScenarioRes>,
+    events: Res<Events>,
     mut outbreak: ResMut<Outbreak>,
-    mut devices: Query<(Entity, &Device, &Lifecycle, &Login, &mut Susceptibility)>,
+    mut devices: Query<(
+        Entity,
+        &Device,
+        &Lifecycle,
+        &Login,
+        &mut Infection,
+        &mut Susceptibility,
+    )>,
 ) {
     let s = &scenario.0;
-    let Some(b) = &s.botnet else { return };
-    let end = (b.start_day + b.duration_days).min(s.horizon_days());
+    let Some(i) = next_outbreak(s, &events, outbreak.next) else {
+        return;
+    };
+    let e = events.drawn[i];
+    let Some(b) = s.events[usize::from(e.source)].botnet() else {
+        return;
+    };
+    let end = (e.start + b.duration_days).min(s.horizon_days());
     let mut o = Outbreak {
-        start: b.start_day,
+        next: i + 1,
+        event: e.id,
+        source: e.source,
+        salt: crate::sim::systemic::salt(&e),
+        start: e.start,
         end,
         step_days: b.step_days,
         groups: (0..s.classes.len() * GROUPS_PER_CLASS)
@@ -196,13 +251,20 @@ pub fn seed_outbreak(
         external_infected: b.initial_bots.round() as u64,
         external_vulnerable: (b.external_vulnerable.round() as u64)
             .max(b.initial_bots.round() as u64),
-        next_record: b.start_day,
+        next_record: e.start,
         ..Outbreak::default()
     };
-    o.recoveries = vec![Vec::new(); o.steps() as usize + 1];
-    for (entity, device, life, login, mut slot) in &mut devices {
+    // The series runs on across the replication's outbreaks; the recoveries' lists are reused.
+    o.series = std::mem::take(&mut outbreak.series);
+    o.recoveries = std::mem::take(&mut outbreak.recoveries);
+    o.recoveries.iter_mut().for_each(Vec::clear);
+    o.recoveries.resize(o.steps() as usize + 1, Vec::new());
+    for (entity, device, life, login, mut infection, mut slot) in &mut devices {
         *slot = Susceptibility::default();
-        if !life.in_service_on(b.start_day) {
+        if matches!(*infection, Infection::Infected { .. }) {
+            *infection = Infection::Clean;
+        }
+        if !life.in_service_on(e.start) {
             continue;
         }
         if let Some(g) = credential_group(device.class, login.0, s) {
@@ -354,24 +416,27 @@ fn recruitment_facts(
     }
 }
 
+/// What recruiting a device reads and changes.
+type Recruitable = (
+    &'static Device,
+    &'static Lifecycle,
+    &'static mut Infection,
+    (&'static mut Recruitments, &'static mut Campaign),
+    &'static mut Susceptibility,
+);
+
 /// Recruits fleet devices: per group, a binomial number of the susceptible, picked at random.
 pub fn recruit_bots(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
     vulns: Res<Vulns>,
     mut outbreak: ResMut<Outbreak>,
-    mut devices: Query<(
-        &Device,
-        &Lifecycle,
-        &mut Infection,
-        &mut Recruitments,
-        &mut Susceptibility,
-    )>,
+    mut devices: Query<Recruitable>,
     mut breaches: MessageWriter<Breached>,
 ) {
     let s = &scenario.0;
-    let Some(b) = &s.botnet else { return };
     let o = &mut *outbreak;
+    let Some(b) = params(s, o) else { return };
     let lambda = o.scans_per_address(b);
     let day = o.day();
     let steps = o.steps();
@@ -381,7 +446,7 @@ pub fn recruit_bots(
             continue;
         }
         let q = -(-lambda * o.groups[g].success).exp_m1();
-        let mut rng = run.streams.rng(BOTNET, g as u32, o.step);
+        let mut rng = run.streams.rng(BOTNET, g as u32, o.step | o.salt);
         let k = Binomial::new(n, q.clamp(0.0, 1.0)).map_or(0, |d| d.sample(&mut rng));
         for _ in 0..k {
             let members = &mut o.groups[g].members;
@@ -392,7 +457,7 @@ pub fn recruit_bots(
             {
                 slot.slot = i as u32;
             }
-            let Ok((device, life, mut infection, mut recruited, mut slot)) =
+            let Ok((device, life, mut infection, (mut recruited, mut campaign), mut slot)) =
                 devices.get_mut(entity)
             else {
                 continue;
@@ -401,6 +466,10 @@ pub fn recruit_bots(
             *infection = Infection::Infected { since: day };
             if recruited.0 > 0 {
                 o.reinfected += 1;
+            }
+            if campaign.0 != o.event {
+                campaign.0 = o.event;
+                o.reached += 1;
             }
             o.recruited += 1;
             o.fleet_infected += 1;
@@ -420,7 +489,8 @@ pub fn recruit_bots(
                     (device, life.placed()),
                     (day, o.exploit_built),
                 ),
-                event: 1,
+                event: o.event,
+                entity,
             });
             // When and how this infection ends: the sooner of a reboot and a clean-up.
             let security = s.classes[usize::from(device.class)].security.as_ref();
@@ -460,10 +530,12 @@ pub fn spread_outside_fleet(
     scenario: Res<ScenarioRes>,
     mut outbreak: ResMut<Outbreak>,
 ) {
-    let Some(b) = &scenario.0.botnet else { return };
     let o = &mut *outbreak;
+    let Some(b) = params(&scenario.0, o) else {
+        return;
+    };
     let lambda = o.scans_per_address(b);
-    let mut rng = run.streams.rng(BOTNET, u32::MAX, o.step);
+    let mut rng = run.streams.rng(BOTNET, u32::MAX, o.step | o.salt);
     let susceptible = o.external_vulnerable - o.external_infected;
     let recovered = Binomial::new(
         o.external_infected,
@@ -483,11 +555,11 @@ pub fn launch_ddos_attacks(
     mut incidents: MessageWriter<Incident>,
 ) {
     let s = &scenario.0;
-    let Some(ddos) = s.botnet.as_ref().and_then(|b| b.ddos.as_ref()) else {
+    let o = &*outbreak;
+    let Some(ddos) = params(s, o).and_then(|b| b.ddos.as_ref()) else {
         return;
     };
-    let o = &*outbreak;
-    let mut rng = run.streams.rng(DDOS, 0, o.step);
+    let mut rng = run.streams.rng(DDOS, 0, o.step | o.salt);
     let attacks =
         Poisson::new(ddos.attacks_per_day * o.step_days).map_or(0.0, |d| d.sample(&mut rng));
     let bots = (o.fleet_infected + o.external_infected) as f64;
@@ -514,7 +586,8 @@ pub fn launch_ddos_attacks(
                 device: NO_DEVICE,
                 class: c as u16,
                 fault: FaultKind::Ddos,
-                model: 0,
+                // The outbreak's number keys its attacks apart from another outbreak's.
+                model: o.event.saturating_sub(1) as u8,
                 counter: (o.step as u32) << 8 | a.min(255),
                 cause_role,
                 cause_party: Some(party),
@@ -524,16 +597,22 @@ pub fn launch_ddos_attacks(
                     default_password,
                     ..Facts::default()
                 },
-                event: 1,
+                event: o.event,
             });
         }
     }
 }
 
 /// Records a row of the time series at the set interval, then moves to the next step.
-pub fn advance_outbreak(scenario: Res<ScenarioRes>, mut outbreak: ResMut<Outbreak>) {
-    let Some(b) = &scenario.0.botnet else { return };
+pub fn advance_outbreak(
+    scenario: Res<ScenarioRes>,
+    mut events: ResMut<Events>,
+    mut outbreak: ResMut<Outbreak>,
+) {
     let o = &mut *outbreak;
+    let Some(b) = params(&scenario.0, o) else {
+        return;
+    };
     let day = o.day();
     if day + 1e-9 >= o.next_record {
         o.series.push(BotnetSample {
@@ -549,4 +628,8 @@ pub fn advance_outbreak(scenario: Res<ScenarioRes>, mut outbreak: ResMut<Outbrea
         o.next_record += b.record_every_days;
     }
     o.step += 1;
+    if let Some(r) = events.record_mut(o.event) {
+        r.end = o.day();
+        r.devices = o.reached;
+    }
 }

@@ -6,7 +6,8 @@ use rand::RngExt;
 
 use crate::rng::Stream;
 use crate::scenario::Credentials;
-use crate::sim::components::{Device, Infection, Login, Recruitments, Susceptibility};
+use crate::sim::components::{Campaign, Device, Infection, Login, Recruitments, Susceptibility};
+use crate::sim::mechanisms::data_theft::Leak;
 use crate::sim::resources::{Replication, ScenarioRes};
 use crate::sim::schedule::{Mechanism, Registrar, Start};
 
@@ -24,21 +25,32 @@ fn register(r: &mut Registrar<'_>) {
     r.start(Start::Exposure, set_security_posture);
 }
 
+/// A device's breach state, reset at the start of each replication.
+type Posture = (
+    &'static Device,
+    &'static mut Login,
+    &'static mut Infection,
+    (
+        &'static mut Recruitments,
+        &'static mut Campaign,
+        &'static mut Leak,
+    ),
+    &'static mut Susceptibility,
+);
+
 /// Sets each device's login and clears its infection history.
 pub fn set_security_posture(
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
-    mut devices: Query<(
-        &Device,
-        &mut Login,
-        &mut Infection,
-        &mut Recruitments,
-        &mut Susceptibility,
-    )>,
+    mut devices: Query<Posture>,
 ) {
-    for (device, mut login, mut infection, mut recruited, mut slot) in &mut devices {
+    for (device, mut login, mut infection, (mut recruited, mut campaign, mut leak), mut slot) in
+        &mut devices
+    {
         *infection = Infection::Clean;
         *recruited = Recruitments(0);
+        *campaign = Campaign(0);
+        *leak = Leak::default();
         *slot = Susceptibility::default();
         let Some(security) = &scenario.0.classes[usize::from(device.class)].security else {
             continue;

@@ -37,6 +37,14 @@ fn register(r: &mut Registrar<'_>) {
     r.every_step(Phase::Breach, steal_data);
 }
 
+/// The outbreak in which the device's data last leaked, and when: a reinfection in the same
+/// outbreak finds only what was replenished since (`event` 0: never leaked in an outbreak).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
+pub struct Leak {
+    pub event: u32,
+    pub day: f64,
+}
+
 /// Draws a number of records.
 pub fn records<R: rand::Rng + ?Sized>(size: &RecordSize, rng: &mut R) -> f64 {
     match size {
@@ -88,6 +96,7 @@ pub fn steal_data(
     mut breaches: MessageReader<Breached>,
     run: Res<Replication>,
     scenario: Res<ScenarioRes>,
+    mut leaks: Query<&mut Leak>,
     mut incidents: MessageWriter<Incident>,
 ) {
     let horizon = scenario.0.horizon_days();
@@ -97,6 +106,23 @@ pub fn steal_data(
         let mut rng = run.streams.rng(DATA_THEFT, b.device, b.key);
         if rng.random::<f64>() >= d.probability_per_breach {
             continue;
+        }
+        // Data stolen once: a breach of the same outbreak exposes only what was replenished
+        // since the device's data leaked.
+        let mut share = 1.0;
+        if b.event != 0
+            && let Ok(mut leak) = leaks.get_mut(b.entity)
+        {
+            if leak.event == b.event {
+                share = d.replenished(b.day - leak.day);
+                if share <= 0.0 {
+                    continue;
+                }
+            }
+            *leak = Leak {
+                event: b.event,
+                day: b.day,
+            };
         }
         let counter = (b.key & 0xffff_ffff) as u32;
         if let Some(mut i) = theft(
@@ -114,6 +140,9 @@ pub fn steal_data(
             i.vulnerability = b.vulnerability;
             i.facts = b.facts;
             i.event = b.event;
+            if let Some((_, loss)) = &mut i.settled {
+                *loss *= share;
+            }
             incidents.write(i);
         }
     }

@@ -82,6 +82,7 @@ mod tests {
         ];
         let start = vec![
             id(install_devices),
+            id(crate::sim::systemic::draw_events),
             id(credentials::set_security_posture),
             id(vulnerabilities::disclose_vulnerabilities),
             id(vulnerabilities::schedule_targeted_attacks),

@@ -272,11 +272,11 @@ pub fn attack_exploitable_devices(
     step: Res<Step>,
     scenario: Res<ScenarioRes>,
     vulns: Res<Vulns>,
-    mut devices: Query<(&Device, &Lifecycle, &mut ExploitDue)>,
+    mut devices: Query<(Entity, &Device, &Lifecycle, &mut ExploitDue)>,
     mut incidents: MessageWriter<Incident>,
     mut breaches: MessageWriter<Breached>,
 ) {
-    for (device, life, mut due) in &mut devices {
+    for (entity, device, life, mut due) in &mut devices {
         if due.day >= step.end {
             continue;
         }
@@ -312,6 +312,7 @@ pub fn attack_exploitable_devices(
                 vulnerability: Some(due.vulnerability),
                 facts: cause,
                 event: 0,
+                entity,
             });
             *due = next_attack(
                 &run.streams,
