@@ -37,8 +37,8 @@ fn register(r: &mut Registrar<'_>) {
     r.every_step(Phase::Breach, steal_data);
 }
 
-/// The outbreak in which the device's data last leaked, and when: a reinfection in the same
-/// outbreak finds only what was replenished since (`event` 0: never leaked in an outbreak).
+/// The outbreak in which the device was last breached, and when: a breach in the same outbreak
+/// finds only the data replenished since (`event` 0: not breached in an outbreak yet).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
 pub struct Leak {
     pub event: u32,
@@ -104,25 +104,26 @@ pub fn steal_data(
         let class = &scenario.0.classes[usize::from(b.class)];
         let Some(d) = &class.data_theft else { continue };
         let mut rng = run.streams.rng(DATA_THEFT, b.device, b.key);
-        if rng.random::<f64>() >= d.probability_per_breach {
-            continue;
-        }
-        // Data stolen once: a breach of the same outbreak exposes only what was replenished
-        // since the device's data leaked.
-        let mut share = 1.0;
-        if b.event != 0
-            && let Ok(mut leak) = leaks.get_mut(b.entity)
-        {
-            if leak.event == b.event {
-                share = d.replenished(b.day - leak.day);
-                if share <= 0.0 {
-                    continue;
-                }
+        // Data stolen once: the attacker of an outbreak takes a device's data, or not, at its
+        // first breach in that outbreak; a later breach in the same outbreak finds only what
+        // was replenished since.
+        let share = match leaks.get_mut(b.entity) {
+            Ok(mut leak) if b.event != 0 => {
+                let share = if leak.event == b.event {
+                    d.replenished(b.day - leak.day)
+                } else {
+                    1.0
+                };
+                *leak = Leak {
+                    event: b.event,
+                    day: b.day,
+                };
+                share
             }
-            *leak = Leak {
-                event: b.event,
-                day: b.day,
-            };
+            _ => 1.0,
+        };
+        if share <= 0.0 || rng.random::<f64>() >= d.probability_per_breach {
+            continue;
         }
         let counter = (b.key & 0xffff_ffff) as u32;
         if let Some(mut i) = theft(
