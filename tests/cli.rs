@@ -184,6 +184,7 @@ fn run_writes_complete_consistent_results() {
         header,
         [
             "replication",
+            "event",
             "year",
             "day",
             "device",
