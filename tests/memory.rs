@@ -166,7 +166,8 @@ fn back_end_breaches_are_counted_and_refused() {
     // 10⁷ a year is beyond the 1,000 that validation allows.
     invalid(&path, "data_theft.backend_breaches_per_year");
     // At the largest rate allowed: ten thousand harms in ten years (and five from the
-    // firmware bug), of 56 bytes gathered, each about 3.5 rows of 96 bytes kept.
+    // firmware bug), each gathered as a `HarmRecord` and kept as about 3.5 `EltRow`s (both
+    // grew when harms and rows came to carry their systemic event).
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let path = file(
         tmp.path(),
@@ -178,10 +179,10 @@ fn back_end_breaches_are_counted_and_refused() {
     );
     let text = refused_at(&path, &tmp.path().join("out"), 1 << 20);
     assert!(
-        text.contains("10005 harms per replication 0.7 MiB"),
+        text.contains("10005 harms per replication 0.8 MiB"),
         "{text}"
     );
-    assert!(text.contains("event loss table 3.2 MiB"), "{text}");
+    assert!(text.contains("event loss table 3.7 MiB"), "{text}");
 }
 
 #[test]
