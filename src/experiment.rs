@@ -143,6 +143,7 @@ impl<'a> Ledger<'a> {
             replication: self.replication,
             year_loss: books.year_loss,
             year_max: books.year_max,
+            event_loss: books.event_loss,
             insolvent_years: books.insolvent_years,
             tally: output.tally,
             exposure: output.exposure,

@@ -295,6 +295,9 @@ impl Layout {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EltRow {
     pub replication: u32,
+    /// The claim's occurrence: its systemic event's number, or for an independent incident's
+    /// claim a number of its own in the replication, after every systemic event's.
+    pub event: u32,
     /// Year within the replication, from 0.
     pub year: u32,
     /// The incident behind the claim (for a recall, the incident that triggered it).
@@ -328,8 +331,11 @@ pub struct ReplicationResult {
     pub replication: u32,
     /// `[year × series]` in the order of [`Layout`]: each series' yearly total.
     pub year_loss: Vec<Money>,
-    /// Same layout: the largest single claim's amount in the year (for OEP).
+    /// Same layout: the year's largest occurrence (for OEP): a systemic event's claims in the
+    /// year summed, or an independent incident's single claim.
     pub year_max: Vec<Money>,
+    /// Each systemic event's ground-up loss over the replication, by event number.
+    pub event_loss: Vec<(u32, Money)>,
     /// `[regime × party]`: years in which the party could not pay what it owed.
     pub insolvent_years: Vec<u32>,
     pub tally: Tally,

@@ -184,6 +184,7 @@ fn run_writes_complete_consistent_results() {
         header,
         [
             "replication",
+            "event",
             "year",
             "day",
             "device",
@@ -206,19 +207,19 @@ fn run_writes_complete_consistent_results() {
     );
     let mut elt_sum: BTreeMap<(String, String, String), f64> = BTreeMap::new();
     for r in &rows {
-        for i in [0, 1, 2, 3, 13] {
+        for i in [0, 1, 2, 3, 4, 14] {
             num(&elt, &r[i]);
         }
-        let day = num(&elt, &r[2]);
+        let day = num(&elt, &r[3]);
         assert!((0.0..=365.0).contains(&day), "day within its year: {r:?}");
-        assert_eq!(r[4], "bp_monitor_v2");
+        assert_eq!(r[5], "bp_monitor_v2");
         assert!(
-            ["damages", "recall", "fines"].contains(&r[10].as_str()),
+            ["damages", "recall", "fines"].contains(&r[11].as_str()),
             "{r:?}"
         );
         *elt_sum
-            .entry((r[9].clone(), r[11].clone(), r[12].clone()))
-            .or_default() += num(&elt, &r[13]);
+            .entry((r[10].clone(), r[12].clone(), r[13].clone()))
+            .or_default() += num(&elt, &r[14]);
     }
     for (key, total) in &ylt_sum {
         let e = elt_sum.get(key).copied().unwrap_or(0.0);

@@ -19,7 +19,8 @@ use fleetsim::outcome::{EltRow, Facts, HarmRecord, Layout, Perspective, Vulnerab
 use fleetsim::rng::{Streams, streams};
 use fleetsim::scenario::{
     ComparativeFault, Contract, FaultKind, FaultSet, FineRule, FineTarget, HarmKind, HarmSet,
-    Layer, Line, PartyId, Policy, RecallRule, Regime, RegimeKind, Role, Scenario, Switch,
+    Layer, Line, Occurrence, PartyId, Policy, RecallRule, Regime, RegimeKind, Role, Scenario,
+    Switch,
 };
 use rand_distr::{Distribution, Exp};
 
@@ -825,6 +826,7 @@ fn insured_world(layers: Vec<Layer>) -> Scenario {
         covers: FaultSet::all(),
         lines: vec![Line::Damages],
         deductible: layers[0].attachment,
+        occurrence: Occurrence::Claim,
         layers,
     }];
     s
@@ -946,6 +948,7 @@ fn insurance_responds_only_to_its_lines_and_causes() {
         covers: FaultSet::of(&[FaultKind::FirmwareBug]),
         lines: vec![Line::Recall],
         deductible: 0.0,
+        occurrence: Occurrence::Claim,
         layers: vec![layer(INS_A, 0.0, 100.0, f64::INFINITY, 1.0)],
     }];
     let bug = harm(1, 10.0, 0, FaultKind::FirmwareBug, Some(CODE), 1000.0);
@@ -1666,6 +1669,7 @@ fn busy_world() -> Scenario {
         covers: FaultSet::all(),
         lines: vec![Line::Damages, Line::Recall],
         deductible: 200.0,
+        occurrence: Occurrence::Claim,
         layers: vec![
             layer(INS_A, 200.0, 2000.0, 6000.0, 1.0),
             layer(INS_B, 2200.0, 10_000.0, 20_000.0, 0.5),
@@ -1958,6 +1962,7 @@ mod properties {
                         covers,
                         lines,
                         deductible: layers[0].attachment,
+                        occurrence: Occurrence::Claim,
                         layers,
                     }
                 })

@@ -166,8 +166,8 @@ fn back_end_breaches_are_counted_and_refused() {
     // 10⁷ a year is beyond the 1,000 that validation allows.
     invalid(&path, "data_theft.backend_breaches_per_year");
     // At the largest rate allowed: ten thousand harms in ten years (and five from the
-    // firmware bug), each gathered as a harm record (with its event number) and kept as about
-    // 3.5 rows of the event loss table.
+    // firmware bug), each gathered as a `HarmRecord` and kept as about 3.5 `EltRow`s (both
+    // grew when harms and rows came to carry their systemic event).
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let path = file(
         tmp.path(),

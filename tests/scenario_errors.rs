@@ -26,6 +26,9 @@ const EXPECTED: &[(&str, usize)] = &[
     ("fleet", 7),
     // "Recall" (case), a misspelling and an unknown kind, each refused.
     ("insurance_kinds", 3),
+    // The occurrence clause: an hours clause of 0, hours with "claim", an unknown clause and
+    // "event" without hours.
+    ("insurance_occurrence", 4),
     // Every missing required field, in four tables, not only the first. A class's `count` is
     // not among them: a fleet may stand in for it, and validation reports a class with neither
     // once the file parses.
@@ -623,6 +626,7 @@ fn money_terms_parse_to_their_values() {
                         share: 0.5,
                     },
                 ],
+                occurrence: Occurrence::Claim,
             },
             // Kind "recall" defaults to the recall line; the deductible to 0 and covers to
             // every fault.
@@ -639,6 +643,7 @@ fn money_terms_parse_to_their_values() {
                     aggregate: f64::INFINITY,
                     share: 1.0,
                 }],
+                occurrence: Occurrence::Claim,
             },
         ]
     );

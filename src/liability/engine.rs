@@ -56,6 +56,17 @@ impl Split {
     }
 }
 
+/// Where a claim's amounts go for the occurrence exceedance (OEP): a claim of an independent
+/// incident is an occurrence of its own, so it raises the year's largest amount per series
+/// directly; a claim of a systemic event adds to the event's sums for the year, which join the
+/// largest when the year closes.
+pub enum Largest<'a> {
+    /// The year's row of largest occurrences.
+    Claim(&'a mut [Money]),
+    /// The event's row of sums this year.
+    Event(&'a mut [Money]),
+}
+
 /// One regime block's allocator with its state for the current year. With a switch, each
 /// claim is judged under the regime of its device's placing date, but both regimes share one
 /// state: the same parties pay from the same funds, insurance and contracts in the same year.
@@ -72,6 +83,8 @@ pub struct Allocator<'a> {
     cap_left: Vec<Money>,
     /// `[policy][layer]`: aggregate spent this year.
     layer_used: Vec<Vec<Money>>,
+    /// `[policy]`: the policy's open occurrences this year (none under a per-claim clause).
+    occurrences: Vec<insurance::Occurrences>,
     /// `[party]`: the party's policies, in the scenario's order.
     policies_of: Vec<Vec<usize>>,
     liable: Liable,
@@ -102,6 +115,7 @@ impl<'a> Allocator<'a> {
                 .iter()
                 .map(|p| vec![Money::ZERO; p.layers.len()])
                 .collect(),
+            occurrences: vec![Default::default(); scenario.terms.policies.len()],
             policies_of,
             liable: Liable::default(),
             scratch: Vec::new(),
@@ -124,6 +138,10 @@ impl<'a> Allocator<'a> {
         for used in &mut self.layer_used {
             used.fill(Money::ZERO);
         }
+        // Occurrences close with the policy year, as the aggregates do.
+        self.occurrences
+            .iter_mut()
+            .for_each(insurance::Occurrences::clear);
     }
 
     /// Allocates one claim into `self.split`, and checks it: who is liable, the award, its
@@ -246,9 +264,19 @@ impl<'a> Allocator<'a> {
                     continue;
                 }
                 let insurer = &mut s.insurer;
-                left -= insurance::recover(policy, &mut self.layer_used[i], left, &mut |q, x| {
-                    insurer[usize::from(q)] += x
-                });
+                let presented = left;
+                let occurrence = self.occurrences[i].of(policy.occurrence, h);
+                let cumulative = occurrence.as_deref().copied().unwrap_or(Money::ZERO);
+                left -= insurance::recover(
+                    policy,
+                    &mut self.layer_used[i],
+                    cumulative,
+                    presented,
+                    &mut |q, x| insurer[usize::from(q)] += x,
+                );
+                if let Some(c) = occurrence {
+                    *c += presented;
+                }
             }
             let own = if claim.line == Line::Damages {
                 let own = left.min(self.capacity_left[p]);
@@ -389,19 +417,21 @@ impl<'a> Allocator<'a> {
         Ok(())
     }
 
-    /// Adds the split of a claim of `line` to one year's row of the year loss table (sums and
-    /// largest amounts), under regime block `r`, and to the event loss table when asked.
+    /// Adds the split of a claim of `line` to one year's row of the year loss table (sums),
+    /// to its occurrence (`largest`), under regime block `r`, and to the event loss table when
+    /// asked.
     pub fn book(
         &self,
         line: Line,
         layout: &Layout,
         r: usize,
         row: &mut [Money],
-        max: &mut [Money],
+        largest: Largest<'_>,
         elt: Option<(&mut Vec<EltRow>, &dyn Fn() -> EltRow)>,
     ) {
         let s = &self.split;
         let mut elt = elt;
+        let mut largest = largest;
         let mut put = |party: Option<PartyId>, perspective: Perspective, amount: Money| {
             if amount.is_zero() {
                 return;
@@ -411,7 +441,10 @@ impl<'a> Allocator<'a> {
                 Some(p) => layout.party(r, p, perspective),
             };
             row[col] += amount;
-            max[col] = max[col].max(amount);
+            match &mut largest {
+                Largest::Claim(max) => max[col] = max[col].max(amount),
+                Largest::Event(sum) => sum[col] += amount,
+            }
             if let Some((rows, template)) = elt.as_mut() {
                 rows.push(EltRow {
                     line,

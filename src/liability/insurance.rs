@@ -1,17 +1,89 @@
-//! Insurance: what a policy's tower of layers pays for one occurrence, within each layer's
-//! per-occurrence limit and what is left of its annual aggregate.
+//! Insurance: what a policy's tower of layers pays for a claim, within each layer's
+//! per-occurrence limit and what is left of its annual aggregate, and which occurrence a claim
+//! belongs to under the policy's occurrence clause.
+
+use std::collections::HashMap;
 
 use crate::money::Money;
-use crate::scenario::{FaultKind, Line, PartyId, Policy};
+use crate::outcome::HarmRecord;
+use crate::scenario::{FaultKind, Line, Occurrence, PartyId, Policy};
+
+/// What an occurrence is keyed by within a policy year: a systemic event, or (under a series
+/// clause) the defect behind independent incidents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Event(u32),
+    Defect {
+        class: u16,
+        fault: FaultKind,
+        party: Option<PartyId>,
+        vulnerability: Option<u32>,
+    },
+}
+
+/// An open occurrence: the day of its first incident and the ground-up loss already recovered
+/// against the policy.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    first: f64,
+    cumulative: Money,
+}
+
+/// One policy's open occurrences in the current policy year. Empty under a per-claim clause.
+#[derive(Debug, Clone, Default)]
+pub struct Occurrences {
+    open: HashMap<Key, Open>,
+}
+
+impl Occurrences {
+    /// Closes every occurrence: a new policy year.
+    pub fn clear(&mut self) {
+        self.open.clear();
+    }
+
+    /// The occurrence that a claim of incident `h` belongs to under `clause`, as the
+    /// cumulative loss already recovered against in it (to be increased by the caller by what
+    /// the claim presents); `None` when the claim is an occurrence of its own. Claims come in
+    /// time order, so an event's window runs from its occurrence's first incident.
+    pub fn of(&mut self, clause: Occurrence, h: &HarmRecord) -> Option<&mut Money> {
+        let key = match (clause, h.event) {
+            (Occurrence::Claim, _) | (Occurrence::Event { .. }, 0) => return None,
+            (_, k) if k > 0 => Key::Event(k),
+            _ => Key::Defect {
+                class: h.class,
+                fault: h.fault,
+                party: h.cause_party,
+                vulnerability: h.vulnerability,
+            },
+        };
+        let open = self.open.entry(key).or_insert(Open {
+            first: h.day,
+            cumulative: Money::ZERO,
+        });
+        if let Occurrence::Event { hours } = clause
+            && h.day - open.first > hours / 24.0
+        {
+            // Past the window: a new occurrence opens at this incident.
+            *open = Open {
+                first: h.day,
+                cumulative: Money::ZERO,
+            };
+        }
+        Some(&mut open.cumulative)
+    }
+}
 
 /// Whether `policy` answers for a loss of `line` caused by `fault`.
 pub fn responds(policy: &Policy, line: Line, fault: FaultKind) -> bool {
     policy.lines.contains(&line) && policy.covers.contains(fault)
 }
 
-/// Recovers one occurrence of `loss` from `policy`'s layers, in order of attachment.
+/// Recovers a claim of `loss` from `policy`'s layers, in order of attachment, in an occurrence
+/// that has already presented `cumulative` (zero for a claim that is its own occurrence).
 ///
-/// `used[i]` is how much of layer i's annual aggregate (at 100 %) is spent so far this year;
+/// Each layer pays what the claim adds to its part of the occurrence, part(cumulative + loss)
+/// − part(cumulative) with part(x) = min(max(x − attachment, 0), limit), so the deductible and
+/// the limits apply once per occurrence however its claims arrive. `used[i]` is how much of layer i's annual aggregate (at 100 %) is spent so far this year;
 /// it grows by what the layer pays. Each insurer's payment (its share of the layer's part) is
 /// handed to `pay`. Returns the insured total; the insured keeps `loss` minus that: the
 /// deductible, the parts of layers placed with nobody, and anything above the tower or beyond
@@ -21,19 +93,21 @@ pub fn responds(policy: &Policy, line: Line, fault: FaultKind) -> bool {
 pub fn recover(
     policy: &Policy,
     used: &mut [Money],
+    cumulative: Money,
     loss: Money,
     pay: &mut dyn FnMut(PartyId, Money),
 ) -> Money {
     let mut insured = Money::ZERO;
+    let total = cumulative + loss;
     for (layer, used) in policy.layers.iter().zip(used.iter_mut()) {
         let attachment = Money::from_units(layer.attachment);
-        if loss <= attachment {
+        if total <= attachment {
             break;
         }
+        let limit = Money::limit(Some(layer.limit));
+        let part_of = |x: Money| (x - attachment).max(Money::ZERO).min(limit);
         let aggregate = Money::limit(Some(layer.aggregate));
-        let part = (loss - attachment)
-            .min(Money::limit(Some(layer.limit)))
-            .min((aggregate - *used).max(Money::ZERO));
+        let part = (part_of(total) - part_of(cumulative)).min((aggregate - *used).max(Money::ZERO));
         if !part.is_positive() {
             continue;
         }
@@ -75,14 +149,19 @@ mod tests {
                     share: 0.5,
                 },
             ],
+            occurrence: Occurrence::Claim,
         }
     }
 
     fn run(policy: &Policy, used: &mut [Money], loss: f64) -> (f64, Vec<(PartyId, f64)>) {
         let mut paid = Vec::new();
-        let insured = recover(policy, used, Money::from_units(loss), &mut |p, x| {
-            paid.push((p, x.to_f64()))
-        });
+        let insured = recover(
+            policy,
+            used,
+            Money::ZERO,
+            Money::from_units(loss),
+            &mut |p, x| paid.push((p, x.to_f64())),
+        );
         (insured.to_f64(), paid)
     }
 

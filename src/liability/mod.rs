@@ -12,19 +12,27 @@ pub mod engine;
 pub mod insurance;
 pub mod regime;
 
+use std::collections::{BTreeMap, HashMap};
+
 use crate::money::Money;
 use crate::outcome::{EltRow, HarmRecord, Layout, Perspective, RecallRecord, VulnerabilityRecord};
 use crate::rng::Streams;
-use crate::scenario::{DAYS_PER_YEAR, Scenario};
+use crate::scenario::{DAYS_PER_YEAR, Line, Scenario};
 
-pub use engine::{Allocator, Violation};
+pub use engine::{Allocator, Largest, Violation};
 
 /// One replication's money, per year and series.
 #[derive(Debug, Clone, Default)]
 pub struct Books {
     /// `[year × series]`, as in [`Layout`].
     pub year_loss: Vec<Money>,
+    /// `[year × series]`: the year's largest occurrence, for the OEP. All claims of one
+    /// systemic event in the year are one occurrence (their sum in the series); each claim of an
+    /// independent incident is its own.
     pub year_max: Vec<Money>,
+    /// Each systemic event's ground-up loss (its damages claims) over the replication, by
+    /// event number.
+    pub event_loss: Vec<(u32, Money)>,
     /// `[regime × party]`: years in which the party fell short.
     pub insolvent_years: Vec<u32>,
     pub elt: Vec<EltRow>,
@@ -62,10 +70,12 @@ pub fn settle(
         year_loss: vec![Money::ZERO; years * cols],
         year_max: vec![Money::ZERO; years * cols],
         insolvent_years: vec![0; regimes.len() * parties],
+        event_loss: Vec::new(),
         elt: Vec::new(),
         recalls: Vec::new(),
         at_ceiling: 0,
     };
+    let mut events = Events::new(harms, cols);
     let mut allocators: Vec<Allocator<'_>> = regimes
         .iter()
         .map(|&regime| Allocator::new(scenario, regime))
@@ -89,12 +99,18 @@ pub fn settle(
         let y = ((harm.day / DAYS_PER_YEAR) as usize).min(years - 1);
         while year < y {
             close_year(&allocators, &mut books, year);
+            events.close(&mut books.year_max[year * cols..(year + 1) * cols]);
             allocators.iter_mut().for_each(Allocator::new_year);
             year += 1;
         }
         claimant.claims(harm, &mut batch);
         let row = y * cols..(y + 1) * cols;
         for claim in &batch {
+            let event = claim.incident.event;
+            let number = events.number(event);
+            if claim.line == Line::Damages {
+                events.ground_up(event, claim.amount);
+            }
             for (r, alloc) in allocators.iter_mut().enumerate() {
                 alloc.allocate(claim).map_err(|violation| Broken {
                     regime: alloc.regime.name(),
@@ -105,6 +121,7 @@ pub fn settle(
                 let regime = alloc.regime;
                 let template = || EltRow {
                     replication,
+                    event: number,
                     year: y as u32,
                     incident: claim.incident,
                     regime,
@@ -118,13 +135,19 @@ pub fn settle(
                     layout,
                     r,
                     &mut books.year_loss[row.clone()],
-                    &mut books.year_max[row.clone()],
+                    if event == 0 {
+                        Largest::Claim(&mut books.year_max[row.clone()])
+                    } else {
+                        Largest::Event(events.sums(event))
+                    },
                     keep_elt.then_some((&mut books.elt, &template as &dyn Fn() -> EltRow)),
                 );
             }
         }
     }
     close_year(&allocators, &mut books, year);
+    events.close(&mut books.year_max[year * cols..(year + 1) * cols]);
+    books.event_loss = events.loss.into_iter().collect();
     books.recalls = claimant.recalls;
     books.at_ceiling = claimant.at_ceiling;
     if keep_elt {
@@ -134,4 +157,74 @@ pub fn settle(
             .sort_by_key(|e| regimes.iter().position(|&r| r == e.regime));
     }
     Ok(books)
+}
+
+/// A replication's systemic events as the books see them: each event's sums per series in the
+/// year being settled (one occurrence per event and year, folded into the year's largest
+/// occurrences when the year closes), each event's ground-up loss, and the numbers of the event
+/// table's occurrences.
+struct Events {
+    cols: usize,
+    /// Event number → its row of sums in `year`.
+    index: HashMap<u32, usize>,
+    /// `[event seen this year][series]`: the event's sums this year.
+    year: Vec<Vec<Money>>,
+    /// Event number → ground-up loss over the replication.
+    loss: BTreeMap<u32, Money>,
+    /// The largest event number among the replication's harms: independent claims are
+    /// numbered after it.
+    systemic: u32,
+    /// Claims of independent incidents so far, in settlement order.
+    independent: u32,
+}
+
+impl Events {
+    fn new(harms: &[HarmRecord], cols: usize) -> Self {
+        Self {
+            cols,
+            index: HashMap::new(),
+            year: Vec::new(),
+            loss: BTreeMap::new(),
+            systemic: harms.iter().map(|h| h.event).max().unwrap_or(0),
+            independent: 0,
+        }
+    }
+
+    /// The event table's number of the next claim's occurrence: the event's own number, or
+    /// for an independent claim one past the systemic events and the independent claims
+    /// before it, so every occurrence of the replication has its own number.
+    fn number(&mut self, event: u32) -> u32 {
+        if event > 0 {
+            return event;
+        }
+        self.independent += 1;
+        self.systemic.saturating_add(self.independent)
+    }
+
+    /// Adds a damages claim's ground-up amount to its systemic event's loss.
+    fn ground_up(&mut self, event: u32, amount: Money) {
+        if event > 0 {
+            *self.loss.entry(event).or_insert(Money::ZERO) += amount;
+        }
+    }
+
+    /// The row of systemic event `event`'s sums this year.
+    fn sums(&mut self, event: u32) -> &mut [Money] {
+        let next = self.year.len();
+        let i = *self.index.entry(event).or_insert(next);
+        if i == next {
+            self.year.push(vec![Money::ZERO; self.cols]);
+        }
+        &mut self.year[i]
+    }
+
+    /// Closes the year: each event's sums are occurrences that join the year's largest `max`.
+    fn close(&mut self, max: &mut [Money]) {
+        for sums in self.year.drain(..) {
+            for (m, s) in max.iter_mut().zip(sums) {
+                *m = (*m).max(s);
+            }
+        }
+        self.index.clear();
+    }
 }

@@ -26,7 +26,7 @@ pub struct SeriesData {
     pub metrics: BTreeMap<String, f64>,
     /// Every simulated year's sum, replication by replication.
     pub annual: Vec<f64>,
-    /// Every simulated year's largest single amount, in the same order.
+    /// Every simulated year's largest occurrence, in the same order.
     pub largest: Vec<f64>,
 }
 

@@ -114,7 +114,7 @@ fn ep_chart(f: &RunFolder, o: &ReportOptions) -> Option<Chart> {
                     points: ep_curve(&s.annual, false),
                 },
                 Line {
-                    name: "OEP (year's largest claim)".to_owned(),
+                    name: "OEP (year's largest occurrence)".to_owned(),
                     colour: 1,
                     dashed: true,
                     points: ep_curve(&s.largest, false),
@@ -133,7 +133,7 @@ fn ep_chart(f: &RunFolder, o: &ReportOptions) -> Option<Chart> {
         file: "ep_curves",
         title: format!("Exceedance probability: {what} ({regime})"),
         caption: format!(
-            "The loss that a year exceeds once in T years, for the parties with the largest {persp} losses under {regime}: the year's total (AEP), its largest single claim (OEP), and the mean loss beyond the AEP (TVaR), from all {} simulated years.",
+            "The loss that a year exceeds once in T years, for the parties with the largest {persp} losses under {regime}: the year's total (AEP), its largest occurrence (OEP: a systemic event's claims in the year together, an independent claim alone), and the mean loss beyond the AEP (TVaR), from all {} simulated years.",
             format::count(f.years() as u64)
         ),
         width: 1000,

@@ -40,7 +40,7 @@ pub use raw::schema;
 pub use severity::{Consequence, Severity};
 pub use terms::{
     ComparativeFault, Contract, FineRule, FineTarget, INSURANCE_KINDS, Layer, LiabilityTerms, Line,
-    Policy, RecallRule, Regime, RegimeKind, Switch, Terms, default_lines, usual_lines,
+    Occurrence, Policy, RecallRule, Regime, RegimeKind, Switch, Terms, default_lines, usual_lines,
 };
 pub use types::Scenario;
 pub use validate::{parse, parse_with_warnings};

@@ -110,6 +110,7 @@ pub fn check_folder(dir: &Path) -> Result<usize, String> {
         (rep?, year?, regime?, party?, persp?, loss?, largest?);
     let mut years: BTreeMap<(String, String, String), Cells> = BTreeMap::new();
     let mut series: BTreeMap<(String, String, String), i128> = BTreeMap::new();
+    let mut largests: BTreeMap<Key, i128> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         let at = |c: usize| cents(&r[c]).map_err(|e| format!("ylt.csv row {}: {e}", i + 2));
         let (l, m) = (at(loss)?, at(largest)?);
@@ -123,11 +124,13 @@ pub fn check_folder(dir: &Path) -> Result<usize, String> {
         *series
             .entry((r[regime].clone(), r[party].clone(), r[persp].clone()))
             .or_default() += l;
+        let key = [rep, year, regime, party, persp].map(|c| r[c].clone());
+        largests.insert(key.into(), m);
     }
     for ((r, y, g), cells) in &years {
         identities(cells, &format!("ylt.csv replication {r} year {y} {g}"))?;
     }
-    check_elt(dir, &years)?;
+    check_elt(dir, &years, &largests)?;
     let n_years = years
         .keys()
         .map(|(r, y, _)| (r.clone(), y.clone()))
@@ -137,25 +140,40 @@ pub fn check_folder(dir: &Path) -> Result<usize, String> {
     Ok(years.len())
 }
 
-/// The event loss table, when kept, adds up to the year loss table cell by cell.
-fn check_elt(dir: &Path, years: &BTreeMap<(String, String, String), Cells>) -> Result<(), String> {
+/// A year loss table cell: replication, year, regime, party, perspective.
+type Key = (String, String, String, String, String);
+
+/// The event loss table, when kept, adds up to the year loss table cell by cell, and each
+/// cell's `largest` is its largest occurrence: the largest sum of the cell's rows of one
+/// `event` (a systemic event's claims together, an independent claim alone).
+fn check_elt(
+    dir: &Path,
+    years: &BTreeMap<(String, String, String), Cells>,
+    largests: &BTreeMap<Key, i128>,
+) -> Result<(), String> {
     let elt = dir.join("elt.csv");
     if !elt.exists() {
         return Ok(());
     }
     let (h, rows) = rows(&elt)?;
     let c = |n| col(&h, n);
-    let (rep, year, regime, party, persp, amount) = (
+    let (rep, event, year, regime, party, persp, amount) = (
         c("replication")?,
+        c("event")?,
         c("year")?,
         c("regime")?,
         c("party")?,
         c("perspective")?,
         c("amount")?,
     );
-    let mut sums: BTreeMap<(String, String, String, String, String), i128> = BTreeMap::new();
+    let mut sums: BTreeMap<Key, i128> = BTreeMap::new();
+    let mut occurrences: BTreeMap<(Key, String), i128> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         let a = cents(&r[amount]).map_err(|e| format!("elt.csv row {}: {e}", i + 2))?;
+        let key = [rep, year, regime, party, persp].map(|c| r[c].clone());
+        *occurrences
+            .entry((key.into(), r[event].clone()))
+            .or_default() += a;
         *sums
             .entry((
                 r[rep].clone(),
@@ -173,6 +191,19 @@ fn check_elt(dir: &Path, years: &BTreeMap<(String, String, String), Cells>) -> R
             if e != v {
                 return Err(format!("elt.csv sums to {e} for {key:?}, ylt.csv has {v}"));
             }
+        }
+    }
+    let mut largest: BTreeMap<&Key, i128> = BTreeMap::new();
+    for ((key, _), &sum) in &occurrences {
+        let m = largest.entry(key).or_default();
+        *m = (*m).max(sum);
+    }
+    for (key, &m) in largests {
+        let e = largest.get(key).copied().unwrap_or(0);
+        if e != m {
+            return Err(format!(
+                "elt.csv's largest occurrence is {e} for {key:?}, ylt.csv's largest {m}"
+            ));
         }
     }
     Ok(())

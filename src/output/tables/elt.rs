@@ -1,4 +1,6 @@
-//! `elt.csv`: the event loss table, one row per claim, regime, party and perspective.
+//! `elt.csv`: the event loss table, one row per claim, regime, party and perspective, each
+//! keyed by its occurrence (`event`: the systemic event, or a number of the independent claim's
+//! own).
 
 use super::table::{CsvTable, Table};
 use crate::outcome::NO_DEVICE;
@@ -12,6 +14,7 @@ impl CsvTable for EltCsv {
     const FILE: &'static str = "elt.csv";
     const HEADER: &'static [&'static str] = &[
         "replication",
+        "event",
         "year",
         "day",
         "device",
@@ -36,6 +39,7 @@ impl CsvTable for EltCsv {
                 });
                 w.write_record([
                     &e.replication.to_string(),
+                    &e.event.to_string(),
                     &d.scenario.year_label(e.year as usize).to_string(),
                     &format!("{:.3}", i.day - f64::from(e.year) * DAYS_PER_YEAR),
                     // Class-level incidents (DDoS, back-end breaches) have no device.

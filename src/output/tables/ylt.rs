@@ -4,8 +4,9 @@ use super::table::{CsvTable, Table};
 use crate::output::artefact::RunData;
 
 /// `ylt.csv`: replication, year, regime, party, perspective, loss, largest — every year of
-/// every replication and every series, zeros included. `largest` is the year's largest single
-/// amount, from which the OEP curve is drawn.
+/// every replication and every series, zeros included. `largest` is the year's largest
+/// occurrence (a systemic event's claims in the year summed; an independent incident's claim
+/// alone), from which the OEP curve is drawn.
 pub struct YltCsv;
 impl CsvTable for YltCsv {
     const FILE: &'static str = "ylt.csv";

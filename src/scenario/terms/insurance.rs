@@ -1,5 +1,6 @@
 //! `[[insurance]]`: one party's policy, a deductible and a tower of layers, each written by an
-//! insurer; the kinds of policy and the loss lines (damages, recall, fines) they answer for.
+//! insurer; the kinds of policy and the loss lines (damages, recall, fines) they answer for;
+//! and the occurrence clause, how a policy's claims aggregate into occurrences.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -82,6 +83,25 @@ pub struct Layer {
     pub share: f64,
 }
 
+/// How a policy's claims aggregate into occurrences, to which the deductible and each layer's
+/// per-occurrence attachment and limit apply. Occurrences never outlive the policy year.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Occurrence {
+    /// Each claim is an occurrence of its own.
+    #[default]
+    Claim,
+    /// The claims of one systemic event whose incidents fall within `hours` of the
+    /// occurrence's first are one occurrence; a later one opens another. An independent
+    /// incident's claims are each an occurrence of their own.
+    Event { hours: f64 },
+    /// All claims from one defect in a policy year: a systemic event's claims, or the
+    /// independent claims of one device class, fault kind, root-cause party and vulnerability.
+    Series,
+}
+
+/// The occurrence clauses a scenario may name.
+const OCCURRENCES: [&str; 3] = ["claim", "event", "series"];
+
 /// An insurance policy of one party: a deductible and a tower of layers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
@@ -96,6 +116,8 @@ pub struct Policy {
     pub deductible: f64,
     /// Layers in order of attachment.
     pub layers: Vec<Layer>,
+    /// How claims aggregate into occurrences.
+    pub occurrence: Occurrence,
 }
 
 /// `[[insurance]]`: one party's policy, a deductible and a tower of layers.
@@ -118,6 +140,15 @@ pub struct RawInsurance {
     /// Per-occurrence deductible, the first layer's attachment (default 0).
     #[serde(default)]
     pub deductible: Option<f64>,
+    /// How claims aggregate into occurrences: "claim" (default: each claim is one), "event"
+    /// (a systemic event's claims within `hours` of the occurrence's first are one) or
+    /// "series" (all claims from one defect in a policy year).
+    #[serde(default)]
+    pub occurrence: Option<String>,
+    /// With occurrence "event": the window of an occurrence in hours from its first claim
+    /// (> 0).
+    #[serde(default)]
+    pub hours: Option<f64>,
     /// The layers, from the lowest up; at least one.
     #[serde(default)]
     pub layer: Vec<RawLayer>,
@@ -178,6 +209,53 @@ pub fn check(ck: &mut Checker, resolver: &Resolver, ip: &FieldPath, x: &RawInsur
         lines,
         deductible,
         layers,
+        occurrence: occurrence(ck, ip, x),
+    }
+}
+
+/// Checks the occurrence clause and its hours: `hours` only with "event", and there required
+/// and positive.
+fn occurrence(ck: &mut Checker, ip: &FieldPath, x: &RawInsurance) -> Occurrence {
+    let clause = x.occurrence.as_deref().unwrap_or("claim");
+    let hours_path = ip.key("hours");
+    match (clause, x.hours) {
+        ("event", Some(h)) => {
+            if !(h.is_finite() && h > 0.0) {
+                ck.report(
+                    &hours_path,
+                    format!("found {h}, expected a positive number of hours (an occurrence's window from its first claim)"),
+                );
+            }
+            Occurrence::Event { hours: h }
+        }
+        ("event", None) => {
+            ck.report(
+                &ip.key("occurrence"),
+                "found occurrence = \"event\" without hours, expected an hours clause: hours = H, H > 0 (e.g. 168)",
+            );
+            Occurrence::Event { hours: 0.0 }
+        }
+        ("claim" | "series", Some(h)) => {
+            ck.report(
+                &hours_path,
+                format!("found hours = {h} with occurrence = \"{clause}\", expected hours only with occurrence = \"event\""),
+            );
+            Occurrence::Claim
+        }
+        ("claim", None) => Occurrence::Claim,
+        ("series", None) => Occurrence::Series,
+        (other, _) => {
+            let quoted: Vec<String> = OCCURRENCES.iter().map(|k| format!("\"{k}\"")).collect();
+            ck.report(
+                &ip.key("occurrence"),
+                format!(
+                    "found \"{other}\", expected one of {}{}",
+                    quoted.join(", "),
+                    did_you_mean(other, OCCURRENCES.iter().copied())
+                ),
+            );
+            Occurrence::Claim
+        }
     }
 }
 

@@ -12,7 +12,8 @@ pub mod regime;
 pub use contracts::{Contract, RawContract};
 pub use fines::{FineRule, FineTarget, RawFine};
 pub use insurance::{
-    INSURANCE_KINDS, Layer, Line, Policy, RawInsurance, RawLayer, default_lines, usual_lines,
+    INSURANCE_KINDS, Layer, Line, Occurrence, Policy, RawInsurance, RawLayer, default_lines,
+    usual_lines,
 };
 pub use liability::{ComparativeFault, LiabilityTerms, RawLiability, RawRegimes};
 pub use recall::{RawRecall, RecallRule};
