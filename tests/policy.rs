@@ -183,7 +183,9 @@ fn bundled_mitigations_cut_exposure_significantly() {
     let cams = compare(
         Path::new("scenarios/smart_cameras.toml"),
         tmp.path(),
-        &["--policy", "authorisation", "--replications", "6"],
+        // A camera's data leaks at most once per outbreak, so VisionCam's share of the thefts
+        // is rarer and noisier than the victims': 20 replications resolve it.
+        &["--policy", "authorisation", "--replications", "20"],
     );
     for (party, p) in [("total", "ground_up"), ("VisionCam", "retained")] {
         let r = find(&cams, "authorisation", party, p, "aal");

@@ -34,12 +34,14 @@ pub use manifest::{ClassInfo, Manifest, PartyInfo};
 use report::ReportOptions;
 use staging::{io, write_file};
 use tables::{
-    BotnetCsv, EltCsv, EpCsv, IncidentsCsv, SummaryCsv, VulnerabilitiesCsv, YearsCsv, YltCsv,
+    BotnetCsv, EltCsv, EpCsv, EventsCsv, IncidentsCsv, SummaryCsv, VulnerabilitiesCsv, YearsCsv,
+    YltCsv,
 };
 
 /// The artefacts of a run, in writing order.
 pub fn artefacts(
     with_elt: bool,
+    with_events: bool,
     with_botnet: bool,
     with_vulnerabilities: bool,
 ) -> Vec<Box<dyn Artefact>> {
@@ -52,6 +54,9 @@ pub fn artefacts(
     ];
     if with_elt {
         v.push(Box::new(EltCsv));
+    }
+    if with_events {
+        v.push(Box::new(EventsCsv));
     }
     if with_botnet {
         v.push(Box::new(BotnetCsv));
@@ -109,6 +114,7 @@ pub fn write_run(
         .any(|c| c.vulnerabilities.is_some());
     let artefacts = artefacts(
         data.manifest.event_loss_table,
+        !data.scenario.events.is_empty(),
         data.scenario.events.iter().any(|e| e.botnet().is_some()),
         with_vulnerabilities,
     );

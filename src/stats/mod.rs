@@ -12,6 +12,7 @@ pub mod convergence;
 mod ep;
 mod moments;
 pub mod paired;
+pub mod systemic;
 
 pub use aal::reconciled_aal;
 pub use columns::{column, column_sum};
@@ -162,6 +163,9 @@ pub struct Summary {
     pub pooled: std::ops::Range<usize>,
     /// Every series by year and over the pooled years, with exposure and rates.
     pub by_year: Vec<calendar::YearRow>,
+    /// The ground-up AAL split into systemic events and independent incidents, when the
+    /// scenario has event sources.
+    pub systemic: Option<systemic::SystemicSummary>,
 }
 
 /// Incidents of one kind in one month of the horizon, across replications.
@@ -308,6 +312,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
         aal_cents: reconciled_aal(&aal::layout_sums(&layout, results, &pooled), years),
         at_ceiling: results.iter().map(|r| r.at_ceiling).sum(),
         by_year: calendar::by_year(&layout, results, &pooled),
+        systemic: systemic::summarise(scenario, results),
         pooled,
         layout,
     }
@@ -331,6 +336,7 @@ mod tests {
             year_loss: vec![],
             year_max: vec![],
             event_loss: vec![],
+            events: vec![],
             at_ceiling: 0,
             insolvent_years: vec![],
             tally: Tally::new(1, 0),
@@ -406,6 +412,7 @@ mod tests {
                 year_loss: vec![],
                 year_max: vec![],
                 event_loss: vec![],
+                events: vec![],
                 at_ceiling: 0,
                 insolvent_years: vec![],
                 tally,

@@ -63,6 +63,9 @@ impl CsvTable for SummaryCsv {
                 w.write_record(["", "total", "", metric, &value.to_string()])?;
             }
         }
+        if let Some(x) = &d.summary.systemic {
+            systemic_rows(d, x, w)?;
+        }
         for c in &d.summary.counts {
             let party = d.party_name(c.party);
             let kind = c.fault.name();
@@ -83,6 +86,38 @@ impl CsvTable for SummaryCsv {
         }
         Ok(())
     }
+}
+
+/// The ground-up AAL's systemic and independent parts, each source's frequency and AAL, and
+/// the systemic share of the tail years: ground-up figures, in rows free of regime and
+/// perspective like the outbreak's.
+fn systemic_rows(
+    d: &RunData<'_>,
+    x: &crate::stats::systemic::SystemicSummary,
+    w: &mut Table<'_>,
+) -> Result<(), csv::Error> {
+    let mut rows = vec![
+        ("aal_systemic".to_owned(), cents(x.systemic.0)),
+        ("aal_systemic_se".to_owned(), cents(x.systemic.1)),
+        ("aal_independent".to_owned(), cents(x.independent.0)),
+        ("aal_independent_se".to_owned(), cents(x.independent.1)),
+    ];
+    for s in &x.sources {
+        let name = &d.scenario.events[s.source].name;
+        rows.push((
+            format!("events_per_year.{name}"),
+            s.events_per_year.0.to_string(),
+        ));
+        rows.push((format!("aal_systemic.{name}"), cents(s.aal.0)));
+        rows.push((format!("aal_systemic_se.{name}"), cents(s.aal.1)));
+    }
+    for (t, share) in &x.tail_share {
+        rows.push((format!("systemic_share_rp_{t}"), share.to_string()));
+    }
+    for (metric, value) in rows {
+        w.write_record(["", "total", "", &metric, &value])?;
+    }
+    Ok(())
 }
 
 /// The tidy rows of one party's metrics; return periods longer than the run are left out.
