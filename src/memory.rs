@@ -285,7 +285,37 @@ pub fn load(scenario: &Scenario) -> Load {
             l.harms += ddos;
         }
     }
+    let systemic = systemic_incidents(scenario);
+    l.incidents += systemic;
+    l.harms += systemic;
     l
+}
+
+/// Expected incidents of the faulty updates and outages of one replication (every one
+/// harmful): for an update, its expected events × the devices of the classes it reaches ×
+/// the expected share harmed; for an outage, one per class reached per event.
+fn systemic_incidents(scenario: &Scenario) -> f64 {
+    let h = scenario.horizon_days();
+    let devices = |classes: &[(u16, crate::scenario::Culprit)]| -> f64 {
+        classes
+            .iter()
+            .map(|&(c, _)| f64::from(scenario.classes[usize::from(c)].count))
+            .sum()
+    };
+    scenario
+        .events
+        .iter()
+        .map(|e| {
+            let n = e.timing.expected(h);
+            if let Some(u) = e.faulty_update() {
+                n * devices(&u.targets.classes) * u.expected_harmed()
+            } else if let Some(o) = e.outage() {
+                n * o.targets.classes.len() as f64
+            } else {
+                0.0
+            }
+        })
+        .sum()
 }
 
 impl Load {

@@ -20,6 +20,9 @@ const EXPECTED: &[(&str, usize)] = &[
     // Too many outbreak steps for a step over the floor, and too many DDoS attacks per step.
     ("bounds_steps", 2),
     ("duplicate_names", 4),
+    // A negative frequency, a uniform range with low above high, a negative share, and an
+    // outage of a class with no network_operator in its lineage.
+    ("event_sources", 4),
     // A start year before 1900, a warm-up as long as the horizon, count beside a fleet, an
     // installed-base age the service life does not allow, a negative count, more years of
     // sales than the horizon and a negative year of sales.

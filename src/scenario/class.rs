@@ -129,7 +129,10 @@ impl DeviceClass {
                 .as_ref()
                 .and_then(|v| v.consequence.as_ref()),
             // Their losses are computed by their mechanisms, not drawn from a severity.
-            FaultKind::DataTheft | FaultKind::Ddos => None,
+            FaultKind::DataTheft
+            | FaultKind::Ddos
+            | FaultKind::FaultyUpdate
+            | FaultKind::Outage => None,
         }
     }
 }

@@ -8,9 +8,13 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::check::Checker;
+use super::class::DeviceClass;
 use super::kinds::{DAYS_PER_YEAR, EventKind, Role};
 use super::mechanisms::botnet::{self, Botnet, RawBotnet};
+use super::mechanisms::faulty_update::{self, FaultyUpdate, RawFaultyUpdate};
+use super::mechanisms::outage::{self, Outage, RawOutage};
 use super::path::FieldPath;
+use super::targets::{self, Targets};
 
 /// Most events a source may expect over a horizon: each event of a replication is numbered in
 /// 32 bits and keys its draws with its number, and a few thousand short outbreaks are already
@@ -41,6 +45,12 @@ pub struct RawEventSource {
     /// A botnet outbreak (its `start_day` is the source's).
     #[serde(default)]
     pub botnet: Option<RawBotnet>,
+    /// A faulty update pushed to the fleet over a rollout window.
+    #[serde(default)]
+    pub faulty_update: Option<RawFaultyUpdate>,
+    /// A back-end or cloud outage cutting off the classes that depend on it.
+    #[serde(default)]
+    pub outage: Option<RawOutage>,
 }
 
 /// When a source's events happen.
@@ -70,12 +80,25 @@ impl Timing {
 #[derive(Debug, Clone)]
 pub enum EventSpec {
     Botnet(Botnet),
+    FaultyUpdate(FaultyUpdate),
+    Outage(Outage),
 }
 
 impl EventSpec {
     pub fn kind(&self) -> EventKind {
         match self {
             EventSpec::Botnet(_) => EventKind::Botnet,
+            EventSpec::FaultyUpdate(_) => EventKind::FaultyUpdate,
+            EventSpec::Outage(_) => EventKind::Outage,
+        }
+    }
+
+    /// The classes the events reach, for the kinds that name them.
+    fn targets_mut(&mut self) -> Option<&mut Targets> {
+        match self {
+            EventSpec::Botnet(_) => None,
+            EventSpec::FaultyUpdate(u) => Some(&mut u.targets),
+            EventSpec::Outage(o) => Some(&mut o.targets),
         }
     }
 }
@@ -99,6 +122,33 @@ impl EventSource {
     pub fn botnet(&self) -> Option<&Botnet> {
         match &self.spec {
             EventSpec::Botnet(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The source's faulty update, if its events are updates.
+    pub fn faulty_update(&self) -> Option<&FaultyUpdate> {
+        match &self.spec {
+            EventSpec::FaultyUpdate(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The source's outage, if its events are outages.
+    pub fn outage(&self) -> Option<&Outage> {
+        match &self.spec {
+            EventSpec::Outage(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+/// Resolves, once the classes are checked, the classes each faulty update and outage reaches
+/// and the party in each that caused it.
+pub fn resolve_targets(ck: &mut Checker, sources: &mut [EventSource], classes: &[DeviceClass]) {
+    for source in sources {
+        if let Some(t) = source.spec.targets_mut() {
+            targets::resolve(ck, t, classes);
         }
     }
 }
@@ -195,7 +245,14 @@ fn check(
         Timing::Fixed { day } => day,
         Timing::Frequency { .. } => 0.0,
     };
-    let kinds = usize::from(r.botnet.is_some());
+    let kinds = [
+        r.botnet.is_some(),
+        r.faulty_update.is_some(),
+        r.outage.is_some(),
+    ]
+    .iter()
+    .filter(|&&k| k)
+    .count();
     if kinds != 1 {
         ck.report(
             p,
@@ -213,13 +270,13 @@ fn check(
             "found a start day in the outbreak of an event source, expected it on the source (start_day) or a frequency",
         );
     }
-    let spec = EventSpec::Botnet(botnet::check(
-        ck,
-        &p.key("botnet"),
-        r.botnet.as_ref()?,
-        day,
-        horizon_days,
-    ));
+    let spec = if let Some(b) = &r.botnet {
+        EventSpec::Botnet(botnet::check(ck, &p.key("botnet"), b, day, horizon_days))
+    } else if let Some(u) = &r.faulty_update {
+        EventSpec::FaultyUpdate(faulty_update::check(ck, &p.key("faulty_update"), u))
+    } else {
+        EventSpec::Outage(outage::check(ck, &p.key("outage"), r.outage.as_ref()?))
+    };
     Some(EventSource {
         name: r.name.clone(),
         timing,

@@ -80,6 +80,10 @@ pub enum FaultKind {
     DataTheft,
     /// A DDoS attack on a third party by the botnet.
     Ddos,
+    /// A device harmed by a faulty update it installed.
+    FaultyUpdate,
+    /// A class's devices cut off by a back-end or cloud outage.
+    Outage,
 }
 
 /// The kinds of systemic event: one cause that hits many devices at once.
@@ -161,7 +165,7 @@ names!(HarmKind {
 names!(FaultKind {
     WearOut => "wear_out", FirmwareBug => "firmware_bug", SensorDrift => "sensor_drift",
     InstallationError => "installation_error", Exploit => "exploit", DataTheft => "data_theft",
-    Ddos => "ddos",
+    Ddos => "ddos", FaultyUpdate => "faulty_update", Outage => "outage",
 });
 
 names!(Credentials {

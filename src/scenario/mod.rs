@@ -12,12 +12,14 @@ pub mod fleet;
 pub mod kinds;
 pub mod mechanisms;
 pub mod overlay;
+pub mod param;
 pub mod parties;
 pub mod path;
 pub mod raw;
 pub mod severity;
 pub mod shape;
 pub mod simulation;
+pub mod targets;
 pub mod terms;
 pub mod types;
 pub mod validate;
@@ -32,9 +34,10 @@ pub use class::DeviceClass;
 pub use fleet::{Cohort, Fleet, ServiceLife};
 pub use kinds::*;
 pub use mechanisms::{
-    Botnet, DataTheft, Ddos, DriftModel, FirmwareBug, Fix, InstallationError, RecordSize, Security,
-    SensorDrift, Vulnerabilities, WearOut,
+    Botnet, DataTheft, Ddos, DriftModel, FaultyUpdate, FirmwareBug, Fix, InstallationError, Outage,
+    RecordSize, Security, SensorDrift, Vulnerabilities, WearOut,
 };
+pub use param::Param;
 pub use parties::Party;
 pub use raw::schema;
 pub use severity::{Consequence, Severity};

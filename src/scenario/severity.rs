@@ -73,15 +73,28 @@ pub fn consequence(
     culprit: Culprit,
 ) -> Consequence {
     let harm_probability = ck.probability(&path.key("probability"), h.probability);
+    let (harm, severity, loss) = loss(ck, path, &h.kind, &h.severity);
+    Consequence {
+        harm_probability,
+        harm,
+        severity,
+        loss,
+        culprit,
+    }
+}
+
+/// Checks a harm's `kind` and `severity` (at `path`): the kind, the severity in log space, and
+/// its sampler.
+pub fn loss(
+    ck: &mut Checker,
+    path: &FieldPath,
+    kind: &str,
+    raw: &RawSeverity,
+) -> (HarmKind, Severity, LogNormal<f64>) {
     let harm = ck
-        .parse(
-            &path.key("kind"),
-            &h.kind,
-            HarmKind::parse,
-            HarmKind::expected,
-        )
+        .parse(&path.key("kind"), kind, HarmKind::parse, HarmKind::expected)
         .unwrap_or(HarmKind::Injury);
-    let severity = severity(ck, &path.key("severity"), &h.severity);
+    let severity = severity(ck, &path.key("severity"), raw);
     let loss = LogNormal::new(severity.mu, severity.sigma).unwrap_or_else(|_| {
         ck.report(
             &path.key("severity"),
@@ -92,13 +105,7 @@ pub fn consequence(
         );
         unit_lognormal()
     });
-    Consequence {
-        harm_probability,
-        harm,
-        severity,
-        loss,
-        culprit,
-    }
+    (harm, severity, loss)
 }
 
 /// Reads one of the three lognormal parameterisations.

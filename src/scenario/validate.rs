@@ -69,7 +69,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
     let (parties, known) = parties::check(&mut ck, &root.key("party"), &raw.party);
     let resolver = Resolver::new(&known);
     let horizon_days = sim.horizon_years.clamp(1, 1000) as f64 * DAYS_PER_YEAR;
-    let (events, ddos_role) = events::check_sources(
+    let (mut events, ddos_role) = events::check_sources(
         &mut ck,
         &root,
         (raw.botnet.as_ref(), &raw.event_source),
@@ -86,6 +86,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
             horizon_years: sim.horizon_years,
         },
     );
+    events::resolve_targets(&mut ck, &mut events, &classes);
     let terms = terms::check(&mut ck, raw, &resolver, &classes);
     if !ck.problems.is_empty() {
         return Err(ck.problems);

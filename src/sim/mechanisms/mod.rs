@@ -14,8 +14,10 @@ pub mod botnet;
 pub mod credentials;
 pub mod data_theft;
 pub mod drift;
+pub mod faulty_update;
 pub mod firmware;
 pub mod installation;
+pub mod outage;
 pub mod vulnerabilities;
 pub mod wear_out;
 
@@ -31,6 +33,8 @@ pub const MECHANISMS: &[Mechanism] = &[
     vulnerabilities::MECHANISM,
     data_theft::MECHANISM,
     botnet::MECHANISM,
+    faulty_update::MECHANISM,
+    outage::MECHANISM,
 ];
 
 #[cfg(test)]
@@ -99,6 +103,8 @@ mod tests {
             id(installation::manifest_installation_errors),
             id(vulnerabilities::attack_exploitable_devices),
             id(data_theft::breach_backends),
+            id(faulty_update::push_faulty_updates),
+            id(outage::cut_off_backends),
         ];
         step.extend(shared);
         assert_eq!(order(&mut s.step, &mut world), step);
