@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::scenario::check::{Checker, chain_expected, not_in_lineage};
 use crate::scenario::kinds::Role;
+use crate::scenario::param::{self, Bounds, Param, RawParam};
 use crate::scenario::path::FieldPath;
 
 /// Shortest outbreak step, in minutes.
@@ -33,15 +34,16 @@ pub struct RawBotnet {
     #[serde(default)]
     pub step_minutes: Option<f64>,
     /// Scans per second per bot.
-    pub scans_per_second: f64,
+    /// (A number, or a distribution drawn per outbreak: `{ low, high }`, `{ median, sigma }`.)
+    pub scans_per_second: RawParam,
     /// Size of the scanned address space (default 2^32, IPv4).
     #[serde(default)]
     pub address_space: Option<f64>,
     /// Vulnerable hosts outside the fleet (the rest of the internet).
     #[serde(default)]
-    pub external_vulnerable: Option<f64>,
+    pub external_vulnerable: Option<RawParam>,
     /// Bots outside the fleet when the outbreak starts (at least 1).
-    pub initial_bots: f64,
+    pub initial_bots: RawParam,
     /// Reboot rate per day of bots outside the fleet.
     #[serde(default)]
     pub external_reboot_per_day: Option<f64>,
@@ -73,10 +75,11 @@ pub struct Botnet {
     pub start_day: f64,
     pub duration_days: f64,
     pub step_days: f64,
-    pub scans_per_day: f64,
+    /// Each a number or a distribution, drawn once per outbreak.
+    pub scans_per_day: Param,
     pub address_space: f64,
-    pub external_vulnerable: f64,
-    pub initial_bots: f64,
+    pub external_vulnerable: Param,
+    pub initial_bots: Param,
     pub external_reboot_per_day: f64,
     pub record_every_days: f64,
     pub ddos: Option<Ddos>,
@@ -148,11 +151,9 @@ pub fn check(
     }
     ck.positive(&bp.key("duration_days"), b.duration_days, "days");
     let step = outbreak_step(ck, bp, b, start_day, horizon_days);
-    ck.positive(
-        &bp.key("scans_per_second"),
-        b.scans_per_second,
-        "scans per second per bot",
-    );
+    let scans = drawn(ck, &bp.key("scans_per_second"), &b.scans_per_second, |ck, p, v| {
+        ck.positive(p, v, "scans per second per bot");
+    });
     let space = ck.whole(
         &bp.key("address_space"),
         b.address_space.unwrap_or(4_294_967_296.0),
@@ -166,20 +167,14 @@ pub fn check(
     } else {
         f64::MAX
     };
-    let external = ck.whole(
-        &bp.key("external_vulnerable"),
-        b.external_vulnerable.unwrap_or(0.0),
-        0.0,
-        most,
-        "hosts (at most address_space)",
-    );
-    ck.whole(
-        &bp.key("initial_bots"),
-        b.initial_bots,
-        1.0,
-        most,
-        "bots (at most address_space)",
-    );
+    let none = RawParam::Fixed(0.0);
+    let ev = b.external_vulnerable.as_ref().unwrap_or(&none);
+    let external = drawn(ck, &bp.key("external_vulnerable"), ev, |ck, p, v| {
+        ck.whole(p, v, 0.0, most, "hosts (at most address_space)");
+    });
+    let initial = drawn(ck, &bp.key("initial_bots"), &b.initial_bots, |ck, p, v| {
+        ck.whole(p, v, 1.0, most, "bots (at most address_space)");
+    });
     let record = ck.positive(
         &bp.key("record_every_minutes"),
         b.record_every_minutes.unwrap_or(60.0),
@@ -190,10 +185,10 @@ pub fn check(
         start_day,
         duration_days: b.duration_days,
         step_days: step / 1440.0,
-        scans_per_day: b.scans_per_second * 86_400.0,
+        scans_per_day: scaled(scans, 86_400.0),
         address_space: space,
         external_vulnerable: external,
-        initial_bots: b.initial_bots,
+        initial_bots: initial,
         external_reboot_per_day: ck.non_negative(
             &bp.key("external_reboot_per_day"),
             b.external_reboot_per_day.unwrap_or(0.0),
@@ -201,6 +196,39 @@ pub fn check(
         ),
         record_every_days: record / 1440.0,
         ddos,
+    }
+}
+
+/// Reads a parameter of the outbreak: a number is checked by `fixed` (as it always was), a
+/// distribution by the bounds of a non-negative number (a draw is rounded and clamped where
+/// the simulation needs a whole number).
+fn drawn(
+    ck: &mut Checker,
+    path: &FieldPath,
+    raw: &RawParam,
+    fixed: impl Fn(&mut Checker, &FieldPath, f64),
+) -> Param {
+    match raw {
+        RawParam::Fixed(v) => {
+            fixed(ck, path, *v);
+            Param::Fixed(*v)
+        }
+        RawParam::Drawn(_) => param::check(ck, path, raw, Bounds::NonNegative("per outbreak")),
+    }
+}
+
+/// A parameter in other units: every value times `k`.
+fn scaled(p: Param, k: f64) -> Param {
+    match p {
+        Param::Fixed(v) => Param::Fixed(v * k),
+        Param::Uniform { low, high } => Param::Uniform {
+            low: low * k,
+            high: high * k,
+        },
+        Param::LogNormal { median, sigma } => Param::LogNormal {
+            median: median * k,
+            sigma,
+        },
     }
 }
 

@@ -130,6 +130,8 @@ pub struct Outbreak {
     pub start: f64,
     pub end: f64,
     pub step_days: f64,
+    /// Scans per day per bot, drawn for this outbreak.
+    pub scans_per_day: f64,
     pub step: u64,
     pub groups: Vec<Group>,
     pub class_infected: Vec<u64>,
@@ -168,7 +170,7 @@ impl Outbreak {
 
     /// Expected scans per address in this step: bots × scans per day × step / address space.
     fn scans_per_address(&self, b: &crate::scenario::Botnet) -> f64 {
-        (self.fleet_infected + self.external_infected) as f64 * b.scans_per_day * self.step_days
+        (self.fleet_infected + self.external_infected) as f64 * self.scans_per_day * self.step_days
             / b.address_space
     }
 
@@ -211,6 +213,7 @@ fn join(groups: &mut [Group], g: usize, entity: Entity, slot: &mut Susceptibilit
 /// guessable login joins its group. Each outbreak is a botnet of its own: the devices a
 /// previous one left infected are clean to it.
 pub fn seed_outbreak(
+    run: Res<Replication>,
     scenario: Res<ScenarioRes>,
     events: Res<Events>,
     mut outbreak: ResMut<Outbreak>,
@@ -232,11 +235,22 @@ pub fn seed_outbreak(
         return;
     };
     let end = (e.start + b.duration_days).min(s.horizon_days());
+    // This outbreak's parameters, drawn (or fixed) once; no draw for a number.
+    let salt = crate::sim::systemic::salt(&e);
+    let mut rng = run.streams.rng(BOTNET, u32::MAX - 1, salt);
+    let scans_per_day = b.scans_per_day.sample(&mut rng);
+    let initial = b.initial_bots.sample(&mut rng).round().clamp(1.0, b.address_space) as u64;
+    let external = b
+        .external_vulnerable
+        .sample(&mut rng)
+        .round()
+        .clamp(0.0, b.address_space) as u64;
     let mut o = Outbreak {
         next: i + 1,
         event: e.id,
         source: e.source,
-        salt: crate::sim::systemic::salt(&e),
+        salt,
+        scans_per_day,
         start: e.start,
         end,
         step_days: b.step_days,
@@ -248,9 +262,8 @@ pub fn seed_outbreak(
             })
             .collect(),
         class_infected: vec![0; s.classes.len()],
-        external_infected: b.initial_bots.round() as u64,
-        external_vulnerable: (b.external_vulnerable.round() as u64)
-            .max(b.initial_bots.round() as u64),
+        external_infected: initial,
+        external_vulnerable: external.max(initial),
         next_record: e.start,
         ..Outbreak::default()
     };
