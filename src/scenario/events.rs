@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use super::check::Checker;
 use super::kinds::{DAYS_PER_YEAR, EventKind, Role};
+use super::class::RawDeviceClass;
 use super::mechanisms::botnet::{self, Botnet, RawBotnet};
+use super::mechanisms::mass_exploitation::{self, MassExploitation, RawMassExploitation};
 use super::path::FieldPath;
 
 /// Most events a source may expect over a horizon: each event of a replication is numbered in
@@ -41,6 +43,9 @@ pub struct RawEventSource {
     /// A botnet outbreak (its `start_day` is the source's).
     #[serde(default)]
     pub botnet: Option<RawBotnet>,
+    /// A flaw exploited across every exposed unpatched device of the classes that share it.
+    #[serde(default)]
+    pub mass_exploitation: Option<RawMassExploitation>,
 }
 
 /// When a source's events happen.
@@ -70,12 +75,14 @@ impl Timing {
 #[derive(Debug, Clone)]
 pub enum EventSpec {
     Botnet(Botnet),
+    MassExploitation(MassExploitation),
 }
 
 impl EventSpec {
     pub fn kind(&self) -> EventKind {
         match self {
             EventSpec::Botnet(_) => EventKind::Botnet,
+            EventSpec::MassExploitation(_) => EventKind::MassExploitation,
         }
     }
 }
@@ -99,6 +106,15 @@ impl EventSource {
     pub fn botnet(&self) -> Option<&Botnet> {
         match &self.spec {
             EventSpec::Botnet(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The source's flaw, if its events are mass exploitations.
+    pub fn mass_exploitation(&self) -> Option<&MassExploitation> {
+        match &self.spec {
+            EventSpec::MassExploitation(m) => Some(m),
+            _ => None,
         }
     }
 }
@@ -132,6 +148,7 @@ pub fn check_sources(
     root: &FieldPath,
     (botnet, event_source): (Option<&RawBotnet>, &[RawEventSource]),
     horizon_days: f64,
+    classes: &[RawDeviceClass],
 ) -> (Vec<EventSource>, Option<Role>) {
     let bp = root.key("botnet");
     let mut sources: Vec<EventSource> = botnet
@@ -139,7 +156,7 @@ pub fn check_sources(
         .map(|b| from_botnet(ck, &bp, b, horizon_days))
         .collect();
     let sp = root.key("event_source");
-    sources.extend(check_all(ck, &sp, event_source, horizon_days));
+    sources.extend(check_all(ck, &sp, event_source, horizon_days, classes));
     let mut roles = botnet.into_iter().map(|b| (bp.clone(), b)).chain(
         event_source
             .iter()
@@ -169,10 +186,11 @@ pub fn check_all(
     path: &FieldPath,
     raw: &[RawEventSource],
     horizon_days: f64,
+    classes: &[RawDeviceClass],
 ) -> Vec<EventSource> {
     raw.iter()
         .enumerate()
-        .filter_map(|(i, r)| check(ck, &path.index(i), r, horizon_days))
+        .filter_map(|(i, r)| check(ck, &path.index(i), r, horizon_days, classes))
         .collect()
 }
 
@@ -182,6 +200,7 @@ fn check(
     p: &FieldPath,
     r: &RawEventSource,
     horizon_days: f64,
+    classes: &[RawDeviceClass],
 ) -> Option<EventSource> {
     if r.name.trim().is_empty() {
         ck.report(
@@ -195,7 +214,7 @@ fn check(
         Timing::Fixed { day } => day,
         Timing::Frequency { .. } => 0.0,
     };
-    let kinds = usize::from(r.botnet.is_some());
+    let kinds = usize::from(r.botnet.is_some()) + usize::from(r.mass_exploitation.is_some());
     if kinds != 1 {
         ck.report(
             p,
@@ -213,13 +232,22 @@ fn check(
             "found a start day in the outbreak of an event source, expected it on the source (start_day) or a frequency",
         );
     }
-    let spec = EventSpec::Botnet(botnet::check(
-        ck,
-        &p.key("botnet"),
-        r.botnet.as_ref()?,
-        day,
-        horizon_days,
-    ));
+    let spec = match (&r.botnet, &r.mass_exploitation) {
+        (Some(b), None) => EventSpec::Botnet(botnet::check(
+            ck,
+            &p.key("botnet"),
+            b,
+            day,
+            horizon_days,
+        )),
+        (None, Some(m)) => EventSpec::MassExploitation(mass_exploitation::check(
+            ck,
+            &p.key("mass_exploitation"),
+            m,
+            classes,
+        )),
+        _ => return None,
+    };
     Some(EventSource {
         name: r.name.clone(),
         timing,

@@ -32,8 +32,8 @@ pub use class::DeviceClass;
 pub use fleet::{Cohort, Fleet, ServiceLife};
 pub use kinds::*;
 pub use mechanisms::{
-    Botnet, DataTheft, Ddos, DriftModel, FirmwareBug, Fix, InstallationError, RecordSize, Security,
-    SensorDrift, Vulnerabilities, WearOut,
+    Botnet, DataTheft, Ddos, DriftModel, FirmwareBug, Fix, InstallationError, MassExploitation,
+    RecordSize, Security, SensorDrift, Vulnerabilities, WearOut,
 };
 pub use parties::Party;
 pub use raw::schema;

@@ -9,6 +9,7 @@ pub mod data_theft;
 pub mod drift;
 pub mod firmware;
 pub mod installation;
+pub mod mass_exploitation;
 pub mod vulnerabilities;
 pub mod wear_out;
 
@@ -18,5 +19,6 @@ pub use data_theft::{DataTheft, RawDataTheft, RawRecords, RecordSize};
 pub use drift::{DriftModel, RawSensorDrift, SensorDrift, exit_time_cdf};
 pub use firmware::{FirmwareBug, Fix, RawFirmwareBug, RawFix};
 pub use installation::{InstallationError, RawInstallationError};
+pub use mass_exploitation::{MassExploitation, RawMassExploitation};
 pub use vulnerabilities::{RawVulnerabilities, Vulnerabilities};
 pub use wear_out::{RawWearOut, WearOut};
