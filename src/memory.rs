@@ -262,7 +262,11 @@ pub fn load(scenario: &Scenario) -> Load {
         l.incidents += n * fault_incidents(c, h, false);
         l.harms += n * fault_incidents(c, h, true);
         // Each mass breach is an exploit incident when the class's exploits do harm.
-        if let Some(k) = c.vulnerabilities.as_ref().and_then(|v| v.consequence.as_ref()) {
+        if let Some(k) = c
+            .vulnerabilities
+            .as_ref()
+            .and_then(|v| v.consequence.as_ref())
+        {
             l.incidents += mass;
             l.harms += mass * k.harm_probability;
         }

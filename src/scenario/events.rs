@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::check::Checker;
-use super::kinds::{DAYS_PER_YEAR, EventKind, Role};
 use super::class::RawDeviceClass;
+use super::kinds::{DAYS_PER_YEAR, EventKind, Role};
 use super::mechanisms::botnet::{self, Botnet, RawBotnet};
 use super::mechanisms::mass_exploitation::{self, MassExploitation, RawMassExploitation};
 use super::path::FieldPath;
@@ -233,13 +233,9 @@ fn check(
         );
     }
     let spec = match (&r.botnet, &r.mass_exploitation) {
-        (Some(b), None) => EventSpec::Botnet(botnet::check(
-            ck,
-            &p.key("botnet"),
-            b,
-            day,
-            horizon_days,
-        )),
+        (Some(b), None) => {
+            EventSpec::Botnet(botnet::check(ck, &p.key("botnet"), b, day, horizon_days))
+        }
         (None, Some(m)) => EventSpec::MassExploitation(mass_exploitation::check(
             ck,
             &p.key("mass_exploitation"),
