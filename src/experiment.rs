@@ -171,13 +171,13 @@ mod tests {
                 assert_ne!(ka, kb, "streams {a} and {b} share a key");
             }
         }
-        // The simulation's 21 streams, the fleet's two, the events' one and those of `rng`
+        // The simulation's 23 streams, the fleet's two, the events' one and those of `rng`
         // (counted in its own test). A key pinned (FNV-1a of the name): declaring a stream in another file must not
         // change it.
-        assert_eq!(sim::streams().count(), 21);
+        assert_eq!(sim::streams().count(), 23);
         assert_eq!(crate::fleet::STREAMS.len(), 2);
         assert_eq!(crate::events::STREAMS.len(), 1);
-        assert_eq!(all.len(), 21 + 2 + 1 + rng::ALL_STREAMS.len());
+        assert_eq!(all.len(), 23 + 2 + 1 + rng::ALL_STREAMS.len());
         let wear_out = all.iter().find(|(n, _)| *n == "wear_out").map(|(_, k)| k.0);
         assert_eq!(wear_out, Some(0xd3c6_9761_a745_e705));
     }

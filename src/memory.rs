@@ -228,6 +228,25 @@ fn fault_incidents(c: &crate::scenario::DeviceClass, h: f64, harmful: bool) -> f
     wear + firmware + drift + install + exploit
 }
 
+/// Devices of each class a replication's mass exploitations are expected to breach: expected
+/// events × the class's devices, when the class is exposed (every device open, as a bound).
+fn mass_breaches(scenario: &Scenario) -> Vec<f64> {
+    let h = scenario.horizon_days();
+    let mut out = vec![0.0; scenario.classes.len()];
+    for source in &scenario.events {
+        let Some(m) = source.mass_exploitation() else {
+            continue;
+        };
+        for &c in &m.classes {
+            let class = &scenario.classes[usize::from(c)];
+            if class.security.as_ref().is_some_and(|x| x.exposed) {
+                out[usize::from(c)] += source.timing.expected(h) * f64::from(class.count);
+            }
+        }
+    }
+    out
+}
+
 /// What one replication of `scenario` is expected to produce.
 pub fn load(scenario: &Scenario) -> Load {
     let h = scenario.horizon_days();
@@ -238,10 +257,19 @@ pub fn load(scenario: &Scenario) -> Load {
         l.outbreak_steps = l.outbreak_steps.max(b.steps(days));
         l.outbreak_samples += n * b.samples(days);
     }
-    for c in &scenario.classes {
+    for (c, mass) in scenario.classes.iter().zip(mass_breaches(scenario)) {
         let n = f64::from(c.count);
         l.incidents += n * fault_incidents(c, h, false);
         l.harms += n * fault_incidents(c, h, true);
+        // Each mass breach is an exploit incident when the class's exploits do harm.
+        if let Some(k) = c
+            .vulnerabilities
+            .as_ref()
+            .and_then(|v| v.consequence.as_ref())
+        {
+            l.incidents += mass;
+            l.harms += mass * k.harm_probability;
+        }
         l.vulnerabilities += c
             .vulnerabilities
             .as_ref()
@@ -270,7 +298,7 @@ pub fn load(scenario: &Scenario) -> Load {
             .as_ref()
             .map_or(0.0, |v| v.expected_incidents(h));
         if let Some(d) = &c.data_theft {
-            let thefts = d.expected_incidents(recruitments + n * attacks, h);
+            let thefts = d.expected_incidents(recruitments + n * attacks + mass, h);
             l.incidents += thefts;
             l.harms += thefts;
             l.unidentified += thefts * (1.0 - d.identified_probability);

@@ -403,6 +403,9 @@ pub struct EventRecord {
     pub end: f64,
     /// Devices of the fleet it reached (recruited, installed the update, exploited, cut off).
     pub devices: u64,
+    /// Devices open to it when it began: for a mass exploitation, the exposed devices of its
+    /// classes in service and unpatched at the exploitation's start (0 for other kinds).
+    pub exposed: u64,
 }
 
 /// One row of the botnet's time series.

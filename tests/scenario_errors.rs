@@ -37,6 +37,9 @@ const EXPECTED: &[(&str, usize)] = &[
     // once the file parses.
     ("missing_fields", 5),
     ("installer_shares", 4),
+    // A mass exploitation's class without vulnerabilities, an unknown class and a negative
+    // spread, each at its field.
+    ("mass_exploitation", 3),
     // A lineage entry, a supplier, a root cause and the DDoS root cause naming an insurer
     // (the last reported once, not per class), and a layer's insurer misspelt.
     ("insurer_roles", 5),

@@ -8,10 +8,11 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::check::Checker;
-use super::class::DeviceClass;
+use super::class::{DeviceClass, RawDeviceClass};
 use super::kinds::{DAYS_PER_YEAR, EventKind, Role};
 use super::mechanisms::botnet::{self, Botnet, RawBotnet};
 use super::mechanisms::faulty_update::{self, FaultyUpdate, RawFaultyUpdate};
+use super::mechanisms::mass_exploitation::{self, MassExploitation, RawMassExploitation};
 use super::mechanisms::outage::{self, Outage, RawOutage};
 use super::path::FieldPath;
 use super::targets::{self, Targets};
@@ -51,6 +52,9 @@ pub struct RawEventSource {
     /// A back-end or cloud outage cutting off the classes that depend on it.
     #[serde(default)]
     pub outage: Option<RawOutage>,
+    /// A flaw exploited across every exposed unpatched device of the classes that share it.
+    #[serde(default)]
+    pub mass_exploitation: Option<RawMassExploitation>,
 }
 
 /// When a source's events happen.
@@ -82,6 +86,7 @@ pub enum EventSpec {
     Botnet(Botnet),
     FaultyUpdate(FaultyUpdate),
     Outage(Outage),
+    MassExploitation(MassExploitation),
 }
 
 impl EventSpec {
@@ -90,13 +95,14 @@ impl EventSpec {
             EventSpec::Botnet(_) => EventKind::Botnet,
             EventSpec::FaultyUpdate(_) => EventKind::FaultyUpdate,
             EventSpec::Outage(_) => EventKind::Outage,
+            EventSpec::MassExploitation(_) => EventKind::MassExploitation,
         }
     }
 
     /// The classes the events reach, for the kinds that name them.
     fn targets_mut(&mut self) -> Option<&mut Targets> {
         match self {
-            EventSpec::Botnet(_) => None,
+            EventSpec::Botnet(_) | EventSpec::MassExploitation(_) => None,
             EventSpec::FaultyUpdate(u) => Some(&mut u.targets),
             EventSpec::Outage(o) => Some(&mut o.targets),
         }
@@ -122,6 +128,14 @@ impl EventSource {
     pub fn botnet(&self) -> Option<&Botnet> {
         match &self.spec {
             EventSpec::Botnet(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The source's flaw, if its events are mass exploitations.
+    pub fn mass_exploitation(&self) -> Option<&MassExploitation> {
+        match &self.spec {
+            EventSpec::MassExploitation(m) => Some(m),
             _ => None,
         }
     }
@@ -182,6 +196,7 @@ pub fn check_sources(
     root: &FieldPath,
     (botnet, event_source): (Option<&RawBotnet>, &[RawEventSource]),
     horizon_days: f64,
+    classes: &[RawDeviceClass],
 ) -> (Vec<EventSource>, Option<Role>) {
     let bp = root.key("botnet");
     let mut sources: Vec<EventSource> = botnet
@@ -189,7 +204,7 @@ pub fn check_sources(
         .map(|b| from_botnet(ck, &bp, b, horizon_days))
         .collect();
     let sp = root.key("event_source");
-    sources.extend(check_all(ck, &sp, event_source, horizon_days));
+    sources.extend(check_all(ck, &sp, event_source, horizon_days, classes));
     let mut roles = botnet.into_iter().map(|b| (bp.clone(), b)).chain(
         event_source
             .iter()
@@ -219,10 +234,11 @@ pub fn check_all(
     path: &FieldPath,
     raw: &[RawEventSource],
     horizon_days: f64,
+    classes: &[RawDeviceClass],
 ) -> Vec<EventSource> {
     raw.iter()
         .enumerate()
-        .filter_map(|(i, r)| check(ck, &path.index(i), r, horizon_days))
+        .filter_map(|(i, r)| check(ck, &path.index(i), r, horizon_days, classes))
         .collect()
 }
 
@@ -232,6 +248,7 @@ fn check(
     p: &FieldPath,
     r: &RawEventSource,
     horizon_days: f64,
+    classes: &[RawDeviceClass],
 ) -> Option<EventSource> {
     if r.name.trim().is_empty() {
         ck.report(
@@ -249,6 +266,7 @@ fn check(
         r.botnet.is_some(),
         r.faulty_update.is_some(),
         r.outage.is_some(),
+        r.mass_exploitation.is_some(),
     ]
     .iter()
     .filter(|&&k| k)
@@ -274,6 +292,13 @@ fn check(
         EventSpec::Botnet(botnet::check(ck, &p.key("botnet"), b, day, horizon_days))
     } else if let Some(u) = &r.faulty_update {
         EventSpec::FaultyUpdate(faulty_update::check(ck, &p.key("faulty_update"), u))
+    } else if let Some(m) = &r.mass_exploitation {
+        EventSpec::MassExploitation(mass_exploitation::check(
+            ck,
+            &p.key("mass_exploitation"),
+            m,
+            classes,
+        ))
     } else {
         EventSpec::Outage(outage::check(ck, &p.key("outage"), r.outage.as_ref()?))
     };

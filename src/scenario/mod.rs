@@ -34,8 +34,8 @@ pub use class::DeviceClass;
 pub use fleet::{Cohort, Fleet, ServiceLife};
 pub use kinds::*;
 pub use mechanisms::{
-    Botnet, DataTheft, Ddos, DriftModel, FaultyUpdate, FirmwareBug, Fix, InstallationError, Outage,
-    RecordSize, Security, SensorDrift, Vulnerabilities, WearOut,
+    Botnet, DataTheft, Ddos, DriftModel, FaultyUpdate, FirmwareBug, Fix, InstallationError,
+    MassExploitation, Outage, RecordSize, Security, SensorDrift, Vulnerabilities, WearOut,
 };
 pub use param::Param;
 pub use parties::Party;

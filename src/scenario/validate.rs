@@ -74,6 +74,7 @@ pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Problem>> {
         &root,
         (raw.botnet.as_ref(), &raw.event_source),
         horizon_days,
+        &raw.device_class,
     );
     let classes = class::check_all(
         &mut ck,

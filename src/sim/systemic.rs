@@ -37,6 +37,7 @@ pub fn draw_events(run: Res<Replication>, scenario: Res<ScenarioRes>, mut events
             start: e.start,
             end: e.start,
             devices: 0,
+            exposed: 0,
         })
         .collect();
 }

@@ -57,7 +57,11 @@ fn year_pairs(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<(f64, f
             systemic[year_of(e.start, years)] += loss;
         }
         for y in pooled.clone() {
-            let total = r.year_loss.get(y * cols + gu).copied().unwrap_or(Money::ZERO);
+            let total = r
+                .year_loss
+                .get(y * cols + gu)
+                .copied()
+                .unwrap_or(Money::ZERO);
             out.push((systemic[y].to_f64(), total.to_f64()));
         }
     }
@@ -130,7 +134,9 @@ fn source_row(scenario: &Scenario, results: &[ReplicationResult], source: usize)
 /// The share of systemic loss in the years whose ground-up total is at or beyond the 1-in-`t`
 /// year (the largest N/t years); 0 when those years lost nothing.
 fn tail_share(pairs: &[(f64, f64)], t: f64) -> f64 {
-    let k = ((pairs.len() as f64 / t).floor() as usize).max(1).min(pairs.len());
+    let k = ((pairs.len() as f64 / t).floor() as usize)
+        .max(1)
+        .min(pairs.len());
     let mut sorted: Vec<&(f64, f64)> = pairs.iter().collect();
     sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
     let (s, total) = sorted[..k]

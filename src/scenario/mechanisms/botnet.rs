@@ -151,9 +151,14 @@ pub fn check(
     }
     ck.positive(&bp.key("duration_days"), b.duration_days, "days");
     let step = outbreak_step(ck, bp, b, start_day, horizon_days);
-    let scans = drawn(ck, &bp.key("scans_per_second"), &b.scans_per_second, |ck, p, v| {
-        ck.positive(p, v, "scans per second per bot");
-    });
+    let scans = drawn(
+        ck,
+        &bp.key("scans_per_second"),
+        &b.scans_per_second,
+        |ck, p, v| {
+            ck.positive(p, v, "scans per second per bot");
+        },
+    );
     let space = ck.whole(
         &bp.key("address_space"),
         b.address_space.unwrap_or(4_294_967_296.0),

@@ -239,7 +239,11 @@ pub fn seed_outbreak(
     let salt = crate::sim::systemic::salt(&e);
     let mut rng = run.streams.rng(BOTNET, u32::MAX - 1, salt);
     let scans_per_day = b.scans_per_day.sample(&mut rng);
-    let initial = b.initial_bots.sample(&mut rng).round().clamp(1.0, b.address_space) as u64;
+    let initial = b
+        .initial_bots
+        .sample(&mut rng)
+        .round()
+        .clamp(1.0, b.address_space) as u64;
     let external = b
         .external_vulnerable
         .sample(&mut rng)

@@ -17,6 +17,7 @@ pub mod drift;
 pub mod faulty_update;
 pub mod firmware;
 pub mod installation;
+pub mod mass_exploitation;
 pub mod outage;
 pub mod vulnerabilities;
 pub mod wear_out;
@@ -31,6 +32,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     installation::MECHANISM,
     credentials::MECHANISM,
     vulnerabilities::MECHANISM,
+    mass_exploitation::MECHANISM,
     data_theft::MECHANISM,
     botnet::MECHANISM,
     faulty_update::MECHANISM,
@@ -90,6 +92,7 @@ mod tests {
             id(credentials::set_security_posture),
             id(vulnerabilities::disclose_vulnerabilities),
             id(vulnerabilities::schedule_targeted_attacks),
+            id(mass_exploitation::plan_exploitations),
             id(wear_out::start_wear_out),
             id(firmware::start_firmware),
             id(drift::start_drift),
@@ -102,6 +105,7 @@ mod tests {
             id(drift::detect_drift_excursions),
             id(installation::manifest_installation_errors),
             id(vulnerabilities::attack_exploitable_devices),
+            id(mass_exploitation::exploit_en_masse),
             id(data_theft::breach_backends),
             id(faulty_update::push_faulty_updates),
             id(outage::cut_off_backends),
