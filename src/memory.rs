@@ -182,8 +182,9 @@ pub struct Load {
 }
 
 /// Each source of outbreaks with the outbreaks it is expected to have in a replication (a
-/// fixed day: one, or none after the horizon; a frequency: its mean plus three standard
-/// deviations of a Poisson count, as a bound) and the days each runs within the horizon.
+/// fixed day: one, or none after the horizon; a frequency: its mean count over the horizon)
+/// and the days each runs within the horizon. Like every figure here, an expectation: a
+/// replication with more outbreaks than the mean holds more for a while.
 pub fn outbreaks(scenario: &Scenario) -> Vec<(&crate::scenario::Botnet, f64, f64)> {
     let h = scenario.horizon_days();
     scenario
@@ -191,13 +192,11 @@ pub fn outbreaks(scenario: &Scenario) -> Vec<(&crate::scenario::Botnet, f64, f64
         .iter()
         .filter_map(|e| {
             let b = e.botnet()?;
-            let (n, days) = match e.timing {
-                Timing::Fixed { .. } => (e.timing.expected(h), b.days_within(h)),
-                Timing::Frequency { .. } => {
-                    let m = e.timing.expected(h);
-                    (m + 3.0 * m.sqrt(), b.duration_days.min(h))
-                }
+            let days = match e.timing {
+                Timing::Fixed { .. } => b.days_within(h),
+                Timing::Frequency { .. } => b.duration_days.min(h),
             };
+            let n = e.timing.expected(h);
             (n > 0.0 && days > 0.0).then_some((b, n, days))
         })
         .collect()

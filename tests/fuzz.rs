@@ -319,7 +319,9 @@ fn mutants_are_refused_with_a_location_or_run_with_exact_money() {
         count(Fate::Ran)
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // The mutations must exercise both sides, or the test proves nothing.
-    assert!(count(Fate::Refused) * 5 >= cases, "too few refusals");
-    assert!(count(Fate::Ran) * 5 >= cases, "too few mutants ran");
+    // The mutations must exercise both sides, or the test proves nothing. About a fifth of
+    // the mutants run (the scenarios' event sources made more fields whose change is refused),
+    // so a tenth leaves room for the day's seed.
+    assert!(count(Fate::Refused) * 10 >= cases, "too few refusals");
+    assert!(count(Fate::Ran) * 10 >= cases, "too few mutants ran");
 }

@@ -62,6 +62,17 @@ fn edited(name: &str, key: &str, line: &str) -> String {
         .join("\n")
 }
 
+/// smart_cameras with its outbreaks as one fixed-day outbreak on day `day` (the scenario's
+/// source has a frequency), edited as `edited` does.
+fn fixed_outbreak(text: &str, day: u32) -> String {
+    let source = "frequency = 0.2\ndispersion = 1.0\n";
+    assert!(
+        text.contains(source),
+        "smart_cameras' outbreak source changed"
+    );
+    text.replace(source, &format!("start_day = {day}\n"))
+}
+
 /// A small fleet with a data theft mechanism and extra lines for its class.
 fn small(years: u32, extra: &str) -> String {
     format!(
@@ -191,21 +202,27 @@ fn outbreak_steps_are_counted_and_refused() {
     let path = file(
         tmp.path(),
         "s.toml",
-        &edited(
-            "smart_cameras.toml",
-            "step_minutes",
-            "step_minutes = 0.00001",
+        &fixed_outbreak(
+            &edited(
+                "smart_cameras.toml",
+                "step_minutes",
+                "step_minutes = 0.00001",
+            ),
+            200,
         ),
     );
     // Steps of 0.6 ms are below the 0.1 minutes that validation allows.
-    invalid(&path, "botnet.step_minutes");
+    invalid(&path, "event_source[0].botnet.step_minutes");
     // At the shortest step allowed: 30 days in steps of 6 s, 432,000 steps of a 24-byte agenda
     // slot each in each of two worlds (with their groups and the members of the fleet's 121,238
     // devices), counted and refused under a small limit.
     let path = file(
         tmp.path(),
         "s.toml",
-        &edited("smart_cameras.toml", "step_minutes", "step_minutes = 0.1"),
+        &fixed_outbreak(
+            &edited("smart_cameras.toml", "step_minutes", "step_minutes = 0.1"),
+            200,
+        ),
     );
     let text = refused_at(&path, &tmp.path().join("out"), 8 << 20);
     assert!(text.contains("outbreak of 432000 steps 32.0 MiB"), "{text}");
@@ -215,7 +232,10 @@ fn outbreak_steps_are_counted_and_refused() {
 fn an_outbreak_past_the_horizon_is_cut_there_in_the_estimate() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     // smart_cameras runs 5 years (1825 days); its outbreak starts 25 days before the end.
-    let text = edited("smart_cameras.toml", "start_day", "start_day = 1800");
+    let text = fixed_outbreak(
+        &std::fs::read_to_string(bundled("smart_cameras.toml")).unwrap_or_else(|e| panic!("{e}")),
+        1800,
+    );
     let with = |duration: &str| {
         text.lines()
             .map(|l| {

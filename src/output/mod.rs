@@ -12,6 +12,7 @@
 
 mod artefact;
 pub mod charts;
+mod events_section;
 pub mod format;
 mod index;
 pub mod manifest;

@@ -184,7 +184,12 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
     let mut out = intro("fleetsim risk report", &m.scenario, &m.description);
     let _ = writeln!(
         out,
-        "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#calendar\">By year</a><a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>"
+        "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#calendar\">By year</a>{}<a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>",
+        if f.other.iter().any(|r| r.metric == "aal_systemic") {
+            "<a href=\"#events\">Events</a>"
+        } else {
+            ""
+        }
     );
     parameters(f, persp, &mut out);
     warnings_section(f, o, &mut out);
@@ -194,6 +199,7 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
         let _ = writeln!(out, "{}", figure(r.chart, r.svg));
     }
     calendar(f, &mut out);
+    super::events_section::events(f, &mut out);
     incidents(f, &mut out);
     run_facts(m, &mut out);
     document(&title("fleetsim report", &m.scenario), &out)

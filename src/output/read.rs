@@ -78,6 +78,20 @@ pub struct CalendarRow {
     pub incidents_per_1000_device_years: f64,
 }
 
+/// A row of `events.csv`: one systemic event of one replication.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EventRow {
+    pub replication: u32,
+    pub event: u32,
+    pub source: String,
+    pub kind: String,
+    pub year: String,
+    pub day: f64,
+    pub duration_days: f64,
+    pub devices: u64,
+    pub ground_up: f64,
+}
+
 /// The columns of `botnet.csv` that the report draws.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 pub struct BotnetRow {
@@ -100,6 +114,9 @@ pub struct RunFolder {
     pub calendar: Vec<CalendarRow>,
     /// `None` when the scenario has no botnet.
     pub botnet: Option<Vec<BotnetRow>>,
+    /// The largest systemic events of the run (from `events.csv`), largest first; empty without
+    /// event sources.
+    pub events: Vec<EventRow>,
 }
 
 impl RunFolder {
@@ -318,6 +335,15 @@ impl TableRow for CalendarRow {
     }
 }
 
+impl TableRow for EventRow {
+    const COLUMNS: &'static [&'static str] = crate::output::tables::EventsCsv::HEADER;
+    fn check(&self, line: u64, p: &mut Problems) {
+        non_negative(p, line, "day", "a day", self.day);
+        non_negative(p, line, "duration_days", "days", self.duration_days);
+        non_negative(p, line, "ground_up", "money", self.ground_up);
+    }
+}
+
 impl TableRow for BotnetRow {
     const COLUMNS: &'static [&'static str] =
         &["replication", "day", "fleet_infected", "external_infected"];
@@ -463,7 +489,39 @@ pub fn read_folder(dir: &Path) -> Result<RunFolder> {
     if botnet_path.exists() {
         f.botnet = Some(rows::<BotnetRow>(&botnet_path, TABLE_BOUND)?);
     }
+    let events_path = dir.join("events.csv");
+    if events_path.exists() {
+        f.events = largest_events(&events_path)?;
+    }
     Ok(f)
+}
+
+/// Events the report lists.
+pub const EVENTS_SHOWN: usize = 10;
+
+/// The [`EVENTS_SHOWN`] largest events of `events.csv` by ground-up loss, largest first (ties
+/// by replication and number), kept as the table streams by.
+fn largest_events(path: &Path) -> Result<Vec<EventRow>> {
+    let mut top: Vec<EventRow> = Vec::new();
+    read_table(path, TABLE_BOUND, |_, row: EventRow, _| {
+        top.push(row);
+        if top.len() > 4 * EVENTS_SHOWN {
+            sort_events(&mut top);
+            top.truncate(EVENTS_SHOWN);
+        }
+    })?;
+    sort_events(&mut top);
+    top.truncate(EVENTS_SHOWN);
+    Ok(top)
+}
+
+fn sort_events(v: &mut [EventRow]) {
+    v.sort_by(|a, b| {
+        b.ground_up
+            .total_cmp(&a.ground_up)
+            .then(a.replication.cmp(&b.replication))
+            .then(a.event.cmp(&b.event))
+    });
 }
 
 /// Reads `manifest.json` (at most [`MANIFEST_BOUND`] bytes) and checks the figures the report
@@ -549,6 +607,7 @@ pub fn read_summary(dir: &Path) -> Result<RunFolder> {
         timeline: Vec::new(),
         calendar: Vec::new(),
         botnet: None,
+        events: Vec::new(),
     })
 }
 
