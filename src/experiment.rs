@@ -144,6 +144,7 @@ impl<'a> Ledger<'a> {
             year_loss: books.year_loss,
             year_max: books.year_max,
             event_loss: books.event_loss,
+            year_systemic: books.year_systemic,
             events: output.events,
             insolvent_years: books.insolvent_years,
             tally: output.tally,

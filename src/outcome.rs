@@ -336,6 +336,8 @@ pub struct ReplicationResult {
     pub year_max: Vec<Money>,
     /// Each systemic event's ground-up loss over the replication, by event number.
     pub event_loss: Vec<(u32, Money)>,
+    /// `[year]`: the ground-up damages of systemic events' claims booked in each year.
+    pub year_systemic: Vec<Money>,
     /// The replication's systemic events, numbered from 1.
     pub events: Vec<EventRecord>,
     /// `[regime × party]`: years in which the party could not pay what it owed.

@@ -33,6 +33,8 @@ pub struct Books {
     /// Each systemic event's ground-up loss (its damages claims) over the replication, by
     /// event number.
     pub event_loss: Vec<(u32, Money)>,
+    /// `[year]`: the ground-up damages of every systemic event's claims booked in the year.
+    pub year_systemic: Vec<Money>,
     /// `[regime × party]`: years in which the party fell short.
     pub insolvent_years: Vec<u32>,
     pub elt: Vec<EltRow>,
@@ -71,6 +73,7 @@ pub fn settle(
         year_max: vec![Money::ZERO; years * cols],
         insolvent_years: vec![0; regimes.len() * parties],
         event_loss: Vec::new(),
+        year_systemic: vec![Money::ZERO; years],
         elt: Vec::new(),
         recalls: Vec::new(),
         at_ceiling: 0,
@@ -110,6 +113,9 @@ pub fn settle(
             let number = events.number(event);
             if claim.line == Line::Damages {
                 events.ground_up(event, claim.amount);
+                if event > 0 {
+                    books.year_systemic[y] += claim.amount;
+                }
             }
             for (r, alloc) in allocators.iter_mut().enumerate() {
                 alloc.allocate(claim).map_err(|violation| Broken {

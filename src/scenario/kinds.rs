@@ -87,7 +87,9 @@ pub enum FaultKind {
 }
 
 /// The kinds of systemic event: one cause that hits many devices at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// A random-scanning botnet outbreak, with its DDoS attacks.

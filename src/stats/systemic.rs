@@ -37,32 +37,23 @@ fn year_of(start: f64, years: usize) -> usize {
     ((start / DAYS_PER_YEAR) as usize).min(years.saturating_sub(1))
 }
 
-/// Each replication-year's systemic loss (by the year its event started) and ground-up total,
-/// over the pooled years, replication by replication.
+/// Each replication-year's systemic loss (the damages of systemic events' claims booked in
+/// the year) and ground-up total, over the pooled years, replication by replication.
 fn year_pairs(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<(f64, f64)> {
     let layout = Layout::new(scenario);
     let cols = layout.len();
     let gu = layout.total(0, Perspective::GroundUp);
-    let years = scenario.horizon_years as usize;
     let pooled = scenario.pooled_years();
     let mut out = Vec::with_capacity(results.len() * pooled.len());
     for r in results {
-        let mut systemic = vec![Money::ZERO; years];
-        for e in &r.events {
-            let loss = r
-                .event_loss
-                .iter()
-                .find(|(id, _)| *id == e.id)
-                .map_or(Money::ZERO, |&(_, m)| m);
-            systemic[year_of(e.start, years)] += loss;
-        }
         for y in pooled.clone() {
             let total = r
                 .year_loss
                 .get(y * cols + gu)
                 .copied()
                 .unwrap_or(Money::ZERO);
-            out.push((systemic[y].to_f64(), total.to_f64()));
+            let systemic = r.year_systemic.get(y).copied().unwrap_or(Money::ZERO);
+            out.push((systemic.to_f64(), total.to_f64()));
         }
     }
     out
@@ -100,7 +91,8 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Option<S
     })
 }
 
-/// One source's frequency and AAL, from its events in the pooled years.
+/// One source's frequency and AAL, from its events that start in the pooled years (each
+/// event's whole loss, by the year it started).
 fn source_row(scenario: &Scenario, results: &[ReplicationResult], source: usize) -> SourceRow {
     let pooled = scenario.pooled_years();
     let years = scenario.horizon_years as usize;
