@@ -297,7 +297,15 @@ pub fn load(scenario: &Scenario) -> Load {
             .as_ref()
             .map_or(0.0, |v| v.expected_incidents(h));
         if let Some(d) = &c.data_theft {
-            let thefts = d.expected_incidents(recruitments + n * attacks + mass, h);
+            // An outbreak takes a device's data at its first breach only, unless the data is
+            // replenished: then every recruitment may leak again.
+            let outbreak_breaches = if d.replenish_per_day > 0.0 {
+                recruitments
+            } else {
+                let n_outbreaks: f64 = outbreaks.iter().map(|&(_, k, _)| k).sum();
+                recruitments.min(susceptible * n_outbreaks)
+            };
+            let thefts = d.expected_incidents(outbreak_breaches + n * attacks + mass, h);
             l.incidents += thefts;
             l.harms += thefts;
             l.unidentified += thefts * (1.0 - d.identified_probability);
