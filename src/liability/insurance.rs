@@ -99,12 +99,19 @@ pub fn recover(
 ) -> Money {
     let mut insured = Money::ZERO;
     let total = cumulative + loss;
-    for (layer, used) in policy.layers.iter().zip(used.iter_mut()) {
+    let layers = &policy.layers;
+    for (i, (layer, used)) in layers.iter().zip(used.iter_mut()).enumerate() {
         let attachment = Money::from_units(layer.attachment);
         if total <= attachment {
             break;
         }
-        let limit = Money::limit(Some(layer.limit));
+        // A layer ends where the next attaches: attachment and limit are each rounded to the
+        // cent, and their sum may pass the next attachment by a cent, which would pay a cent
+        // twice.
+        let mut limit = Money::limit(Some(layer.limit));
+        if let Some(next) = layers.get(i + 1) {
+            limit = limit.min((Money::from_units(next.attachment) - attachment).max(Money::ZERO));
+        }
         let part_of = |x: Money| (x - attachment).max(Money::ZERO).min(limit);
         let aggregate = Money::limit(Some(layer.aggregate));
         let part = (part_of(total) - part_of(cumulative)).min((aggregate - *used).max(Money::ZERO));
