@@ -114,6 +114,13 @@ fn write_run_summary(out: &mut impl Write, run: &RunOutcome) -> io::Result<()> {
         memory::mib(run.estimate.bytes() as f64),
         peak_resident().map_or("unknown".to_owned(), |b| memory::mib(b as f64))
     )?;
+    if let Some(x) = &summary.systemic {
+        writeln!(
+            out,
+            "  systemic events: AAL {:.0} ± {:.0}, independent incidents {:.0} ± {:.0} (SE)",
+            x.systemic.0, x.systemic.1, x.independent.0, x.independent.1
+        )?;
+    }
     if let Some(b) = &summary.botnet {
         writeln!(
             out,

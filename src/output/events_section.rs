@@ -22,7 +22,7 @@ pub fn events(f: &RunFolder, out: &mut String) {
     else {
         return;
     };
-    let se = |m: &str| figure(f, m).map_or(String::new(), |v| format::significant(v, 2));
+    let se = |m: &str| figure(f, m).map_or(String::new(), format::money);
     let _ = write!(
         out,
         "<h2 id=\"events\">Systemic events</h2><p>Causes that hit many devices at once (an outbreak, a faulty update, a mass exploitation, an outage), each from a source with a frequency. Ground-up AAL from systemic events: <b>{}</b> ± {}; from independent incidents (and every fine and recall): <b>{}</b> ± {} (standard errors across replications).</p>",
@@ -54,7 +54,7 @@ fn sources(f: &RunFolder, out: &mut String) {
             html(name),
             format::significant(r.value, 3),
             format::money(aal),
-            format::significant(se, 2)
+            format::money(se)
         );
     }
     let _ = write!(out, "</tbody></table>");
@@ -66,7 +66,7 @@ fn tail(f: &RunFolder, out: &mut String) {
         .iter()
         .filter_map(|t| {
             let v = figure(f, &format!("systemic_share_rp_{t}"))?;
-            Some(format!("1-in-{t}: {:.0} %", 100.0 * v))
+            Some(format!("1-in-{t}: {}", format::percent(v)))
         })
         .collect();
     if !shares.is_empty() {
