@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Z95, descending, loss_at, mean_sd_se, quantile, tvar_at, tvar_curve};
+use super::{Z95, descending, loss_at, mean_se_by_replication, quantile, tvar_at, tvar_curve};
 
 /// Points of a drawn EP curve, evenly spaced in log return period.
 const EP_POINTS: usize = 160;
@@ -44,13 +44,13 @@ pub struct ConvergencePoint {
     pub high: f64,
 }
 
-/// The AAL after the first k replications, with its 95 % interval (± 1.96 standard errors),
-/// for up to [`CONVERGENCE_POINTS`] values of k.
+/// The AAL after the first k replications, with its 95 % interval (± 1.96 standard errors
+/// across those replications' means), for up to [`CONVERGENCE_POINTS`] values of k.
 pub fn aal_convergence(annual: &[f64], years: usize) -> Vec<ConvergencePoint> {
     checkpoints(annual.len() / years.max(1))
         .into_iter()
         .map(|k| {
-            let (mean, _, se) = mean_sd_se(&annual[..k * years]);
+            let (mean, se) = mean_se_by_replication(&annual[..k * years], years);
             ConvergencePoint {
                 replications: k,
                 estimate: mean,

@@ -19,7 +19,7 @@ pub use columns::{column, column_sum};
 pub use ep::{
     Curve, at_return_period, curve_at, descending, loss_at, loss_at_unsorted, tvar_at, tvar_curve,
 };
-pub use moments::mean_sd_se;
+pub use moments::{mean_sd_se, mean_se_by_replication};
 
 use crate::money::Money;
 use crate::outcome::{Layout, ReplicationResult};
@@ -46,9 +46,13 @@ pub struct Metrics {
     pub oep_tvar: Curve,
 }
 
-/// Computes the metrics of yearly sums (`annual`) and yearly largest losses (`largest`).
-pub fn metrics(annual: &[f64], largest: &[f64], return_periods: &[f64]) -> Metrics {
-    let (aal, sd, se) = mean_sd_se(annual);
+/// Computes the metrics of yearly sums (`annual`) and yearly largest losses (`largest`), each
+/// holding `per_rep` consecutive years of every replication. The AAL's standard error and
+/// interval come from the replications' means ([`mean_se_by_replication`]); `sd` is the spread
+/// of the yearly losses themselves.
+pub fn metrics(annual: &[f64], largest: &[f64], return_periods: &[f64], per_rep: usize) -> Metrics {
+    let (aal, sd, _) = mean_sd_se(annual);
+    let (_, se) = mean_se_by_replication(annual, per_rep);
     let a = descending(annual);
     let o = descending(largest);
     let (at, ot) = (tvar_curve(&a), tvar_curve(&o));
@@ -239,6 +243,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Summary 
                 &column(results, cols, c, false, &pooled),
                 &column(results, cols, c, true, &pooled),
                 &scenario.return_periods,
+                pooled.len(),
             )
         })
         .collect();
@@ -375,7 +380,7 @@ mod tests {
         let expect_sd = (9022.5f64 / 9.0).sqrt();
         assert!((sd - expect_sd).abs() < 1e-12);
         assert!((se - expect_sd / 10f64.sqrt()).abs() < 1e-12);
-        let m = metrics(&YLT, &YLT, &[2.0, 10.0, 20.0]);
+        let m = metrics(&YLT, &YLT, &[2.0, 10.0, 20.0], 1);
         assert_eq!(m.aep[2], (20.0, None));
         assert_eq!(m.var[0], (0.95, None)); // RP 20 needs 20 years
         assert!((m.aal_ci95.1 - (25.5 + Z95 * expect_sd / 10f64.sqrt())).abs() < 1e-12);
