@@ -309,7 +309,7 @@ fn headline(f: &RunFolder, persp: &str, out: &mut String) {
     let m = &f.manifest;
     let _ = write!(
         out,
-        "<h2 id=\"headline\">Headline</h2><p>Average annual loss (AAL) with its 95 % interval, the annual loss exceeded once in 100 and 250 years (AEP), and the mean loss in the worst 1 % of years (TVaR), in {cur}. Parties are shown {persp}{ins}.</p>",
+        "<h2 id=\"headline\">Headline</h2><p>Average annual loss (AAL) with its 95 % interval (from the spread of the replications' means, the independent unit), the annual loss exceeded once in 100 and 250 years (AEP), and the mean loss in the worst 1 % of years (TVaR), in {cur}. Parties are shown {persp}{ins}.</p>",
         cur = html(currency(f)),
         ins = if persp == "retained" {
             ", after insurance"
