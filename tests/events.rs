@@ -176,3 +176,30 @@ fn every_kind_of_event_gives_the_same_results_on_any_thread_count() {
     let fresh = run(&mut Replicator::new(Arc::clone(&s)), 3).0;
     assert_eq!(again, fresh);
 }
+
+/// A seasonal profile: an event starts in a month with the month's share of the weights, and
+/// uniformly within it.
+#[test]
+fn a_season_places_start_days_by_its_monthly_weights() {
+    let s = scenario(&format!(
+        "{}{}[[event_source]]\nname = \"winter\"\nfrequency = 4\nseason = [1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n[event_source.outage]\nclasses = [\"c\"]\nduration_hours = 1\nloss_per_device_hour = 1\nroot_cause = \"software_vendor\"\n",
+        header("season", 3, 1, 8),
+        class("c", 10)
+    ));
+    let month = 365.0 / 12.0;
+    let (mut n, mut february) = (0.0, 0.0);
+    for rep in 0..500 {
+        for e in fleetsim::events::draw(&s, &fleetsim::rng::Streams::new(s.seed, rep)) {
+            let within = e.start % 365.0;
+            assert!(within < 2.0 * month, "an event on day {within} of its year");
+            n += 1.0;
+            february += f64::from(u8::from(within >= month));
+        }
+    }
+    let share = february / n;
+    let tolerance = common::share_tolerance(n, 0.75);
+    assert!(
+        (share - 0.75).abs() < tolerance,
+        "{share} of {n} in February"
+    );
+}
