@@ -355,6 +355,16 @@ pub struct ReplicationResult {
     pub vulnerabilities: Vec<VulnerabilityRecord>,
 }
 
+impl ReplicationResult {
+    /// The ground-up loss of systemic event `id` (zero for an event without claims).
+    pub fn event_loss_of(&self, id: u32) -> Money {
+        // Sorted by event number, as the books hand it over.
+        self.event_loss
+            .binary_search_by_key(&id, |&(e, _)| e)
+            .map_or(Money::ZERO, |i| self.event_loss[i].1)
+    }
+}
+
 /// A vulnerability of a class's software, as disclosed in one replication: enough to judge
 /// later whether its vendor patched within the support period.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::money::Money;
 use crate::outcome::{EltRow, HarmRecord, Layout, Perspective, RecallRecord, VulnerabilityRecord};
 use crate::rng::Streams;
-use crate::scenario::{DAYS_PER_YEAR, Line, Scenario};
+use crate::scenario::{Line, Scenario};
 
 pub use engine::{Allocator, Largest, Violation};
 
@@ -99,7 +99,7 @@ pub fn settle(
     let mut year = 0usize;
     let mut batch = Vec::new();
     for harm in harms.iter() {
-        let y = ((harm.day / DAYS_PER_YEAR) as usize).min(years - 1);
+        let y = scenario.year_of(harm.day);
         while year < y {
             close_year(&allocators, &mut books, year);
             events.close(&mut books.year_max[year * cols..(year + 1) * cols]);

@@ -7,22 +7,14 @@ use std::fmt::Write as _;
 use super::format::{self, html};
 use super::read::RunFolder;
 
-/// A figure of `summary.csv`'s rows that belong to no series (ground-up, every regime).
-fn figure(f: &RunFolder, metric: &str) -> Option<f64> {
-    f.other
-        .iter()
-        .find(|r| r.party == "total" && r.metric == metric)
-        .map(|r| r.value)
-}
-
 /// Writes the section; nothing for a run without event sources.
 pub fn events(f: &RunFolder, out: &mut String) {
     let (Some(systemic), Some(independent)) =
-        (figure(f, "aal_systemic"), figure(f, "aal_independent"))
+        (f.figure("aal_systemic"), f.figure("aal_independent"))
     else {
         return;
     };
-    let se = |m: &str| figure(f, m).map_or(String::new(), format::money);
+    let se = |m: &str| f.figure(m).map_or(String::new(), format::money);
     let _ = write!(
         out,
         "<h2 id=\"events\">Systemic events</h2><p>Causes that hit many devices at once (an outbreak, a faulty update, a mass exploitation, an outage), each from a source with a frequency. Ground-up AAL from systemic events: <b>{}</b> ± {}; from independent incidents (and every fine and recall): <b>{}</b> ± {} (standard errors across replications).</p>",
@@ -46,8 +38,8 @@ fn sources(f: &RunFolder, out: &mut String) {
         let Some(name) = r.metric.strip_prefix("events_per_year.") else {
             continue;
         };
-        let aal = figure(f, &format!("aal_systemic.{name}")).unwrap_or(0.0);
-        let se = figure(f, &format!("aal_systemic_se.{name}")).unwrap_or(0.0);
+        let aal = f.figure(&format!("aal_systemic.{name}")).unwrap_or(0.0);
+        let se = f.figure(&format!("aal_systemic_se.{name}")).unwrap_or(0.0);
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -65,7 +57,7 @@ fn tail(f: &RunFolder, out: &mut String) {
     let shares: Vec<String> = [100, 200]
         .iter()
         .filter_map(|t| {
-            let v = figure(f, &format!("systemic_share_rp_{t}"))?;
+            let v = f.figure(&format!("systemic_share_rp_{t}"))?;
             Some(format!("1-in-{t}: {}", format::percent(v)))
         })
         .collect();

@@ -185,7 +185,7 @@ pub fn page(f: &RunFolder, o: &ReportOptions, rendered: &[Rendered<'_>]) -> Stri
     let _ = writeln!(
         out,
         "<nav class=muted><a href=\"#parameters\">Parameters</a><a href=\"#headline\">Headline</a><a href=\"#charts\">Charts</a><a href=\"#calendar\">By year</a>{}<a href=\"#incidents\">Incidents</a><a href=\"#manifest\">Run</a></nav>",
-        if f.other.iter().any(|r| r.metric == "aal_systemic") {
+        if f.figure("aal_systemic").is_some() {
             "<a href=\"#events\">Events</a>"
         } else {
             ""

@@ -127,6 +127,14 @@ impl RunFolder {
             .find(|s| s.regime == regime && s.party == party && s.perspective == perspective)
     }
 
+    /// A figure of `summary.csv`'s rows outside the series (the run's, with party `total`).
+    pub fn figure(&self, metric: &str) -> Option<f64> {
+        self.other
+            .iter()
+            .find(|r| r.party == "total" && r.metric == metric)
+            .map(|r| r.value)
+    }
+
     /// Simulated years per series: replications × horizon.
     pub fn years(&self) -> usize {
         self.series.first().map_or(0, |s| s.annual.len())

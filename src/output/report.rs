@@ -591,10 +591,10 @@ pub fn warnings(f: &RunFolder, o: &ReportOptions) -> Vec<String> {
         .iter()
         .map(|x| format!("The scenario: {x}"))
         .collect();
-    if let Some(c) = f.other.iter().find(|r| r.metric == "claims_at_ceiling") {
+    if let Some(c) = f.figure("claims_at_ceiling") {
         w.push(format!(
             "{} claims were drawn above 10¹⁵ {} and booked at that ceiling, the largest single amount the books take: the tail above it is cut.",
-            format::count(c.value as u64),
+            format::count(c as u64),
             f.manifest.currency
         ));
     }

@@ -89,6 +89,22 @@ impl Param {
         }
     }
 
+    /// The parameter in other units: every value times `k` (a lognormal's median scales, its
+    /// σ does not).
+    pub fn scaled(self, k: f64) -> Param {
+        match self {
+            Param::Fixed(v) => Param::Fixed(v * k),
+            Param::Uniform { low, high } => Param::Uniform {
+                low: low * k,
+                high: high * k,
+            },
+            Param::LogNormal { median, sigma } => Param::LogNormal {
+                median: median * k,
+                sigma,
+            },
+        }
+    }
+
     /// One event's value.
     pub fn sample(&self, rng: &mut impl rand::Rng) -> f64 {
         match *self {

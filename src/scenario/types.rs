@@ -54,6 +54,12 @@ impl Scenario {
             .map(|s| f64::from(year - s) * DAYS_PER_YEAR + f64::from(day_of_year.min(364)))
     }
 
+    /// The year of the horizon (from 0) that day `day` falls in; the last instant of the
+    /// horizon belongs to its last year.
+    pub fn year_of(&self, day: f64) -> usize {
+        ((day / DAYS_PER_YEAR) as usize).min((self.horizon_years as usize).saturating_sub(1))
+    }
+
     /// The years of the horizon (from 0) the statistics pool: those after the warm-up.
     pub fn pooled_years(&self) -> std::ops::Range<usize> {
         self.warm_up_years as usize..self.horizon_years as usize

@@ -17,6 +17,21 @@ pub struct Events {
 }
 
 impl Events {
+    /// The events that start within `[from, to)` and whose source `pick` accepts, with the
+    /// source's parameters: what a mechanism handled in the yearly steps visits in a step.
+    pub fn starting_in<'s, T>(
+        &self,
+        (from, to): (f64, f64),
+        sources: &'s [crate::scenario::events::EventSource],
+        pick: impl Fn(&'s crate::scenario::events::EventSource) -> Option<&'s T>,
+    ) -> Vec<(Event, &'s T)> {
+        self.drawn
+            .iter()
+            .filter(|e| from <= e.start && e.start < to)
+            .filter_map(|e| Some((*e, pick(&sources[usize::from(e.source)])?)))
+            .collect()
+    }
+
     /// The record of event `id` (from 1).
     pub fn record_mut(&mut self, id: u32) -> Option<&mut EventRecord> {
         self.records.get_mut((id as usize).checked_sub(1)?)

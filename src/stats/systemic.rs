@@ -4,7 +4,7 @@
 
 use crate::money::Money;
 use crate::outcome::{Layout, Perspective, ReplicationResult};
-use crate::scenario::{DAYS_PER_YEAR, Scenario};
+use crate::scenario::Scenario;
 
 use super::moments::mean_sd_se;
 
@@ -30,11 +30,6 @@ pub struct SystemicSummary {
     /// For each return period T of the scenario: the share of the loss of the years at or
     /// beyond the 1-in-T ground-up loss that came from systemic events.
     pub tail_share: Vec<(f64, f64)>,
-}
-
-/// The year (from 0) an event starting on `start` falls in.
-fn year_of(start: f64, years: usize) -> usize {
-    ((start / DAYS_PER_YEAR) as usize).min(years.saturating_sub(1))
 }
 
 /// Each replication-year's systemic loss (the damages of systemic events' claims booked in
@@ -95,21 +90,16 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> Option<S
 /// event's whole loss, by the year it started).
 fn source_row(scenario: &Scenario, results: &[ReplicationResult], source: usize) -> SourceRow {
     let pooled = scenario.pooled_years();
-    let years = scenario.horizon_years as usize;
     let n = pooled.len().max(1) as f64;
     let (mut counts, mut losses) = (Vec::new(), Vec::new());
     for r in results {
         let mine = r.events.iter().filter(|e| {
-            usize::from(e.source) == source && pooled.contains(&year_of(e.start, years))
+            usize::from(e.source) == source && pooled.contains(&scenario.year_of(e.start))
         });
         let (mut k, mut loss) = (0.0, 0.0);
         for e in mine {
             k += 1.0;
-            loss += r
-                .event_loss
-                .iter()
-                .find(|(id, _)| *id == e.id)
-                .map_or(0.0, |&(_, m)| m.to_f64());
+            loss += r.event_loss_of(e.id).to_f64();
         }
         counts.push(k / n);
         losses.push(loss / n);

@@ -1,7 +1,6 @@
 //! `events.csv`: every systemic event of every replication, with what it reached and cost.
 
 use super::table::{CsvTable, Table};
-use crate::money::Money;
 use crate::output::artefact::RunData;
 use crate::scenario::DAYS_PER_YEAR;
 
@@ -25,13 +24,8 @@ impl CsvTable for EventsCsv {
     fn rows(&self, d: &RunData<'_>, w: &mut Table<'_>) -> Result<(), csv::Error> {
         for r in d.results {
             for e in &r.events {
-                let year = ((e.start / DAYS_PER_YEAR) as usize)
-                    .min(d.scenario.horizon_years.saturating_sub(1) as usize);
-                let loss = r
-                    .event_loss
-                    .iter()
-                    .find(|(id, _)| *id == e.id)
-                    .map_or(Money::ZERO, |&(_, m)| m);
+                let year = d.scenario.year_of(e.start);
+                let loss = r.event_loss_of(e.id);
                 w.write_record([
                     &r.replication.to_string(),
                     &e.id.to_string(),

@@ -190,7 +190,7 @@ pub fn check(
         start_day,
         duration_days: b.duration_days,
         step_days: step / 1440.0,
-        scans_per_day: scaled(scans, 86_400.0),
+        scans_per_day: scans.scaled(86_400.0),
         address_space: space,
         external_vulnerable: external,
         initial_bots: initial,
@@ -219,21 +219,6 @@ fn drawn(
             Param::Fixed(*v)
         }
         RawParam::Drawn(_) => param::check(ck, path, raw, Bounds::NonNegative("per outbreak")),
-    }
-}
-
-/// A parameter in other units: every value times `k`.
-fn scaled(p: Param, k: f64) -> Param {
-    match p {
-        Param::Fixed(v) => Param::Fixed(v * k),
-        Param::Uniform { low, high } => Param::Uniform {
-            low: low * k,
-            high: high * k,
-        },
-        Param::LogNormal { median, sigma } => Param::LogNormal {
-            median: median * k,
-            sigma,
-        },
     }
 }
 

@@ -100,14 +100,7 @@ pub fn push_faulty_updates(
         return;
     }
     let horizon = s.horizon_days();
-    for i in 0..events.drawn.len() {
-        let e = events.drawn[i];
-        let Some(u) = s.events[usize::from(e.source)].faulty_update() else {
-            continue;
-        };
-        if !(step.start <= e.start && e.start < step.end) {
-            continue;
-        }
+    for (e, u) in events.starting_in((step.start, step.end), &s.events, |x| x.faulty_update()) {
         let key = salt(&e);
         let drawn = shares(u, &run.streams, key);
         // The culprit of each class, looked up by index while visiting the devices.

@@ -56,14 +56,7 @@ pub fn cut_off_backends(
     if !has_outages(s) {
         return;
     }
-    for i in 0..events.drawn.len() {
-        let e = events.drawn[i];
-        let Some(o) = s.events[usize::from(e.source)].outage() else {
-            continue;
-        };
-        if !(step.start <= e.start && e.start < step.end) {
-            continue;
-        }
+    for (e, o) in events.starting_in((step.start, step.end), &s.events, |x| x.outage()) {
         let mut reached = vec![false; s.classes.len()];
         for &(c, _) in &o.targets.classes {
             reached[usize::from(c)] = true;
